@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AgentsModule } from '@brigade/agents';
+import { ChannelsModule } from '@brigade/channels';
+import { ConversationsModule } from '@brigade/conversations';
+import { IntakeModule } from '@brigade/intake';
+import { AuthController } from './auth/auth.controller';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { ConversationsController } from './desk/conversations.controller';
+import { DeskGateway } from './desk/desk.gateway';
+import { HealthController } from './health/health.controller';
+import { RealtimeRelayProcessor } from './realtime-relay.processor';
+import { WebchatGateway } from './webchat/webchat.gateway';
+
+/** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
+@Module({
+  imports: [TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule],
+  controllers: [AuthController, ConversationsController, HealthController],
+  providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor],
+})
+export class ApiModule {}

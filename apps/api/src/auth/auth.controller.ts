@@ -1,0 +1,50 @@
+import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { AgentPrincipal, AgentsService, AgentStatus, AuthService, PRESENCES, Presence } from '@brigade/agents';
+import { JobProducer, QueueName } from '@brigade/queue';
+import { CurrentAgent, Public } from './auth.decorators';
+
+class LoginRequest {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  login: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  password: string;
+}
+
+class PresenceRequest {
+  @IsIn(PRESENCES)
+  presence: Presence;
+}
+
+@Controller('api')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly agents: AgentsService,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  login(@Body() body: LoginRequest) {
+    return this.auth.login(body.login, body.password);
+  }
+
+  @Get('me')
+  me(@CurrentAgent() principal: AgentPrincipal): Promise<AgentStatus> {
+    return this.agents.status(principal.agentId);
+  }
+
+  @Put('me/presence')
+  async setPresence(@CurrentAgent() principal: AgentPrincipal, @Body() body: PresenceRequest): Promise<AgentStatus> {
+    const status = await this.agents.setPresence(principal.agentId, body.presence);
+    if (status.presence === 'available') await this.jobs.add(QueueName.Routing, { reason: 'agent-available' });
+    return status;
+  }
+}

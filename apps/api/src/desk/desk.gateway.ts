@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { z } from 'zod';
+import { AgentPrincipal, AgentsService, AuthService, PRESENCES } from '@brigade/agents';
+import { ConversationsService } from '@brigade/conversations';
+import { JobProducer, QueueName } from '@brigade/queue';
+import {
+  DESK_NAMESPACE,
+  DeskClientToServerEvents,
+  DeskServerToClientEvents,
+  SUPERVISORS_ROOM,
+  agentRoom,
+} from '@brigade/realtime';
+import { acknowledge, parsePayload } from '../socket-ack';
+
+type DeskSocket = Socket<DeskClientToServerEvents, DeskServerToClientEvents, Record<string, never>, { principal: AgentPrincipal }>;
+
+const presenceRequest = z.object({ presence: z.enum(PRESENCES) }).strict();
+const sendRequest = z
+  .object({
+    conversationId: z.string().uuid(),
+    clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    text: z.string().min(1).max(4000),
+  })
+  .strict();
+
+/** The agents' live channel. The JWT is checked in the handshake; every socket joins its agent's room. */
+@WebSocketGateway({ namespace: DESK_NAMESPACE })
+export class DeskGateway implements OnGatewayInit, OnGatewayConnection {
+  private readonly logger = new Logger(DeskGateway.name);
+
+  @WebSocketServer()
+  server: Namespace<DeskClientToServerEvents, DeskServerToClientEvents>;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly agents: AgentsService,
+    private readonly conversations: ConversationsService,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    // Guards do not run on connection: the handshake is authenticated here, before any event is accepted.
+    namespace.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      this.auth
+        .verifyAccessToken(typeof token === 'string' ? token : null)
+        .then((principal) => {
+          if (!principal) return next(new Error('unauthorized'));
+          socket.data.principal = principal;
+          next();
+        })
+        .catch(() => next(new Error('unauthorized')));
+    });
+  }
+
+  async handleConnection(socket: DeskSocket): Promise<void> {
+    const principal = socket.data.principal;
+    if (!principal) {
+      socket.disconnect(true);
+      return;
+    }
+    await socket.join(agentRoom(principal.agentId));
+    if (principal.role !== 'agent') await socket.join(SUPERVISORS_ROOM);
+    this.logger.debug({ agentId: principal.agentId }, 'desk connected');
+  }
+
+  @SubscribeMessage('presence:set')
+  async setPresence(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
+    const request = parsePayload(presenceRequest, body);
+    if (!request.ok) return request;
+    return acknowledge(async () => {
+      const status = await this.agents.setPresence(socket.data.principal.agentId, request.value.presence);
+      this.server.to(agentRoom(status.id)).emit('presence:changed', { presence: status.presence });
+      if (status.presence === 'available') await this.jobs.add(QueueName.Routing, { reason: 'agent-available' });
+      return { presence: status.presence };
+    });
+  }
+
+  @SubscribeMessage('message:send')
+  async send(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
+    const request = parsePayload(sendRequest, body);
+    if (!request.ok) return request;
+    const { conversationId, clientMessageId, text } = request.value;
+    return acknowledge(async () => {
+      const message = await this.conversations.reply(socket.data.principal, conversationId, clientMessageId, text);
+      // The agent's other tabs show the reply too.
+      socket.to(agentRoom(socket.data.principal.agentId)).emit('message:new', message);
+      return message;
+    });
+  }
+}

@@ -1,0 +1,38 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+import { AppConfig } from '@brigade/config';
+
+/**
+ * Socket.io shared by every API process through a Redis stream, which survives a Redis reconnect and
+ * supports connection-state recovery (the pub/sub adapter does neither).
+ */
+export class RedisStreamsIoAdapter extends IoAdapter {
+  private readonly redis: Redis;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const origins = this.config.webchat.allowedOrigins;
+    return super.createIOServer(port, {
+      ...options,
+      cors: { origin: origins.includes('*') ? true : origins, credentials: false },
+      maxHttpBufferSize: 64 * 1024,
+      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+      adapter: createAdapter(this.redis, { streamName: `${this.config.redis.queuePrefix}:socket.io` }),
+    });
+  }
+
+  override async dispose(): Promise<void> {
+    this.redis.disconnect();
+    await super.dispose();
+  }
+}

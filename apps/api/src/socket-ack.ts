@@ -1,0 +1,30 @@
+import { HttpException } from '@nestjs/common';
+import type { ZodType } from 'zod';
+
+export type AckFailure = { ok: false; error: string; status: number };
+export type AckResult<T> = { ok: true; data: T } | AckFailure;
+
+/** Runs a socket handler and turns its outcome into the acknowledgement shape of the contract, never a stack trace. */
+export async function acknowledge<T>(work: () => Promise<T>): Promise<AckResult<T>> {
+  try {
+    return { ok: true, data: await work() };
+  } catch (error) {
+    if (error instanceof HttpException) {
+      const response = error.getResponse();
+      const message =
+        typeof response === 'object' && response && 'message' in response
+          ? String((response as { message: unknown }).message)
+          : error.message;
+      return { ok: false, error: message, status: error.getStatus() };
+    }
+    return { ok: false, error: 'Erreur interne', status: 500 };
+  }
+}
+
+/** Validates a socket payload; a bad one is refused with a 400-style acknowledgement naming the fields. */
+export function parsePayload<T>(schema: ZodType<T>, payload: unknown): { ok: true; value: T } | AckFailure {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const error = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
+  return { ok: false, error, status: 400 };
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
+import { DeliveryRelay } from '@brigade/intake';
+import { AssignmentNotifier, RoutingService } from '@brigade/routing';
+
+/**
+ * Periodic safety nets: the relay re-enqueues what Redis lost, and the routing tick serves the queue when
+ * time alone changes who is on duty (a shift starting) rather than an event.
+ */
+@Injectable()
+export class BackgroundTimersService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(BackgroundTimersService.name);
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly running = new Set<string>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly relay: DeliveryRelay,
+    private readonly routing: RoutingService,
+    private readonly notifier: AssignmentNotifier,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.every('relay', this.config.relay.intervalMs, async () => {
+      const requeued = await this.relay.requeueStale(this.config.relay.graceMs);
+      if (requeued.inbound || requeued.outbound) this.logger.log({ requeued }, 'relay re-enqueued pending work');
+    });
+    this.every('routing-tick', this.config.routing.tickMs, async () => {
+      const result = await this.routing.drainQueue('tick');
+      await this.notifier.notify(result.assignments, 'queue');
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.timers.forEach(clearInterval);
+  }
+
+  private every(name: string, intervalMs: number, task: () => Promise<void>): void {
+    const timer = setInterval(() => {
+      if (this.running.has(name)) return;
+      this.running.add(name);
+      task()
+        .catch((error: unknown) => this.logger.warn({ err: error }, `${name} failed`))
+        .finally(() => this.running.delete(name));
+    }, intervalMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}

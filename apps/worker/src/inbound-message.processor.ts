@@ -1,0 +1,42 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, OnModuleInit } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
+import { toDeskMessage } from '@brigade/conversations';
+import { IngestMessageUseCase } from '@brigade/intake';
+import { JobPayloads, QueueName } from '@brigade/queue';
+import { RealtimePublisher } from '@brigade/realtime';
+import { AssignmentNotifier, RoutingService } from '@brigade/routing';
+
+/** Stores each inbound message, then routes a waiting conversation or tells the assigned agent. */
+@Processor(QueueName.Inbound)
+export class InboundMessageProcessor extends WorkerHost implements OnModuleInit {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ingest: IngestMessageUseCase,
+    private readonly routing: RoutingService,
+    private readonly notifier: AssignmentNotifier,
+    private readonly realtime: RealtimePublisher,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.worker.concurrency = this.config.workers.ingestConcurrency;
+  }
+
+  async process(job: Job<JobPayloads[QueueName.Inbound]>): Promise<void> {
+    const outcome = await this.ingest.execute(job.data.inboxEntryId);
+    if (!outcome) return;
+    const { conversation, message } = outcome;
+    if (conversation.status === 'waiting') {
+      const result = await this.routing.drainQueue('new-message');
+      await this.notifier.notify(result.assignments, 'new-conversation');
+      return;
+    }
+    // Pushed again on a redelivered job too: the desk ignores a message id it already shows.
+    if (conversation.status === 'assigned' && conversation.assigneeId) {
+      await this.realtime.toAgent(conversation.assigneeId, 'message:new', toDeskMessage(message));
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnModuleInit } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { DeliverReplyUseCase, PermanentDeliveryError, TransientDeliveryError } from '@brigade/channels';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
+import { JobPayloads, QueueName } from '@brigade/queue';
+
+/** Sends agent replies; permanent refusals are not retried, transient ones back off. */
+@Processor(QueueName.Outbound)
+export class OutboundMessageProcessor extends WorkerHost implements OnModuleInit {
+  private readonly logger = new Logger(OutboundMessageProcessor.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly deliver: DeliverReplyUseCase,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.worker.concurrency = this.config.workers.outboundConcurrency;
+  }
+
+  async process(job: Job<JobPayloads[QueueName.Outbound]>): Promise<void> {
+    try {
+      await this.deliver.execute(job.data.messageId);
+    } catch (error) {
+      if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.message);
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (lastAttempt) {
+        const reason = error instanceof TransientDeliveryError ? error.message : 'delivery failed after retries';
+        await this.deliver.markFailedById(job.data.messageId, reason);
+      }
+      this.logger.warn({ err: error, messageId: job.data.messageId, attempt: job.attemptsMade + 1 }, 'delivery failed');
+      throw error;
+    }
+  }
+}

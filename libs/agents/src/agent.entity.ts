@@ -1,0 +1,56 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const AGENT_ROLES = ['agent', 'supervisor', 'admin'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
+
+export const PRESENCES = ['available', 'away', 'offline'] as const;
+export type Presence = (typeof PRESENCES)[number];
+
+/** 'on' puts a reinforcement on duty outside the roster, 'off' takes someone off duty; null follows the roster. */
+export type DutyOverride = 'on' | 'off' | null;
+
+@Entity('agents')
+export class Agent {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index('uq_agents_login', { unique: true })
+  @Column({ type: 'text' })
+  login: string;
+
+  @Column({ name: 'display_name', type: 'text' })
+  displayName: string;
+
+  @Column({ type: 'text', default: 'agent' })
+  role: AgentRole;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  skills: string[];
+
+  @Column({ type: 'text', array: true, default: () => "'{fr}'" })
+  languages: string[];
+
+  @Column({ type: 'int', default: 4 })
+  capacity: number;
+
+  @Column({ name: 'password_hash', type: 'text', select: false })
+  passwordHash: string;
+
+  @Column({ type: 'text', default: 'offline' })
+  presence: Presence;
+
+  @Column({ name: 'duty_override', type: 'text', nullable: true })
+  dutyOverride: DutyOverride;
+
+  @Column({ name: 'last_assigned_at', type: 'timestamptz', nullable: true })
+  lastAssignedAt: Date | null;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
+import { AgentsService } from './agents.service';
+import { AuthService } from './auth.service';
+import { Clock } from './clock';
+
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.auth.jwtSecret,
+        signOptions: { expiresIn: config.auth.accessTokenTtlSeconds, issuer: 'brigade' },
+        verifyOptions: { issuer: 'brigade', algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  providers: [AuthService, AgentsService, Clock],
+  exports: [AuthService, AgentsService, Clock],
+})
+export class AgentsModule {}

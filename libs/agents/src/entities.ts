@@ -1,0 +1,2 @@
+export * from './agent.entity';
+export * from './shift.entity';

@@ -1,0 +1,80 @@
+import type { MessageAttachment } from '@brigade/conversations';
+
+export const CHANNELS = ['webchat', 'facebook', 'x', 'botframework'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/** What every channel turns an inbound message into before it enters the unified inbound queue. */
+export interface NormalisedInboundMessage {
+  channel: ChannelName;
+  /** The page, X account or bot written to ('' for the web chat). */
+  channelAccount: string;
+  /** The channel's own id for the message: the idempotency key of intake. */
+  channelMessageId: string;
+  sender: {
+    externalId: string;
+    displayName?: string;
+    /** What the channel needs later to answer this sender (e.g. Bot Framework serviceUrl). */
+    address?: Record<string, unknown>;
+  };
+  text: string;
+  attachments: MessageAttachment[];
+  /** ISO instant the citizen sent it, as the channel says. */
+  sentAt: string;
+  language?: string;
+}
+
+/** Everything an adapter needs to send one agent reply back to a citizen. */
+export interface OutboundDelivery {
+  messageId: string;
+  conversationId: string;
+  text: string;
+  attachments: MessageAttachment[];
+  recipient: { externalId: string; channelAccount: string; address: Record<string, unknown> };
+  authorName: string;
+  createdAt: Date;
+  /** When the citizen last wrote: channels with reply windows decide from it. */
+  lastCitizenMessageAt: Date | null;
+}
+
+export interface DeliveryReceipt {
+  providerMessageId: string;
+}
+
+/** Reply-window rules shown to the agent and enforced before sending. */
+export interface ChannelLimits {
+  maxTextLength: number;
+  /** Hours after the citizen's last message during which a normal reply is allowed; null when unlimited. */
+  standardReplyWindowHours: number | null;
+  /** Hours after which nothing can be sent at all; null when unlimited. */
+  hardReplyWindowHours: number | null;
+  supportsTyping: boolean;
+}
+
+/** The provider refused for good (bad token, outside the window): never retried, shown to the agent. */
+export class PermanentDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+    this.name = 'PermanentDeliveryError';
+  }
+}
+
+/** The provider asked us to slow down or failed transiently: retried, after retryAfterMs when known. */
+export class TransientDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'TransientDeliveryError';
+  }
+}
+
+/** The one interface every channel implements for the way back to the citizen. */
+export interface ChannelAdapter {
+  readonly channel: ChannelName;
+  limits(): ChannelLimits;
+  send(delivery: OutboundDelivery): Promise<DeliveryReceipt>;
+}

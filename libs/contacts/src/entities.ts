@@ -1,0 +1,2 @@
+export * from './channel-identity.entity';
+export * from './contact.entity';

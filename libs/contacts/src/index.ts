@@ -1,0 +1,3 @@
+export * from './channel-identity.entity';
+export * from './contact.entity';
+export * from './pseudonym';

@@ -1,0 +1,91 @@
+import { Agent } from '@brigade/agents';
+import { ChannelIdentity, Contact } from '@brigade/contacts';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+
+export const CONVERSATION_STATUSES = ['waiting', 'assigned', 'closed', 'abandoned'] as const;
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+/** Lower is more urgent: the queue is ordered by priority, then by waiting time. */
+export enum Priority {
+  Emergency = 0,
+  Violence = 1,
+  Normal = 2,
+  Low = 3,
+}
+
+@Entity('conversations')
+@Index('ix_conversations_queue_order', ['status', 'priority', 'waitingSince'])
+@Index('ix_conversations_assignee_status', ['assigneeId', 'status'])
+// At most one open conversation per channel identity: concurrent ingestion cannot open two.
+@Index('uq_conversations_open_per_identity', ['identityId'], {
+  unique: true,
+  where: `status IN ('waiting', 'assigned')`,
+})
+export class Conversation {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'contact_id', type: 'uuid' })
+  contactId: string;
+
+  @ManyToOne(() => Contact, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'contact_id' })
+  contact?: Contact;
+
+  @Column({ name: 'identity_id', type: 'uuid' })
+  identityId: string;
+
+  @ManyToOne(() => ChannelIdentity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'identity_id' })
+  identity?: ChannelIdentity;
+
+  @Column({ type: 'text' })
+  channel: string;
+
+  @Column({ type: 'text', default: 'waiting' })
+  status: ConversationStatus;
+
+  @Column({ type: 'text', default: 'general' })
+  queue: string;
+
+  @Column({ type: 'text', default: 'fr' })
+  language: string;
+
+  @Column({ type: 'smallint', default: Priority.Normal })
+  priority: Priority;
+
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
+  @ManyToOne(() => Agent, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'assignee_id' })
+  assignee?: Agent | null;
+
+  @Column({ type: 'boolean', default: false })
+  sensitive: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  /** When the conversation (re)entered the queue; the wait is measured from here. */
+  @Column({ name: 'waiting_since', type: 'timestamptz', default: () => 'now()' })
+  waitingSince: Date;
+
+  @Column({ name: 'assigned_at', type: 'timestamptz', nullable: true })
+  assignedAt: Date | null;
+
+  @Column({ name: 'first_agent_reply_at', type: 'timestamptz', nullable: true })
+  firstAgentReplyAt: Date | null;
+
+  @Column({ name: 'last_citizen_message_at', type: 'timestamptz', nullable: true })
+  lastCitizenMessageAt: Date | null;
+
+  @Column({ name: 'last_agent_message_at', type: 'timestamptz', nullable: true })
+  lastAgentMessageAt: Date | null;
+
+  @Column({ name: 'closed_at', type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'close_outcome', type: 'text', nullable: true })
+  closeOutcome: string | null;
+}

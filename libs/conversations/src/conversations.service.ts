@@ -1,0 +1,235 @@
+import { ForbiddenException, Injectable, NotFoundException, BadRequestException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Agent, AgentPrincipal } from '@brigade/agents';
+import { AuditService } from '@brigade/audit';
+import { ChannelIdentity, Contact } from '@brigade/contacts';
+import { JobProducer, QueueName } from '@brigade/queue';
+import type {
+  CitizenMessageView,
+  DeskAssignmentEvent,
+  DeskConversationView,
+  DeskMessageView,
+} from '@brigade/realtime';
+import { Assignment } from './assignment.entity';
+import { Conversation } from './conversation.entity';
+import { toCitizenMessage, toDeskConversation, toDeskMessage } from './desk-views';
+import { Message } from './message.entity';
+
+const HISTORY_LIMIT = 200;
+
+/** Reading and answering conversations, for the desk and for the citizen's own view. */
+@Injectable()
+export class ConversationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  async openConversationsOf(agentId: string): Promise<DeskConversationView[]> {
+    const conversations = await this.dataSource
+      .getRepository(Conversation)
+      .find({ where: { assigneeId: agentId, status: 'assigned' }, order: { assignedAt: 'ASC' } });
+    return Promise.all(conversations.map((conversation) => this.deskView(conversation)));
+  }
+
+  /**
+   * A conversation with its messages, for someone on the desk. Its assignee reads it freely; supervisors and
+   * admins read any conversation, and that reading goes to the access audit.
+   */
+  async readForDesk(principal: AgentPrincipal, conversationId: string): Promise<DeskAssignmentEvent> {
+    const conversation = await this.findOrFail(conversationId);
+    await this.authorizeRead(principal, conversation);
+    return this.assignmentEvent(conversation, 'read');
+  }
+
+  async assignmentEvent(conversationOrId: Conversation | string, reason: string): Promise<DeskAssignmentEvent> {
+    const conversation =
+      typeof conversationOrId === 'string' ? await this.findOrFail(conversationOrId) : conversationOrId;
+    const messages = await this.dataSource.getRepository(Message).find({
+      where: { conversationId: conversation.id },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: HISTORY_LIMIT,
+    });
+    const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id: conversation.contactId });
+    return {
+      conversation: toDeskConversation(conversation, contact, messages.at(-1) ?? null),
+      messages: messages.map(toDeskMessage),
+      reason,
+    };
+  }
+
+  /** The agent's reply: stored first (exactly once per clientMessageId), then queued for delivery. */
+  async reply(
+    principal: AgentPrincipal,
+    conversationId: string,
+    clientMessageId: string,
+    text: string,
+  ): Promise<DeskMessageView> {
+    const body = text.trim();
+    if (!body) throw new BadRequestException('Le message est vide');
+    const message = await this.dataSource.transaction(async (manager) => {
+      const conversation = await manager
+        .getRepository(Conversation)
+        .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
+      if (!conversation) throw new NotFoundException('Conversation introuvable');
+      if (conversation.assigneeId !== principal.agentId || conversation.status !== 'assigned') {
+        throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+      }
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Message)
+        .values({
+          conversationId,
+          channel: conversation.channel,
+          direction: 'outbound',
+          authorType: 'agent',
+          authorAgentId: principal.agentId,
+          text: body,
+          attachments: [],
+          clientMessageId,
+          deliveryStatus: 'queued',
+        })
+        .orIgnore()
+        .returning('id')
+        .execute();
+      const isNew = inserted.raw.length > 0;
+      const stored = await manager.getRepository(Message).findOneByOrFail({ conversationId, clientMessageId });
+      if (isNew) {
+        await manager.update(
+          Conversation,
+          { id: conversationId },
+          {
+            lastAgentMessageAt: stored.createdAt,
+            ...(conversation.firstAgentReplyAt ? {} : { firstAgentReplyAt: stored.createdAt }),
+          },
+        );
+        await this.audit.record(
+          {
+            actorType: 'agent',
+            actorId: principal.agentId,
+            action: 'message.reply',
+            subjectType: 'conversation',
+            subjectId: conversationId,
+            details: { messageId: stored.id },
+          },
+          manager,
+        );
+      }
+      return stored;
+    });
+    await this.jobs.add(QueueName.Outbound, { messageId: message.id }, { jobId: `out-${message.id}` });
+    return toDeskMessage(message);
+  }
+
+  /** Closes a conversation the agent holds; the freed capacity triggers routing. */
+  async close(principal: AgentPrincipal, conversationId: string, outcome: string): Promise<DeskConversationView> {
+    const closed = await this.dataSource.transaction(async (manager) => {
+      const conversation = await manager
+        .getRepository(Conversation)
+        .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
+      if (!conversation) throw new NotFoundException('Conversation introuvable');
+      const mayClose =
+        conversation.assigneeId === principal.agentId || principal.role === 'supervisor' || principal.role === 'admin';
+      if (!mayClose) throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+      if (conversation.status === 'closed') return conversation;
+      const now = new Date();
+      conversation.status = 'closed';
+      conversation.closedAt = now;
+      conversation.closeOutcome = outcome;
+      await manager.save(conversation);
+      await manager
+        .createQueryBuilder()
+        .update(Assignment)
+        .set({ endedAt: now, endReason: 'closed' })
+        .where('conversation_id = :conversationId AND ended_at IS NULL', { conversationId })
+        .execute();
+      await this.audit.record(
+        {
+          actorType: 'agent',
+          actorId: principal.agentId,
+          action: 'conversation.close',
+          subjectType: 'conversation',
+          subjectId: conversationId,
+          details: { outcome },
+        },
+        manager,
+      );
+      return conversation;
+    });
+    await this.jobs.add(QueueName.Routing, { reason: 'capacity-freed' });
+    return this.deskView(closed);
+  }
+
+  /** What the citizen's widget shows on reconnect: the messages of their latest conversation, both ways. */
+  async citizenHistory(channel: string, externalId: string): Promise<CitizenMessageView[]> {
+    const identity = await this.dataSource
+      .getRepository(ChannelIdentity)
+      .findOneBy({ channel, channelAccount: '', externalId });
+    if (!identity) return [];
+    const conversation = await this.dataSource
+      .getRepository(Conversation)
+      .findOne({ where: { identityId: identity.id }, order: { createdAt: 'DESC' } });
+    if (!conversation) return [];
+    const messages = await this.dataSource.getRepository(Message).find({
+      where: { conversationId: conversation.id, direction: In(['inbound', 'outbound']) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: HISTORY_LIMIT,
+    });
+    const authorIds = [...new Set(messages.map((m) => m.authorAgentId).filter((id): id is string => !!id))];
+    const authors = authorIds.length
+      ? await this.dataSource.getRepository(Agent).findBy({ id: In(authorIds) })
+      : [];
+    const names = new Map(authors.map((agent) => [agent.id, agent.displayName]));
+    return messages.map((m) => toCitizenMessage(m, m.authorAgentId ? names.get(m.authorAgentId) : undefined));
+  }
+
+  /** The widget confirms what it displayed: those agent messages become delivered. */
+  async markDeliveredToCitizen(
+    externalId: string,
+    messageIds: string[],
+  ): Promise<Pick<Message, 'id' | 'conversationId' | 'authorAgentId'>[]> {
+    if (messageIds.length === 0) return [];
+    // TypeORM returns [rows, count] for an UPDATE ... RETURNING.
+    const [rows] = (await this.dataSource.query(
+      `UPDATE messages m SET delivery_status = 'delivered'
+         FROM conversations c JOIN channel_identities i ON i.id = c.identity_id
+        WHERE m.id = ANY($1::uuid[]) AND m.conversation_id = c.id AND m.direction = 'outbound'
+          AND m.delivery_status IN ('queued', 'sent') AND i.channel = 'webchat' AND i.external_id = $2
+      RETURNING m.id, m.conversation_id AS "conversationId", m.author_agent_id AS "authorAgentId"`,
+      [messageIds, externalId],
+    )) as [Pick<Message, 'id' | 'conversationId' | 'authorAgentId'>[], number];
+    return rows;
+  }
+
+  async deskView(conversation: Conversation): Promise<DeskConversationView> {
+    const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id: conversation.contactId });
+    const lastMessage = await this.dataSource
+      .getRepository(Message)
+      .findOne({ where: { conversationId: conversation.id }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return toDeskConversation(conversation, contact, lastMessage);
+  }
+
+  private async findOrFail(conversationId: string): Promise<Conversation> {
+    const conversation = await this.dataSource.getRepository(Conversation).findOneBy({ id: conversationId });
+    if (!conversation) throw new NotFoundException('Conversation introuvable');
+    return conversation;
+  }
+
+  private async authorizeRead(principal: AgentPrincipal, conversation: Conversation): Promise<void> {
+    if (conversation.assigneeId === principal.agentId) return;
+    if (principal.role !== 'supervisor' && principal.role !== 'admin') {
+      throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+    }
+    await this.audit.record({
+      actorType: 'agent',
+      actorId: principal.agentId,
+      action: 'conversation.read',
+      subjectType: 'conversation',
+      subjectId: conversation.id,
+      details: { role: principal.role },
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './assignment.entity';
+export * from './conversation.entity';
+export * from './message.entity';

@@ -1,0 +1,6 @@
+export * from './assignment.entity';
+export * from './conversation.entity';
+export * from './conversations.module';
+export * from './conversations.service';
+export * from './desk-views';
+export * from './message.entity';

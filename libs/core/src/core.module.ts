@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, ConfigModule } from '@brigade/config';
+import { DatabaseModule } from '@brigade/database';
+import { QueueModule } from '@brigade/queue';
+
+/** What every process needs: validated config, JSON logs, PostgreSQL and the queues. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            genReqId: (request, response) => {
+              const incoming = request.headers['x-request-id'];
+              const id = typeof incoming === 'string' && incoming.length <= 128 ? incoming : crypto.randomUUID();
+              response.setHeader('x-request-id', id);
+              return id;
+            },
+          },
+        }),
+        DatabaseModule,
+        QueueModule,
+      ],
+      exports: [ConfigModule, DatabaseModule, QueueModule],
+    };
+  }
+}

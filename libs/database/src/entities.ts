@@ -1,0 +1,8 @@
+import { Agent, Shift } from '@brigade/agents/entities';
+import { AuditEvent } from '@brigade/audit/entities';
+import { ChannelIdentity, Contact } from '@brigade/contacts/entities';
+import { Assignment, Conversation, Message } from '@brigade/conversations/entities';
+import { InboxEntry } from '@brigade/intake/entities';
+
+/** Every mapped table of the platform; the DataSource of the app and of the migration CLI both use this list. */
+export const ENTITIES = [Agent, Shift, Contact, ChannelIdentity, Conversation, Message, Assignment, AuditEvent, InboxEntry];

@@ -1,0 +1,5 @@
+export * from './delivery-relay';
+export * from './inbox-entry.entity';
+export * from './ingest-message.use-case';
+export * from './intake.module';
+export * from './intake.service';

@@ -1,0 +1,3 @@
+export * from './job-producer';
+export * from './queue-names';
+export * from './queue.module';

@@ -1,0 +1,45 @@
+import type { JobsOptions } from 'bullmq';
+
+/** Never rename a queue without draining it first: names are stored in Redis with their jobs. */
+export enum QueueName {
+  /** Inbound messages from every channel, one job per inbox entry. */
+  Inbound = 'inbound',
+  /** Agent replies on their way to the citizen's channel. */
+  Outbound = 'outbound',
+  /** Routing triggers (agent became available, capacity freed). */
+  Routing = 'routing',
+  /** Events for connected browsers, emitted by whichever API process takes the job. */
+  Realtime = 'realtime',
+}
+
+export interface JobPayloads {
+  [QueueName.Inbound]: { inboxEntryId: string };
+  [QueueName.Outbound]: { messageId: string };
+  [QueueName.Routing]: { reason: string };
+  [QueueName.Realtime]: { namespace: 'desk' | 'webchat'; room: string; event: string; payload: unknown };
+}
+
+export const JOB_NAMES: { [Q in QueueName]: string } = {
+  [QueueName.Inbound]: 'ingest-message',
+  [QueueName.Outbound]: 'deliver-message',
+  [QueueName.Routing]: 'drain-queue',
+  [QueueName.Realtime]: 'emit',
+};
+
+/** Job defaults, in one place. Completed jobs are removed: PostgreSQL, not Redis, is the record. */
+export const JOB_DEFAULTS: { [Q in QueueName]: JobsOptions } = {
+  [QueueName.Inbound]: {
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 200 },
+    removeOnComplete: true,
+    removeOnFail: 1000,
+  },
+  [QueueName.Outbound]: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: true,
+    removeOnFail: 1000,
+  },
+  [QueueName.Routing]: { attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: 100 },
+  [QueueName.Realtime]: { attempts: 3, backoff: { type: 'fixed', delay: 100 }, removeOnComplete: true, removeOnFail: 100 },
+};

@@ -1,0 +1,93 @@
+/**
+ * The Socket.io contract between the platform and its browsers: event names and payloads in one place,
+ * used by the gateways, the worker's publisher and the web apps alike.
+ */
+
+export type PresenceValue = 'available' | 'away' | 'offline';
+export type DeliveryStatusValue = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface DeskMessageView {
+  id: string;
+  conversationId: string;
+  direction: 'inbound' | 'outbound' | 'internal';
+  author: 'citizen' | 'agent' | 'system';
+  authorAgentId: string | null;
+  text: string;
+  attachments: { type: string; url: string; name?: string }[];
+  deliveryStatus: DeliveryStatusValue;
+  deliveryError: string | null;
+  createdAt: string;
+}
+
+export interface DeskConversationView {
+  id: string;
+  channel: string;
+  status: 'waiting' | 'assigned' | 'closed' | 'abandoned';
+  queue: string;
+  priority: number;
+  contact: { id: string; name: string };
+  assigneeId: string | null;
+  createdAt: string;
+  waitingSince: string;
+  assignedAt: string | null;
+  lastCitizenMessageAt: string | null;
+  lastMessage: DeskMessageView | null;
+}
+
+export interface DeskAssignmentEvent {
+  conversation: DeskConversationView;
+  messages: DeskMessageView[];
+  reason: string;
+}
+
+export interface DeskServerToClientEvents {
+  'conversation:assigned': (event: DeskAssignmentEvent) => void;
+  'conversation:updated': (conversation: DeskConversationView) => void;
+  'conversation:removed': (event: { conversationId: string; reason: string }) => void;
+  'message:new': (message: DeskMessageView) => void;
+  'message:status': (event: {
+    messageId: string;
+    conversationId: string;
+    status: DeliveryStatusValue;
+    error: string | null;
+  }) => void;
+  'presence:changed': (event: { presence: PresenceValue }) => void;
+}
+
+export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: string; status: number }) => void;
+
+export interface DeskClientToServerEvents {
+  'presence:set': (request: { presence: PresenceValue }, ack: Ack<{ presence: PresenceValue }>) => void;
+  'message:send': (
+    request: { conversationId: string; clientMessageId: string; text: string },
+    ack: Ack<DeskMessageView>,
+  ) => void;
+}
+
+export interface CitizenMessageView {
+  id: string;
+  conversationId: string;
+  author: 'citizen' | 'agent' | 'system';
+  authorName?: string;
+  text: string;
+  at: string;
+}
+
+export interface WebchatServerToClientEvents {
+  session: (session: { token: string; visitorId: string }) => void;
+  history: (history: { messages: CitizenMessageView[] }) => void;
+  message: (message: CitizenMessageView) => void;
+  status: (status: { state: 'waiting' | 'assigned' | 'closed'; agentName?: string }) => void;
+}
+
+export interface WebchatClientToServerEvents {
+  'message:send': (request: { clientMessageId: string; text: string }, ack: Ack<{ id: string }>) => void;
+  'message:ack': (request: { ids: string[] }) => void;
+}
+
+export const DESK_NAMESPACE = '/desk';
+export const WEBCHAT_NAMESPACE = '/webchat';
+
+export const agentRoom = (agentId: string): string => `agent:${agentId}`;
+export const citizenRoom = (visitorId: string): string => `citizen:${visitorId}`;
+export const SUPERVISORS_ROOM = 'supervisors';

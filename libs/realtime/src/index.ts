@@ -1,0 +1,3 @@
+export * from './events';
+export * from './realtime-publisher';
+export * from './realtime.module';

@@ -1,0 +1,4 @@
+export * from './assignment-notifier';
+export * from './routing-policy';
+export * from './routing.module';
+export * from './routing.service';
