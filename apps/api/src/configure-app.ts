@@ -7,10 +7,11 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@brigade/config';
 import { RedisStreamsIoAdapter } from './redis-streams-io.adapter';
 
-/** The public pages live beside the sources; the compiled app finds them from dist too. */
-function publicDirectory(): string {
-  const candidates = [join(__dirname, '..', 'public'), join(__dirname, '..', '..', '..', '..', 'apps', 'api', 'public')];
-  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
+/** Finds a folder of the repository from the sources (tests) or from the compiled app in dist. */
+function repositoryPath(...segments: string[]): string {
+  const fromSources = join(__dirname, '..', '..', '..', ...segments);
+  const fromDist = join(__dirname, '..', '..', '..', '..', ...segments);
+  return existsSync(fromSources) ? fromSources : fromDist;
 }
 
 /** Everything an API app needs besides its modules; the entry points and the tests share it. */
@@ -37,6 +38,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const origins = config.webchat.allowedOrigins;
   app.enableCors({ origin: origins.includes('*') ? true : origins });
-  app.useStaticAssets(publicDirectory(), { index: 'index.html', maxAge: config.env === 'production' ? '1h' : 0 });
+  const maxAge = config.env === 'production' ? '1h' : 0;
+  // Built browser apps (desk, widget) from `npm run build:web`, then the plain pages of apps/api/public.
+  app.useStaticAssets(repositoryPath('dist', 'web'), { index: 'index.html', maxAge });
+  app.useStaticAssets(repositoryPath('apps', 'api', 'public'), { index: 'index.html', maxAge });
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config));
 }

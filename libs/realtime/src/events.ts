@@ -52,6 +52,8 @@ export interface DeskServerToClientEvents {
     error: string | null;
   }) => void;
   'presence:changed': (event: { presence: PresenceValue }) => void;
+  /** The citizen is typing (web chat) in one of my conversations. */
+  'conversation:typing': (event: { conversationId: string; typing: boolean }) => void;
 }
 
 export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: string; status: number }) => void;
@@ -62,6 +64,8 @@ export interface DeskClientToServerEvents {
     request: { conversationId: string; clientMessageId: string; text: string },
     ack: Ack<DeskMessageView>,
   ) => void;
+  /** The agent is typing: forwarded to the citizen where the channel supports it. */
+  typing: (request: { conversationId: string; typing: boolean }) => void;
 }
 
 export interface CitizenMessageView {
@@ -77,12 +81,27 @@ export interface WebchatServerToClientEvents {
   session: (session: { token: string; visitorId: string }) => void;
   history: (history: { messages: CitizenMessageView[] }) => void;
   message: (message: CitizenMessageView) => void;
-  status: (status: { state: 'waiting' | 'assigned' | 'closed'; agentName?: string }) => void;
+  status: (status: CitizenStatus) => void;
+  /** A gendarme is writing. */
+  typing: (event: { typing: boolean }) => void;
+  /** Delivery state of the citizen's own messages (accepted by the platform, read by the gendarme). */
+  'message:status': (event: { id: string; status: 'accepted' | 'read' }) => void;
+}
+
+export interface CitizenStatus {
+  state: 'waiting' | 'assigned' | 'closed';
+  agentName?: string;
+  /** 1 = next to be served. */
+  queuePosition?: number;
+  estimatedWaitSeconds?: number;
 }
 
 export interface WebchatClientToServerEvents {
   'message:send': (request: { clientMessageId: string; text: string }, ack: Ack<{ id: string }>) => void;
   'message:ack': (request: { ids: string[] }) => void;
+  typing: (request: { typing: boolean }) => void;
+  /** Quick exit: the citizen left and erased this device; the agent is told. */
+  'session:leave': (request: Record<string, never>, ack: Ack<{ left: true }>) => void;
 }
 
 export const DESK_NAMESPACE = '/desk';
