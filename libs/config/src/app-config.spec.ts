@@ -1,0 +1,54 @@
+import { ConfigValidationError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('gives working local defaults when the environment is empty', () => {
+    const config = loadConfig({});
+    expect(config.http.port).toBe(3000);
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/brigade');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.routing.defaultCapacity).toBe(4);
+    expect(config.demo.seed).toBe(false);
+  });
+
+  it('parses numbers, booleans and lists from strings', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DEMO_SEED: 'true',
+      WEBCHAT_ALLOWED_ORIGINS: 'https://www.gendarmerie.interieur.gouv.fr, https://example.org',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.demo.seed).toBe(true);
+    expect(config.webchat.allowedOrigins).toEqual(['https://www.gendarmerie.interieur.gouv.fr', 'https://example.org']);
+  });
+
+  it('lists every invalid variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', JWT_SECRET: 'short', LOG_LEVEL: 'chatty' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const problems = (error as ConfigValidationError).problems.join('\n');
+    expect(problems).toMatch(/PORT/);
+    expect(problems).toMatch(/DATABASE_URL/);
+    expect(problems).toMatch(/JWT_SECRET: must be at least 32 characters/);
+    expect(problems).toMatch(/LOG_LEVEL/);
+  });
+
+  it('refuses development secrets, demo accounts and an open widget origin in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DEMO_SEED: 'true' })).toThrow(
+      /JWT_SECRET[\s\S]*WEBCHAT_TOKEN_SECRET[\s\S]*DEMO_SEED[\s\S]*WEBCHAT_ALLOWED_ORIGINS/,
+    );
+  });
+
+  it('accepts a production configuration with real secrets and listed origins', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a'.repeat(48),
+      WEBCHAT_TOKEN_SECRET: 'b'.repeat(48),
+      WEBCHAT_ALLOWED_ORIGINS: 'https://www.example.gouv.fr',
+    });
+    expect(config.env).toBe('production');
+  });
+});
