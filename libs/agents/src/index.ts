@@ -5,3 +5,4 @@ export * from './auth.service';
 export * from './clock';
 export * from './demo-seed';
 export * from './shift.entity';
+export * from './roster-time';

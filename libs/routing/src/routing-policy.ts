@@ -9,6 +9,7 @@ export interface RoutingAgent {
   /** Conversations currently assigned. */
   load: number;
   skills: readonly string[];
+  /** Empty means the agent takes any language. */
   languages: readonly string[];
   lastAssignedAt: Date | null;
 }
@@ -22,30 +23,52 @@ export interface WaitingConversation {
   waitingSince: Date;
   /** Skill an agent must hold to take it; null when any agent may. */
   requiredSkill: string | null;
+  /** A reopened conversation goes back to the agent who held it, when that agent is in the pool with room. */
+  preferredAgentId?: string | null;
+  /** An agent who let it go (no reply, transfer): only a last resort. */
+  avoidAgentId?: string | null;
 }
 
 export interface RoutingOptions {
   now: Date;
   /** Waiting this long raises a conversation one priority class (never to emergency), so nothing starves. */
   agingStepMs: number;
-  /** When no agent with the required skill has room, give it to any agent with room. */
+  /** When no agent with the required skill can take it, give it to an agent without the skill. */
   skillFallback: boolean;
+  /**
+   * The skill fallback applies at once when no skilled agent is on duty at all; when skilled agents are on duty
+   * but full, only after the conversation has waited this long.
+   */
+  skillFallbackAfterMs: number;
+  /** When nobody speaking the conversation's language can take it, give it to an agent who does not. */
+  languageFallback: boolean;
+  /** Extra seats an emergency may use above an agent's capacity when nobody has room (0 = never). */
+  emergencyOverflow: number;
 }
 
 export interface PlannedAssignment {
   conversationId: string;
   agentId: string;
+  priority: number;
+  /** True when an emergency was pushed to an agent already at capacity. */
+  overflow: boolean;
 }
+
+export const EMERGENCY = 0;
 
 export const DEFAULT_ROUTING_OPTIONS: Omit<RoutingOptions, 'now'> = {
   agingStepMs: 10 * 60_000,
   skillFallback: true,
+  skillFallbackAfterMs: 2 * 60_000,
+  languageFallback: true,
+  emergencyOverflow: 1,
 };
 
-const EMERGENCY = 0;
-
 /** The priority a conversation is served at, after aging. Emergency stays first and is never reached by aging. */
-export function effectivePriority(conversation: WaitingConversation, options: Pick<RoutingOptions, 'now' | 'agingStepMs'>) {
+export function effectivePriority(
+  conversation: Pick<WaitingConversation, 'priority' | 'waitingSince'>,
+  options: Pick<RoutingOptions, 'now' | 'agingStepMs'>,
+): number {
   if (conversation.priority === EMERGENCY) return EMERGENCY;
   const waitedMs = Math.max(0, options.now.getTime() - conversation.waitingSince.getTime());
   const raised = Math.floor(waitedMs / options.agingStepMs);
@@ -53,25 +76,18 @@ export function effectivePriority(conversation: WaitingConversation, options: Pi
 }
 
 /** Queue order: effective priority, then longest wait, then id so the order is total. */
-export function orderQueue(waiting: readonly WaitingConversation[], options: RoutingOptions): WaitingConversation[] {
-  return [...waiting].sort(
-    (a, b) =>
-      effectivePriority(a, options) - effectivePriority(b, options) ||
-      a.waitingSince.getTime() - b.waitingSince.getTime() ||
-      a.id.localeCompare(b.id),
-  );
-}
-
-function hasRoom(agent: RoutingAgent): boolean {
-  return agent.load < agent.capacity;
+export function orderQueue<T extends WaitingConversation>(waiting: readonly T[], options: Pick<RoutingOptions, 'now' | 'agingStepMs'>): T[] {
+  const keyed = waiting.map((conversation) => ({
+    conversation,
+    priority: effectivePriority(conversation, options),
+    since: conversation.waitingSince.getTime(),
+  }));
+  keyed.sort((a, b) => a.priority - b.priority || a.since - b.since || a.conversation.id.localeCompare(b.conversation.id));
+  return keyed.map((entry) => entry.conversation);
 }
 
 function speaks(agent: RoutingAgent, language: string): boolean {
   return agent.languages.length === 0 || agent.languages.includes(language);
-}
-
-function skilled(agent: RoutingAgent, conversation: WaitingConversation): boolean {
-  return conversation.requiredSkill === null || agent.skills.includes(conversation.requiredSkill);
 }
 
 /** Lowest load ratio first, then the one idle the longest (never assigned counts as idle the longest). */
@@ -83,27 +99,81 @@ export function compareAgents(a: RoutingAgent, b: RoutingAgent): number {
   );
 }
 
-/** The best agent for one conversation, or null when nobody eligible has room. */
+/** Skills held by at least one agent of the pool, full or not: "no skilled agent on duty" is read from it. */
+export function skillsOnDuty(agents: readonly RoutingAgent[]): Set<string> {
+  const skills = new Set<string>();
+  for (const agent of agents) for (const skill of agent.skills) skills.add(skill);
+  return skills;
+}
+
+const NOT_ELIGIBLE = -1;
+/** Tiers of eligibility, best first; an avoided agent is pushed behind every other agent. */
+const TIER_PREFERRED = 0;
+const TIER_SKILLED_SPEAKS = 1;
+const TIER_SKILLED = 2;
+const TIER_SPEAKS = 3;
+const TIER_ANY = 4;
+const AVOIDED_OFFSET = 5;
+const TIER_COUNT = 10;
+
+/**
+ * The tier at which an agent could take a conversation, ignoring capacity, or NOT_ELIGIBLE. Emergencies take any
+ * agent: the skill and language preferences only order the candidates.
+ */
+export function eligibilityTier(
+  agent: RoutingAgent,
+  conversation: WaitingConversation,
+  options: Omit<RoutingOptions, 'emergencyOverflow'>,
+  onDutySkills: ReadonlySet<string>,
+): number {
+  if (conversation.preferredAgentId && agent.id === conversation.preferredAgentId) return TIER_PREFERRED;
+  const emergency = conversation.priority === EMERGENCY;
+  const skilled = conversation.requiredSkill === null || agent.skills.includes(conversation.requiredSkill);
+  const speaksIt = speaks(agent, conversation.language);
+  let tier: number;
+  if (skilled) {
+    tier = speaksIt ? TIER_SKILLED_SPEAKS : emergency || options.languageFallback ? TIER_SKILLED : NOT_ELIGIBLE;
+  } else {
+    const waitedMs = options.now.getTime() - conversation.waitingSince.getTime();
+    const fallback =
+      emergency ||
+      (options.skillFallback &&
+        (!onDutySkills.has(conversation.requiredSkill!) || waitedMs >= options.skillFallbackAfterMs));
+    if (!fallback) tier = NOT_ELIGIBLE;
+    else tier = speaksIt ? TIER_SPEAKS : emergency || options.languageFallback ? TIER_ANY : NOT_ELIGIBLE;
+  }
+  if (tier !== NOT_ELIGIBLE && conversation.avoidAgentId && agent.id === conversation.avoidAgentId) {
+    tier += AVOIDED_OFFSET;
+  }
+  return tier;
+}
+
+/**
+ * The best agent for one conversation among those with room (load below `seatLimit(agent)`), or null.
+ * One pass over the candidates, keeping the best agent of each tier.
+ */
 export function pickAgent(
   conversation: WaitingConversation,
-  agents: readonly RoutingAgent[],
+  candidates: readonly RoutingAgent[],
   options: RoutingOptions,
+  onDutySkills: ReadonlySet<string> = skillsOnDuty(candidates),
+  seatLimit: (agent: RoutingAgent) => number = (agent) => agent.capacity,
 ): RoutingAgent | null {
-  const withRoom = agents.filter(hasRoom);
-  const tiers = [
-    withRoom.filter((agent) => skilled(agent, conversation) && speaks(agent, conversation.language)),
-    withRoom.filter((agent) => skilled(agent, conversation)),
-  ];
-  if (options.skillFallback) tiers.push(withRoom.filter((agent) => speaks(agent, conversation.language)), withRoom);
-  for (const tier of tiers) {
-    if (tier.length > 0) return tier.reduce((best, agent) => (compareAgents(agent, best) < 0 ? agent : best));
+  const best: (RoutingAgent | undefined)[] = new Array(TIER_COUNT);
+  for (const agent of candidates) {
+    if (agent.load >= seatLimit(agent)) continue;
+    const tier = eligibilityTier(agent, conversation, options, onDutySkills);
+    if (tier === NOT_ELIGIBLE) continue;
+    const current = best[tier];
+    if (!current || compareAgents(agent, current) < 0) best[tier] = agent;
   }
-  return null;
+  return best.find((agent) => agent !== undefined) ?? null;
 }
 
 /**
  * Serves the queue in order, each conversation to the best agent at that moment, updating loads as it goes.
  * A conversation nobody can take is skipped, so that a later one that someone can take is not blocked behind it.
+ * An emergency nobody has room for may overflow the least loaded agent by `emergencyOverflow` seats.
  */
 export function planAssignments(
   waiting: readonly WaitingConversation[],
@@ -111,14 +181,25 @@ export function planAssignments(
   options: RoutingOptions,
 ): PlannedAssignment[] {
   const pool = agents.map((agent) => ({ ...agent }));
+  const onDutySkills = skillsOnDuty(pool);
+  let withRoom = pool.filter((agent) => agent.load < agent.capacity);
   const plan: PlannedAssignment[] = [];
   for (const conversation of orderQueue(waiting, options)) {
-    if (!pool.some(hasRoom)) break;
-    const agent = pickAgent(conversation, pool, options);
+    const emergency = conversation.priority === EMERGENCY;
+    if (withRoom.length === 0 && !(emergency && options.emergencyOverflow > 0)) {
+      // The queue is ordered with emergencies first: once nobody has room, nothing after can be served.
+      break;
+    }
+    let agent = pickAgent(conversation, withRoom, options, onDutySkills);
+    if (!agent && emergency && options.emergencyOverflow > 0) {
+      agent = pickAgent(conversation, pool, options, onDutySkills, (a) => a.capacity + options.emergencyOverflow);
+    }
     if (!agent) continue;
+    const overflow = agent.load >= agent.capacity;
     agent.load += 1;
     agent.lastAssignedAt = options.now;
-    plan.push({ conversationId: conversation.id, agentId: agent.id });
+    if (agent.load >= agent.capacity) withRoom = withRoom.filter((candidate) => candidate !== agent);
+    plan.push({ conversationId: conversation.id, agentId: agent.id, priority: conversation.priority, overflow });
   }
   return plan;
 }
