@@ -32,7 +32,8 @@ export class RedisStreamsIoAdapter extends IoAdapter {
   }
 
   override async dispose(): Promise<void> {
-    this.redis.disconnect();
     await super.dispose();
+    // QUIT lets the sessions persisted for connection-state recovery reach Redis before the connection closes.
+    await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -3,6 +3,7 @@ import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DeliverReplyUseCase, PermanentDeliveryError, TransientDeliveryError } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
+import { platformMetrics } from '@brigade/metrics';
 import { JobPayloads, QueueName } from '@brigade/queue';
 
 /** Sends agent replies; permanent refusals are not retried, transient ones back off. */
@@ -25,6 +26,7 @@ export class OutboundMessageProcessor extends WorkerHost implements OnModuleInit
     try {
       await this.deliver.execute(job.data.messageId);
     } catch (error) {
+      platformMetrics.deliveryFailures.inc({ reason: error instanceof PermanentDeliveryError ? 'permanent' : 'transient' });
       if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.message);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (lastAttempt) {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { Agent } from '@brigade/agents';
 import { ChannelIdentity } from '@brigade/contacts';
 import { Conversation, DeliveryStatus, Message } from '@brigade/conversations';
+import { platformMetrics } from '@brigade/metrics';
 import { RealtimePublisher } from '@brigade/realtime';
 import { ChannelRegistry } from './channel-registry';
 import { PermanentDeliveryError } from './channel-adapter';
@@ -49,6 +50,7 @@ export class DeliverReplyUseCase {
           WHERE id = $1 AND delivery_status = 'queued'`,
         [messageId, receipt.providerMessageId],
       );
+      platformMetrics.messages.inc({ channel: message.channel, direction: 'outbound' });
       await this.publishStatus(message, 'sent', null);
       return 'sent';
     } catch (error) {

@@ -43,6 +43,8 @@ const environmentSchema = z.object({
   ROUTING_TICK_MS: z.coerce.number().int().min(100).default(2000),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
   RELAY_GRACE_MS: z.coerce.number().int().min(0).default(5000),
+  METRICS_TOKEN: z.string().default(''),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_SEED: booleanFromEnv.default(false),
   DEMO_PASSWORD: z.string().min(8).default(DEV_DEMO_PASSWORD),
@@ -64,6 +66,8 @@ export type AppConfig = {
   workers: { ingestConcurrency: number; outboundConcurrency: number };
   relay: { intervalMs: number; graceMs: number };
   logLevel: string;
+  /** Bearer token for /metrics (empty: loopback callers only); the worker serves its metrics on port (0: off). */
+  metrics: { token: string; port: number };
   demo: { seed: boolean; password: string };
 };
 
@@ -100,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workers: { ingestConcurrency: e.INGEST_CONCURRENCY, outboundConcurrency: e.OUTBOUND_CONCURRENCY },
     relay: { intervalMs: e.RELAY_INTERVAL_MS, graceMs: e.RELAY_GRACE_MS },
     logLevel: e.LOG_LEVEL,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     demo: { seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },
   };
   assertProductionSafe(config);

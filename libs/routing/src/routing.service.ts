@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@brigade/agents';
+import { platformMetrics } from '@brigade/metrics';
 import {
   DEFAULT_ROUTING_OPTIONS,
   PlannedAssignment,
@@ -44,6 +45,8 @@ export class RoutingService {
       if (plan.length > 0) await this.applyPlan(manager, plan, now, reason);
       return plan;
     });
+    platformMetrics.routingDecisionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    platformMetrics.assignments.inc({ reason }, assignments.length);
     return { assignments, decisionMs: Number(process.hrtime.bigint() - started) / 1e6 };
   }
 

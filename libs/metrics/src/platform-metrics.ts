@@ -1,0 +1,69 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every Prometheus metric of the platform, in one registry shared by whatever runs in this process
+ * (API, worker, or both in standalone mode). Call sites only increment or observe; the registry is read by
+ * the API's /metrics route and by the worker's metrics server.
+ */
+export const metricsRegistry = new Registry();
+
+// Node's own figures (event loop lag percentiles, heap, GC, CPU) come from prom-client's default collectors.
+collectDefaultMetrics({ register: metricsRegistry, eventLoopMonitoringPrecision: 10 });
+
+export const platformMetrics = {
+  /** Jobs per queue and state, read from Redis when scraped (set by the queue collector). */
+  queueJobs: new Gauge({
+    name: 'brigade_queue_jobs',
+    help: 'Jobs per BullMQ queue and state, at scrape time',
+    labelNames: ['queue', 'state'] as const,
+    registers: [metricsRegistry],
+  }),
+  queueOldestWaitingSeconds: new Gauge({
+    name: 'brigade_queue_oldest_waiting_seconds',
+    help: 'Age of the oldest job still waiting in each queue, at scrape time',
+    labelNames: ['queue'] as const,
+    registers: [metricsRegistry],
+  }),
+  conversationsWaiting: new Gauge({
+    name: 'brigade_conversations_waiting',
+    help: 'Conversations waiting for an agent, at scrape time',
+    registers: [metricsRegistry],
+  }),
+  conversationsOldestWaitingSeconds: new Gauge({
+    name: 'brigade_conversations_oldest_waiting_seconds',
+    help: 'How long the longest-waiting conversation has waited, at scrape time',
+    registers: [metricsRegistry],
+  }),
+  assignments: new Counter({
+    name: 'brigade_assignments_total',
+    help: 'Conversations assigned to an agent, by routing reason',
+    labelNames: ['reason'] as const,
+    registers: [metricsRegistry],
+  }),
+  messages: new Counter({
+    name: 'brigade_messages_total',
+    help: 'Messages stored (inbound) or sent (outbound), by channel',
+    labelNames: ['channel', 'direction'] as const,
+    registers: [metricsRegistry],
+  }),
+  deliveryFailures: new Counter({
+    name: 'brigade_delivery_failures_total',
+    help: 'Failed delivery attempts of agent replies, by reason (transient: retried, permanent: given up)',
+    labelNames: ['reason'] as const,
+    registers: [metricsRegistry],
+  }),
+  socketConnections: new Gauge({
+    name: 'brigade_socket_connections',
+    help: 'Socket.io connections open on this API process, by namespace',
+    labelNames: ['namespace'] as const,
+    registers: [metricsRegistry],
+  }),
+  routingDecisionSeconds: new Histogram({
+    name: 'brigade_routing_decision_seconds',
+    help: 'Time to take one routing decision: lock, read agents and queue, apply the policy, write',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metricsRegistry],
+  }),
+};
+
+export type PlatformMetrics = typeof platformMetrics;
