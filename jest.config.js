@@ -27,7 +27,15 @@ module.exports = {
       transform,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 30000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeouts.ts'],
+    },
+    {
+      displayName: 'faults',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/faults/*.fault-spec.ts'],
+      transform,
+      moduleNameMapper,
     },
   ],
 };

@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
+import { ConversationsService } from '@brigade/conversations';
+import { DeskGateway } from './desk/desk.gateway';
+import { WebchatGateway } from './webchat/webchat.gateway';
+
+/**
+ * Redis keeps nothing on disk: when it comes back after a restart, events queued for browsers are gone.
+ * This process then tells its own sockets to resynchronise: desks re-fetch over REST, citizens get a fresh history.
+ */
+@Injectable()
+export class RealtimeResyncService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RealtimeResyncService.name);
+  private redis: Redis | null = null;
+  private lostConnection = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly desk: DeskGateway,
+    private readonly webchat: WebchatGateway,
+    private readonly conversations: ConversationsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.redis = new Redis(this.config.redis.url, {
+      maxRetriesPerRequest: null,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
+    this.redis.on('error', () => undefined);
+    this.redis.on('close', () => {
+      this.lostConnection = true;
+    });
+    this.redis.on('ready', () => {
+      if (!this.lostConnection) return;
+      this.lostConnection = false;
+      this.resyncLocalSockets('redis-reconnected').catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'resync after Redis reconnect failed'),
+      );
+    });
+  }
+
+  async resyncLocalSockets(reason: string): Promise<void> {
+    this.logger.warn({ reason }, 'asking connected browsers to resynchronise');
+    this.desk.server.local.emit('resync', { reason });
+    for (const socket of this.webchat.server.sockets.values()) {
+      const visitorId: unknown = socket.data?.visitorId;
+      if (typeof visitorId !== 'string') continue;
+      socket.emit('resync', { reason });
+      socket.emit('history', { messages: await this.conversations.citizenHistory('webchat', visitorId) });
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+  }
+}
