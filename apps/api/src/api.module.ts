@@ -12,11 +12,12 @@ import { DeskGateway } from './desk/desk.gateway';
 import { HealthController } from './health/health.controller';
 import { MetricsApiModule } from './metrics/metrics-api.module';
 import { RealtimeRelayProcessor } from './realtime-relay.processor';
+import { SupervisorModule } from './supervisor/supervisor.module';
 import { WebchatGateway } from './webchat/webchat.gateway';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
-  imports: [TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, MetricsApiModule],
+  imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, MetricsApiModule],
   controllers: [AuthController, ConversationsController, HealthController],
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor],
 })

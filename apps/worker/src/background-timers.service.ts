@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { DeliveryRelay } from '@brigade/intake';
-import { AssignmentNotifier, RoutingService } from '@brigade/routing';
+import { AssignmentNotifier, ReroutingService } from '@brigade/routing';
 
 /**
- * Periodic safety nets: the relay re-enqueues what Redis lost, and the routing tick serves the queue when
- * time alone changes who is on duty (a shift starting) rather than an event.
+ * Periodic safety nets: the relay re-enqueues what Redis lost, and the routing tick acts on what time alone
+ * changes: a shift starting (serve the queue) or ending (hand over), a grace period or a no-reply delay running
+ * out (re-route), a silent citizen (abandon); then it refreshes the citizens' queue positions.
  */
 @Injectable()
 export class BackgroundTimersService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -16,7 +17,7 @@ export class BackgroundTimersService implements OnApplicationBootstrap, OnApplic
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly relay: DeliveryRelay,
-    private readonly routing: RoutingService,
+    private readonly rerouting: ReroutingService,
     private readonly notifier: AssignmentNotifier,
   ) {}
 
@@ -26,8 +27,8 @@ export class BackgroundTimersService implements OnApplicationBootstrap, OnApplic
       if (requeued.inbound || requeued.outbound) this.logger.log({ requeued }, 'relay re-enqueued pending work');
     });
     this.every('routing-tick', this.config.routing.tickMs, async () => {
-      const result = await this.routing.drainQueue('tick');
-      await this.notifier.notify(result.assignments, 'queue');
+      await this.notifier.notifyChange(await this.rerouting.sweep('tick'), 'queue');
+      await this.notifier.publishQueueStatuses();
     });
   }
 

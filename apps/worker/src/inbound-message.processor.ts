@@ -4,12 +4,11 @@ import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { toDeskMessage } from '@brigade/conversations';
 import { IngestMessageUseCase } from '@brigade/intake';
-import { platformMetrics } from '@brigade/metrics';
 import { JobPayloads, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier, RoutingService } from '@brigade/routing';
 
-/** Stores each inbound message, then routes a waiting conversation or tells the assigned agent. */
+/** Stores each inbound message, acknowledges a new conversation, then routes it or tells the assigned agent. */
 @Processor(QueueName.Inbound)
 export class InboundMessageProcessor extends WorkerHost implements OnModuleInit {
   constructor(
@@ -29,11 +28,14 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
   async process(job: Job<JobPayloads[QueueName.Inbound]>): Promise<void> {
     const outcome = await this.ingest.execute(job.data.inboxEntryId);
     if (!outcome) return;
-    if (outcome.stored) platformMetrics.messages.inc({ channel: outcome.message.channel, direction: 'inbound' });
     const { conversation, message } = outcome;
+    if (outcome.acknowledgement) await this.notifier.sendAcknowledgement(outcome.acknowledgement);
     if (conversation.status === 'waiting') {
-      const result = await this.routing.drainQueue('new-message');
-      await this.notifier.notify(result.assignments, 'new-conversation');
+      const result = await this.routing.drainQueue(outcome.conversationReopened ? 'reopened' : 'new-message');
+      await this.notifier.notify(result.assignments, outcome.conversationReopened ? 'reopened' : 'new-conversation');
+      if (!result.assignments.some((a) => a.conversationId === conversation.id)) {
+        await this.notifier.publishQueueStatuses([conversation.id]);
+      }
       return;
     }
     // Pushed again on a redelivered job too: the desk ignores a message id it already shows.

@@ -1,19 +1,30 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobPayloads, QueueName } from '@brigade/queue';
-import { AssignmentNotifier, RoutingService } from '@brigade/routing';
+import { AssignmentNotifier, ReroutingService, RoutingService } from '@brigade/routing';
 
-/** Routing triggers from the API (agent available, capacity freed) serve the waiting queue. */
+/** Triggers that call for a re-routing sweep before serving the queue (not just a drain). */
+export const SWEEP_REASONS = new Set(['presence-grace', 'presence-offline']);
+
+/**
+ * Routing triggers from the API (agent available, capacity freed, reinforcement) serve the waiting queue;
+ * a presence grace period ending runs the re-routing sweep.
+ */
 @Processor(QueueName.Routing)
 export class RoutingProcessor extends WorkerHost {
   constructor(
     private readonly routing: RoutingService,
+    private readonly rerouting: ReroutingService,
     private readonly notifier: AssignmentNotifier,
   ) {
     super();
   }
 
   async process(job: Job<JobPayloads[QueueName.Routing]>): Promise<void> {
+    if (SWEEP_REASONS.has(job.data.reason)) {
+      await this.notifier.notifyChange(await this.rerouting.sweep(job.data.reason), job.data.reason);
+      return;
+    }
     const result = await this.routing.drainQueue(job.data.reason);
     await this.notifier.notify(result.assignments, job.data.reason);
   }

@@ -42,6 +42,13 @@ export class Agent {
   @Column({ name: 'duty_override', type: 'text', nullable: true })
   dutyOverride: DutyOverride;
 
+  /**
+   * Set when the agent's last desk connection (every tab and device) dropped; cleared on reconnection. Past the
+   * presence grace period the agent is set offline and their conversations are re-routed.
+   */
+  @Column({ name: 'disconnected_at', type: 'timestamptz', nullable: true })
+  disconnectedAt: Date | null;
+
   @Column({ name: 'last_assigned_at', type: 'timestamptz', nullable: true })
   lastAssignedAt: Date | null;
 

@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Agent, Presence } from './agent.entity';
 import { Clock } from './clock';
+import { LocalShift, ROSTER_TIME_ZONE, shiftInstants } from './roster-time';
+import { Shift } from './shift.entity';
 
 export interface AgentStatus {
   id: string;
@@ -20,6 +22,29 @@ export class AgentsService {
     @InjectRepository(Agent) private readonly agents: Repository<Agent>,
     private readonly clock: Clock,
   ) {}
+
+  /** One of the agent's desk connections is up: any grace period in progress is over. */
+  async markConnected(agentId: string): Promise<void> {
+    await this.agents.query(`UPDATE agents SET disconnected_at = NULL WHERE id = $1 AND disconnected_at IS NOT NULL`, [
+      agentId,
+    ]);
+  }
+
+  /** The agent's last desk connection dropped: the presence grace period starts now. */
+  async markDisconnected(agentId: string): Promise<void> {
+    await this.agents.query(`UPDATE agents SET disconnected_at = $2 WHERE id = $1 AND disconnected_at IS NULL`, [
+      agentId,
+      this.clock.now(),
+    ]);
+  }
+
+  /** Adds a shift written in local time (e.g. Paris, 22:00 to 06:00); it is stored as two instants. */
+  async addShift(agentId: string, local: LocalShift, timeZone = ROSTER_TIME_ZONE): Promise<Shift> {
+    const { startsAt, endsAt } = shiftInstants(local, timeZone);
+    const exists = await this.agents.existsBy({ id: agentId, active: true });
+    if (!exists) throw new NotFoundException('Agent introuvable');
+    return this.agents.manager.getRepository(Shift).save({ agentId, startsAt, endsAt });
+  }
 
   async setPresence(agentId: string, presence: Presence): Promise<AgentStatus> {
     const result = await this.agents.update({ id: agentId, active: true }, { presence });

@@ -42,6 +42,27 @@ const environmentSchema = z.object({
   OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   ROUTING_TICK_MS: z.coerce.number().int().min(100).default(2000),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
+  ROUTING_AGING_STEP_MINUTES: z.coerce.number().min(0.01).default(10),
+  ROUTING_SKILL_FALLBACK: booleanFromEnv.default(true),
+  ROUTING_SKILL_FALLBACK_AFTER_SECONDS: z.coerce.number().int().min(0).default(120),
+  ROUTING_LANGUAGE_FALLBACK: booleanFromEnv.default(true),
+  ROUTING_EMERGENCY_OVERFLOW: z.coerce.number().int().min(0).max(10).default(1),
+  ROUTING_NO_REPLY_MINUTES: z
+    .string()
+    .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?){3}$/, 'four numbers of minutes: emergency,violence,normal,low (0 = never)')
+    .default('2,5,10,15')
+    .transform((value) => value.split(',').map(Number)),
+  ROUTING_REOPEN_WINDOW_MINUTES: z.coerce.number().min(0).default(120),
+  ROUTING_ABANDON_AFTER_MINUTES: z.coerce.number().min(0).default(30),
+  ROUTING_ACKNOWLEDGEMENT_TEXT: z
+    .string()
+    .min(1)
+    .default(
+      'Bonjour, votre message a bien été reçu. Un gendarme va vous répondre dès que possible. ' +
+        'En cas d’urgence, appelez le 17 ou le 112 (114 par SMS).',
+    ),
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  ROSTER_TIME_ZONE: z.string().default('Europe/Paris'),
   RELAY_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   METRICS_TOKEN: z.string().default(''),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -62,7 +83,26 @@ export type AppConfig = {
     maxMessageLength: number;
     allowedOrigins: string[];
   };
-  routing: { defaultCapacity: number; tickMs: number };
+  routing: {
+    defaultCapacity: number;
+    tickMs: number;
+    agingStepMs: number;
+    skillFallback: boolean;
+    skillFallbackAfterMs: number;
+    languageFallback: boolean;
+    emergencyOverflow: number;
+    /** Per priority (emergency, violence, normal, low): re-route when the agent has not replied; 0 = never. */
+    noReplyMs: [number, number, number, number];
+    /** A citizen writing again within this time after a close reopens the conversation (0 = always a new one). */
+    reopenWindowMs: number;
+    /** A waiting conversation whose citizen has been silent this long is closed as abandoned (0 = never). */
+    abandonAfterMs: number;
+    acknowledgementText: string;
+    /** How long an agent whose last desk connection dropped keeps their conversations. */
+    presenceGraceMs: number;
+    /** Time zone the roster is written in. */
+    rosterTimeZone: string;
+  };
   workers: { ingestConcurrency: number; outboundConcurrency: number };
   relay: { intervalMs: number; graceMs: number };
   logLevel: string;
@@ -100,7 +140,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxMessageLength: e.WEBCHAT_MAX_MESSAGE_LENGTH,
       allowedOrigins: e.WEBCHAT_ALLOWED_ORIGINS,
     },
-    routing: { defaultCapacity: e.AGENT_DEFAULT_CAPACITY, tickMs: e.ROUTING_TICK_MS },
+    routing: {
+      defaultCapacity: e.AGENT_DEFAULT_CAPACITY,
+      tickMs: e.ROUTING_TICK_MS,
+      agingStepMs: e.ROUTING_AGING_STEP_MINUTES * 60_000,
+      skillFallback: e.ROUTING_SKILL_FALLBACK,
+      skillFallbackAfterMs: e.ROUTING_SKILL_FALLBACK_AFTER_SECONDS * 1000,
+      languageFallback: e.ROUTING_LANGUAGE_FALLBACK,
+      emergencyOverflow: e.ROUTING_EMERGENCY_OVERFLOW,
+      noReplyMs: e.ROUTING_NO_REPLY_MINUTES.map((minutes) => minutes * 60_000) as [number, number, number, number],
+      reopenWindowMs: e.ROUTING_REOPEN_WINDOW_MINUTES * 60_000,
+      abandonAfterMs: e.ROUTING_ABANDON_AFTER_MINUTES * 60_000,
+      acknowledgementText: e.ROUTING_ACKNOWLEDGEMENT_TEXT,
+      presenceGraceMs: e.PRESENCE_GRACE_MS,
+      rosterTimeZone: e.ROSTER_TIME_ZONE,
+    },
     workers: { ingestConcurrency: e.INGEST_CONCURRENCY, outboundConcurrency: e.OUTBOUND_CONCURRENCY },
     relay: { intervalMs: e.RELAY_INTERVAL_MS, graceMs: e.RELAY_GRACE_MS },
     logLevel: e.LOG_LEVEL,

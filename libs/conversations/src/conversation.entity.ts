@@ -5,6 +5,8 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 export const CONVERSATION_STATUSES = ['waiting', 'assigned', 'closed', 'abandoned'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 
+export type RoutingHint = 'prefer-previous' | 'avoid-previous';
+
 /** Lower is more urgent: the queue is ordered by priority, then by waiting time. */
 export enum Priority {
   Emergency = 0,
@@ -60,6 +62,14 @@ export class Conversation {
   @ManyToOne(() => Agent, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'assignee_id' })
   assignee?: Agent | null;
+
+  /** Who held it last, kept when it goes back to the queue (reopen, hand-over, transfer). */
+  @Column({ name: 'previous_assignee_id', type: 'uuid', nullable: true })
+  previousAssigneeId: string | null;
+
+  /** How routing treats the previous assignee: a reopened chat prefers them, a chat they let go avoids them. */
+  @Column({ name: 'routing_hint', type: 'text', nullable: true })
+  routingHint: RoutingHint | null;
 
   @Column({ type: 'boolean', default: false })
   sensitive: boolean;

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { ChannelIdentity, Contact, newPseudonym } from '@brigade/contacts';
 import { Conversation, Message } from '@brigade/conversations';
 import { InboxEntry } from './inbox-entry.entity';
@@ -10,7 +11,11 @@ export interface IngestOutcome {
   message: Message;
   /** False when the entry had been ingested before (a redelivered job): nothing was written. */
   stored: boolean;
+  /** A new conversation, or a recently closed one reopened: either way it entered the queue. */
   conversationOpened: boolean;
+  conversationReopened: boolean;
+  /** The automatic acknowledgement stored for the citizen when the conversation entered the queue. */
+  acknowledgement: Message | null;
 }
 
 /**
@@ -19,7 +24,10 @@ export interface IngestOutcome {
  */
 @Injectable()
 export class IngestMessageUseCase {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async execute(inboxEntryId: string): Promise<IngestOutcome | null> {
     return this.dataSource.transaction(async (manager) => {
@@ -29,7 +37,7 @@ export class IngestMessageUseCase {
       if (!entry) return null;
       const inbound = entry.payload;
       const identity = await this.identityFor(manager, entry);
-      const { conversation, opened } = await this.openConversationFor(manager, identity, entry.receivedAt);
+      const { conversation, opened, reopened } = await this.openConversationFor(manager, identity, entry.receivedAt);
 
       const inserted = await manager
         .createQueryBuilder()
@@ -62,9 +70,10 @@ export class IngestMessageUseCase {
       if (!entry.processedAt) {
         await manager.update(InboxEntry, { id: entry.id }, { processedAt: new Date() });
       }
+      const acknowledgement = opened && stored ? await this.acknowledge(manager, conversation, entry) : null;
       // The conversation the message landed in, which may not be the open one when this is a redelivery.
       const home = await manager.getRepository(Conversation).findOneByOrFail({ id: message.conversationId });
-      return { conversation: home, message, stored, conversationOpened: opened };
+      return { conversation: home, message, stored, conversationOpened: opened, conversationReopened: reopened, acknowledgement };
     });
   }
 
@@ -98,7 +107,7 @@ export class IngestMessageUseCase {
     manager: EntityManager,
     identity: ChannelIdentity,
     receivedAt: Date,
-  ): Promise<{ conversation: Conversation; opened: boolean }> {
+  ): Promise<{ conversation: Conversation; opened: boolean; reopened: boolean }> {
     const conversations = manager.getRepository(Conversation);
     const open = await conversations
       .createQueryBuilder('c')
@@ -106,7 +115,9 @@ export class IngestMessageUseCase {
       .andWhere(`c.status IN ('waiting', 'assigned')`)
       .setLock('pessimistic_write')
       .getOne();
-    if (open) return { conversation: open, opened: false };
+    if (open) return { conversation: open, opened: false, reopened: false };
+    const reopened = await this.reopenRecent(manager, identity, receivedAt);
+    if (reopened) return { conversation: reopened, opened: true, reopened: true };
     const inserted = await manager
       .createQueryBuilder()
       .insert()
@@ -129,6 +140,46 @@ export class IngestMessageUseCase {
       .where('c.identity_id = :identityId', { identityId: identity.id })
       .andWhere(`c.status IN ('waiting', 'assigned')`)
       .getOneOrFail();
-    return { conversation, opened };
+    return { conversation, opened, reopened: false };
+  }
+
+  /**
+   * A citizen writing again shortly after a close continues the same conversation: it goes back to the queue,
+   * preferring the gendarme who held it (routing gives it to them only if they are on duty, available and have
+   * room). The unique open-conversation index makes a concurrent reopen and open fail one of the two (retried).
+   */
+  private async reopenRecent(manager: EntityManager, identity: ChannelIdentity, receivedAt: Date): Promise<Conversation | null> {
+    const windowMs = this.config.routing.reopenWindowMs;
+    if (windowMs <= 0) return null;
+    const [rows] = (await manager.query(
+      `UPDATE conversations SET status = 'waiting', waiting_since = $2, closed_at = NULL, close_outcome = NULL,
+              previous_assignee_id = COALESCE(assignee_id, previous_assignee_id), assignee_id = NULL, assigned_at = NULL,
+              routing_hint = 'prefer-previous', last_citizen_message_at = $2
+        WHERE id = (SELECT id FROM conversations
+                     WHERE identity_id = $1 AND status IN ('closed', 'abandoned') AND closed_at >= $3
+                     ORDER BY closed_at DESC LIMIT 1)
+      RETURNING id`,
+      [identity.id, receivedAt, new Date(receivedAt.getTime() - windowMs)],
+    )) as [{ id: string }[], number];
+    if (rows.length === 0) return null;
+    return manager.getRepository(Conversation).findOneByOrFail({ id: rows[0].id });
+  }
+
+  /** The automatic acknowledgement, stored in the conversation as a system message for the citizen. */
+  private async acknowledge(manager: EntityManager, conversation: Conversation, entry: InboxEntry): Promise<Message> {
+    // The web chat pushes it at once from the worker; the other channels send it through the outbound queue.
+    const status = conversation.channel === 'webchat' ? 'sent' : 'queued';
+    const acknowledgement = manager.create(Message, {
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      direction: 'outbound',
+      authorType: 'system',
+      text: this.config.routing.acknowledgementText,
+      attachments: [],
+      clientMessageId: `ack-${entry.id}`,
+      deliveryStatus: status,
+      createdAt: new Date(entry.receivedAt.getTime() + 1),
+    });
+    return manager.save(acknowledgement);
   }
 }

@@ -57,6 +57,11 @@ export interface DeskServerToClientEvents {
 }
 
 export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: string; status: number }) => void;
+  /**
+   * An emergency was just assigned to me (sent after its 'conversation:assigned'): the desk interrupts the agent.
+   * `overflow` is true when it was given above my capacity because nobody had room.
+   */
+  'conversation:emergency': (event: { conversationId: string; priority: number; overflow: boolean }) => void;
 
 export interface DeskClientToServerEvents {
   'presence:set': (request: { presence: PresenceValue }, ack: Ack<{ presence: PresenceValue }>) => void;

@@ -1,26 +1,123 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ConversationsService } from '@brigade/conversations';
+import { ConversationsService, Message } from '@brigade/conversations';
+import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
-import { PlannedAssignment } from './routing-policy';
+import { CitizenQueueStatus, QueueStatusService } from './queue-status.service';
+import { RoutingChange } from './rerouting.service';
+import { EMERGENCY, PlannedAssignment } from './routing-policy';
 
-/** Tells each assigned agent's desk, and the citizen's widget, about new assignments. */
+/** A position change is always pushed; an estimate change only when it moves by this much. */
+const SIGNIFICANT_ESTIMATE_CHANGE_SECONDS = 30;
+
+/**
+ * Tells the desks and the citizens what routing changed: new assignments (with an interrupting alert for an
+ * emergency), conversations taken away, abandoned chats, and the queue position and wait of waiting citizens.
+ */
 @Injectable()
 export class AssignmentNotifier {
+  /** Last status pushed per waiting conversation, so that only changes are pushed. Per process; duplicates are harmless. */
+  private readonly lastQueueStatus = new Map<string, CitizenQueueStatus>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly conversations: ConversationsService,
     private readonly realtime: RealtimePublisher,
+    private readonly queueStatus: QueueStatusService,
+    private readonly jobs: JobProducer,
   ) {}
+
+  /**
+   * Sends the automatic acknowledgement: straight to the web chat widget (as a 'system' message), through the
+   * outbound queue for the other channels (the relay re-sends it if Redis loses the job).
+   */
+  async sendAcknowledgement(message: Message): Promise<void> {
+    if (message.channel !== 'webchat') {
+      await this.jobs.add(QueueName.Outbound, { messageId: message.id }, { jobId: `out-${message.id}` });
+      return;
+    }
+    const rows: { external_id: string }[] = await this.dataSource.query(
+      `SELECT i.external_id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id WHERE c.id = $1`,
+      [message.conversationId],
+    );
+    if (!rows[0]) return;
+    await this.realtime.toCitizen(rows[0].external_id, 'message', {
+      id: message.id,
+      conversationId: message.conversationId,
+      author: 'system',
+      text: message.text,
+      at: message.createdAt.toISOString(),
+    });
+  }
 
   async notify(assignments: PlannedAssignment[], reason: string): Promise<void> {
     await Promise.all(assignments.map((assignment) => this.notifyOne(assignment, reason)));
   }
 
+  async notifyChange(change: RoutingChange, reason: string): Promise<void> {
+    // Removals first: an agent losing a conversation and another gaining it must not both show it.
+    await Promise.all(
+      change.released.map((released) =>
+        this.realtime.toAgent(released.fromAgentId, 'conversation:removed', {
+          conversationId: released.conversationId,
+          reason: released.reason,
+        }),
+      ),
+    );
+    await this.notify(change.assignments, reason);
+    await Promise.all(
+      change.abandoned
+        .filter((abandoned) => abandoned.channel === 'webchat')
+        .map((abandoned) => this.realtime.toCitizen(abandoned.externalId, 'status', { state: 'closed' })),
+    );
+    for (const abandoned of change.abandoned) this.lastQueueStatus.delete(abandoned.conversationId);
+  }
+
+  /**
+   * Pushes the queue position and estimated wait to waiting web chat citizens whose figures changed
+   * (all of them, or the listed conversations).
+   */
+  async publishQueueStatuses(conversationIds?: string[]): Promise<number> {
+    const statuses = await this.queueStatus.citizenStatuses(conversationIds);
+    if (!conversationIds) {
+      const live = new Set(statuses.map((status) => status.conversationId));
+      for (const id of this.lastQueueStatus.keys()) if (!live.has(id)) this.lastQueueStatus.delete(id);
+    }
+    const changed = statuses.filter((status) => {
+      const previous = this.lastQueueStatus.get(status.conversationId);
+      return (
+        !previous ||
+        previous.queuePosition !== status.queuePosition ||
+        (previous.estimatedWaitSeconds === undefined) !== (status.estimatedWaitSeconds === undefined) ||
+        Math.abs((previous.estimatedWaitSeconds ?? 0) - (status.estimatedWaitSeconds ?? 0)) >=
+          SIGNIFICANT_ESTIMATE_CHANGE_SECONDS
+      );
+    });
+    await Promise.all(
+      changed.map((status) => {
+        this.lastQueueStatus.set(status.conversationId, status);
+        return this.realtime.toCitizen(status.visitorId, 'status', {
+          state: 'waiting',
+          queuePosition: status.queuePosition,
+          ...(status.estimatedWaitSeconds !== undefined ? { estimatedWaitSeconds: status.estimatedWaitSeconds } : {}),
+        });
+      }),
+    );
+    return changed.length;
+  }
+
   private async notifyOne(assignment: PlannedAssignment, reason: string): Promise<void> {
+    this.lastQueueStatus.delete(assignment.conversationId);
     const event = await this.conversations.assignmentEvent(assignment.conversationId, reason);
     await this.realtime.toAgent(assignment.agentId, 'conversation:assigned', event);
+    if (assignment.priority === EMERGENCY) {
+      await this.realtime.toAgent(assignment.agentId, 'conversation:emergency', {
+        conversationId: assignment.conversationId,
+        priority: assignment.priority,
+        overflow: assignment.overflow,
+      });
+    }
     if (event.conversation.channel !== 'webchat') return;
     const rows: { external_id: string; display_name: string }[] = await this.dataSource.query(
       `SELECT i.external_id, a.display_name

@@ -45,6 +45,8 @@ export class AuthController {
   async setPresence(@CurrentAgent() principal: AgentPrincipal, @Body() body: PresenceRequest): Promise<AgentStatus> {
     const status = await this.agents.setPresence(principal.agentId, body.presence);
     if (status.presence === 'available') await this.jobs.add(QueueName.Routing, { reason: 'agent-available' });
+    // Going offline hands the agent's conversations over at once (no grace period: it was deliberate).
+    if (status.presence === 'offline') await this.jobs.add(QueueName.Routing, { reason: 'presence-offline' });
     return status;
   }
 }

@@ -1,8 +1,9 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
+  OnGatewayDisconnect,
   OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
@@ -11,6 +12,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { AgentPrincipal, AgentsService, AuthService, PRESENCES } from '@brigade/agents';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { ConversationsService } from '@brigade/conversations';
 import { JobProducer, QueueName } from '@brigade/queue';
 import {
@@ -33,15 +35,20 @@ const sendRequest = z
   })
   .strict();
 
-/** The agents' live channel. The JWT is checked in the handshake; every socket joins its agent's room. */
+/**
+ * The agents' live channel. The JWT is checked in the handshake; every socket joins its agent's room.
+ * Presence follows the agent, not one socket: only when the last tab or device of an agent disconnects (on any
+ * API process) does the grace period start, and a reconnection anywhere ends it.
+ */
 @WebSocketGateway({ namespace: DESK_NAMESPACE })
-export class DeskGateway implements OnGatewayInit, OnGatewayConnection {
+export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(DeskGateway.name);
 
   @WebSocketServer()
   server: Namespace<DeskClientToServerEvents, DeskServerToClientEvents>;
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly auth: AuthService,
     private readonly agents: AgentsService,
     private readonly conversations: ConversationsService,
@@ -71,7 +78,35 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection {
     }
     await socket.join(agentRoom(principal.agentId));
     if (principal.role !== 'agent') await socket.join(SUPERVISORS_ROOM);
+    await this.agents.markConnected(principal.agentId);
     this.logger.debug({ agentId: principal.agentId }, 'desk connected');
+  }
+
+  async handleDisconnect(socket: DeskSocket): Promise<void> {
+    const agentId = socket.data.principal?.agentId;
+    if (!agentId) return;
+    try {
+      if (await this.agentStillConnected(agentId)) return;
+      await this.agents.markDisconnected(agentId);
+      // A tab may have connected on another process between the check and the write: look again.
+      if (await this.agentStillConnected(agentId)) {
+        await this.agents.markConnected(agentId);
+        return;
+      }
+      await this.jobs.add(
+        QueueName.Routing,
+        { reason: 'presence-grace' },
+        { delay: this.config.routing.presenceGraceMs + 250, jobId: `presence-grace-${agentId}-${Date.now()}` },
+      );
+    } catch (error) {
+      // The routing tick applies the grace period anyway; this only makes it prompt.
+      this.logger.warn({ err: error, agentId }, 'could not start the presence grace period');
+    }
+  }
+
+  /** Across every API process (the Redis Streams adapter answers for the others). */
+  private async agentStillConnected(agentId: string): Promise<boolean> {
+    return (await this.server.in(agentRoom(agentId)).fetchSockets()).length > 0;
   }
 
   @SubscribeMessage('presence:set')
@@ -82,6 +117,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection {
       const status = await this.agents.setPresence(socket.data.principal.agentId, request.value.presence);
       this.server.to(agentRoom(status.id)).emit('presence:changed', { presence: status.presence });
       if (status.presence === 'available') await this.jobs.add(QueueName.Routing, { reason: 'agent-available' });
+      if (status.presence === 'offline') await this.jobs.add(QueueName.Routing, { reason: 'presence-offline' });
       return { presence: status.presence };
     });
   }

@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock, localToInstant } from '@brigade/agents';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
+import { ROUTABLE_SQL, SCHEDULED_SQL } from './routing.service';
+
+/** Assignments over this window give the service rate the wait estimate is computed from. */
+const THROUGHPUT_WINDOW_MS = 30 * 60_000;
+
+export interface CitizenQueueStatus {
+  conversationId: string;
+  visitorId: string;
+  /** 1 = next to be served, in the routing order (priority after aging, then wait). */
+  queuePosition: number;
+  /** Absent when nothing was served recently: no honest estimate exists. */
+  estimatedWaitSeconds?: number;
+}
+
+export interface QueueOverview {
+  at: string;
+  waiting: { queue: string; priority: number; channel: string; count: number; longestWaitSeconds: number }[];
+  longestWaitSeconds: number;
+  abandonedToday: number;
+  agents: {
+    id: string;
+    displayName: string;
+    presence: string;
+    scheduled: boolean;
+    routable: boolean;
+    load: number;
+    capacity: number;
+  }[];
+}
+
+/** What the citizens and the supervisors see of the queue: positions, wait estimates, load, abandonment. */
+@Injectable()
+export class QueueStatusService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The position and estimated wait of every waiting web chat conversation (or of the listed ones). */
+  async citizenStatuses(conversationIds?: string[]): Promise<CitizenQueueStatus[]> {
+    const now = this.clock.now();
+    const rows: { id: string; position: number; external_id: string }[] = await this.dataSource.query(
+      `SELECT q.id, q.position, i.external_id FROM (
+         SELECT c.id, c.channel, c.identity_id,
+                row_number() OVER (ORDER BY
+                  CASE WHEN c.priority = 0 THEN 0
+                       ELSE GREATEST(1, c.priority - floor(extract(epoch FROM ($1::timestamptz - c.waiting_since)) * 1000 / $2))
+                  END, c.waiting_since, c.id)::int AS position
+           FROM conversations c WHERE c.status = 'waiting') q
+         JOIN channel_identities i ON i.id = q.identity_id
+        WHERE q.channel = 'webchat' AND ($3::uuid[] IS NULL OR q.id = ANY($3::uuid[]))`,
+      [now, this.config.routing.agingStepMs, conversationIds ?? null],
+    );
+    if (rows.length === 0) return [];
+    const perSecond = await this.serviceRatePerSecond(now);
+    return rows.map((row) => ({
+      conversationId: row.id,
+      visitorId: row.external_id,
+      queuePosition: row.position,
+      ...(perSecond > 0 ? { estimatedWaitSeconds: Math.round(row.position / perSecond) } : {}),
+    }));
+  }
+
+  /** Conversations taken from the queue per second, over the last half hour. */
+  async serviceRatePerSecond(now = this.clock.now()): Promise<number> {
+    const [{ served }]: { served: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS served FROM assignments
+        WHERE assigned_at > $1 AND assigned_at <= $2 AND reason NOT IN ('transfer', 'reassign')`,
+      [new Date(now.getTime() - THROUGHPUT_WINDOW_MS), now],
+    );
+    return served / (THROUGHPUT_WINDOW_MS / 1000);
+  }
+
+  /** Conversations closed as abandoned since a given instant. */
+  async abandonedSince(since: Date): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM conversations WHERE status = 'abandoned' AND closed_at >= $1`,
+      [since],
+    );
+    return n;
+  }
+
+  /** The live view of the supervisor: waiting per queue, priority and channel, agents and their load. */
+  async overview(): Promise<QueueOverview> {
+    const now = this.clock.now();
+    const waiting: QueueOverview['waiting'] = await this.dataSource.query(
+      `SELECT queue, priority::int AS priority, channel, count(*)::int AS count,
+              floor(extract(epoch FROM ($1::timestamptz - min(waiting_since))))::int AS "longestWaitSeconds"
+         FROM conversations WHERE status = 'waiting' GROUP BY queue, priority, channel ORDER BY priority, queue, channel`,
+      [now],
+    );
+    const agents: QueueOverview['agents'] = await this.dataSource.query(
+      `SELECT a.id, a.display_name AS "displayName", a.presence, ${SCHEDULED_SQL} AS scheduled, ${ROUTABLE_SQL} AS routable,
+              (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'assigned') AS load,
+              a.capacity
+         FROM agents a WHERE a.active ORDER BY a.display_name`,
+      [now],
+    );
+    const localDate = new Intl.DateTimeFormat('en-CA', { timeZone: this.config.routing.rosterTimeZone }).format(now);
+    return {
+      at: now.toISOString(),
+      waiting,
+      longestWaitSeconds: Math.max(0, ...waiting.map((w) => w.longestWaitSeconds)),
+      abandonedToday: await this.abandonedSince(localToInstant(localDate, '00:00', this.config.routing.rosterTimeZone)),
+      agents: agents.filter((agent) => agent.scheduled || agent.load > 0 || agent.presence !== 'offline'),
+    };
+  }
+}
