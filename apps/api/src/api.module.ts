@@ -7,6 +7,7 @@ import { ConversationsModule } from '@brigade/conversations';
 import { IntakeModule } from '@brigade/intake';
 import { AuthController } from './auth/auth.controller';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { BotFrameworkController } from './botframework/botframework.controller';
 import { ConversationsController } from './desk/conversations.controller';
 import { DeskGateway } from './desk/desk.gateway';
 import { HealthController } from './health/health.controller';
@@ -18,7 +19,7 @@ import { WebchatGateway } from './webchat/webchat.gateway';
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
   imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, MetricsApiModule],
-  controllers: [AuthController, ConversationsController, HealthController],
+  controllers: [AuthController, BotFrameworkController, ConversationsController, HealthController],
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor],
 })
 export class ApiModule {}

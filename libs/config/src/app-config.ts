@@ -69,6 +69,14 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_SEED: booleanFromEnv.default(false),
   DEMO_PASSWORD: z.string().min(8).default(DEV_DEMO_PASSWORD),
+  BOTFRAMEWORK_ENABLED: booleanFromEnv.default(false),
+  BOTFRAMEWORK_APP_ID: z.string().default(''),
+  BOTFRAMEWORK_APP_PASSWORD: z.string().default(''),
+  BOTFRAMEWORK_APP_TENANT_ID: z.string().default(''),
+  BOTFRAMEWORK_CHANNEL_SERVICE: z.string().default(''),
+  BOTFRAMEWORK_OPENID_METADATA_URL: z.string().url().optional(),
+  BOTFRAMEWORK_TOKEN_ISSUER: z.string().default('https://api.botframework.com'),
+  BOTFRAMEWORK_STATIC_BEARER_TOKEN: z.string().default(''),
 });
 
 export type AppConfig = {
@@ -109,6 +117,21 @@ export type AppConfig = {
   /** Bearer token for /metrics (empty: loopback callers only); the worker serves its metrics on port (0: off). */
   metrics: { token: string; port: number };
   demo: { seed: boolean; password: string };
+  botframework: {
+    enabled: boolean;
+    /** Empty: inbound tokens are not checked (refused in production). */
+    appId: string;
+    appPassword: string;
+    /** Single-tenant bots only. */
+    appTenantId: string;
+    /** Empty for the public Azure cloud, or the US Government channel service URL. */
+    channelService: string;
+    /** Where the connector's signing keys are published, when not Microsoft's default (sovereign clouds, tests). */
+    openIdMetadataUrl: string | null;
+    tokenIssuer: string;
+    /** Development and tests only: replies carry this bearer token instead of one obtained from Microsoft. */
+    staticBearerToken: string;
+  };
 };
 
 export class ConfigValidationError extends Error {
@@ -160,6 +183,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     demo: { seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },
+    botframework: {
+      enabled: e.BOTFRAMEWORK_ENABLED,
+      appId: e.BOTFRAMEWORK_APP_ID,
+      appPassword: e.BOTFRAMEWORK_APP_PASSWORD,
+      appTenantId: e.BOTFRAMEWORK_APP_TENANT_ID,
+      channelService: e.BOTFRAMEWORK_CHANNEL_SERVICE,
+      openIdMetadataUrl: e.BOTFRAMEWORK_OPENID_METADATA_URL ?? null,
+      tokenIssuer: e.BOTFRAMEWORK_TOKEN_ISSUER,
+      staticBearerToken: e.BOTFRAMEWORK_STATIC_BEARER_TOKEN,
+    },
   };
   assertProductionSafe(config);
   return config;
@@ -177,5 +210,22 @@ function assertProductionSafe(config: AppConfig): void {
   if (config.webchat.allowedOrigins.includes('*')) {
     problems.push('WEBCHAT_ALLOWED_ORIGINS: list the websites allowed to embed the chat; "*" is refused in production');
   }
+  problems.push(...botFrameworkProductionProblems(config.botframework));
   if (problems.length > 0) throw new ConfigValidationError(problems);
+}
+
+/** Without an app id the connector's tokens are not checked: anyone could post as any citizen. */
+function botFrameworkProductionProblems(botframework: AppConfig['botframework']): string[] {
+  if (!botframework.enabled) return [];
+  const problems: string[] = [];
+  if (!botframework.appId) {
+    problems.push('BOTFRAMEWORK_APP_ID: required in production; without it inbound tokens are not validated');
+  } else if (!botframework.appPassword) {
+    problems.push('BOTFRAMEWORK_APP_PASSWORD: required in production to sign replies');
+  }
+  if (botframework.staticBearerToken) problems.push('BOTFRAMEWORK_STATIC_BEARER_TOKEN: development and tests only');
+  if (botframework.openIdMetadataUrl && !botframework.openIdMetadataUrl.startsWith('https://')) {
+    problems.push('BOTFRAMEWORK_OPENID_METADATA_URL: must be https in production');
+  }
+  return problems;
 }
