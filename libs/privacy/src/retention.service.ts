@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '@brigade/audit';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
+
+export interface PurgeReport {
+  conversations: string[];
+  inboxEntries: number;
+}
+
+/**
+ * Applies the retention policy: a closed or abandoned conversation past its queue's retention loses its messages and
+ * the citizen's identifiers; the row stays, empty, for statistics. A legal hold on the conversation or the contact
+ * stops it. Every purge is written to the audit log.
+ */
+@Injectable()
+export class RetentionService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Retention days of a queue, as configured. */
+  retentionDays(queue: string): number {
+    return this.config.retention.daysByQueue[queue] ?? this.config.retention.defaultDays;
+  }
+
+  async purgeExpired(now = new Date()): Promise<PurgeReport> {
+    const overrides = Object.entries(this.config.retention.daysByQueue);
+    const queues = overrides.map(([queue]) => queue);
+    const days = overrides.map(([, value]) => value);
+    return this.dataSource.transaction(async (manager) => {
+      const expired: { id: string }[] = await manager.query(
+        `SELECT c.id FROM conversations c
+           JOIN contacts k ON k.id = c.contact_id
+           LEFT JOIN unnest($2::text[], $3::int[]) AS policy(queue, days) ON policy.queue = c.queue
+          WHERE c.status IN ('closed', 'abandoned') AND c.purged_at IS NULL
+            AND NOT c.legal_hold AND NOT k.legal_hold
+            AND COALESCE(c.closed_at, c.created_at)
+                < $1::timestamptz - make_interval(days => COALESCE(policy.days, $4::int))
+          FOR UPDATE OF c SKIP LOCKED`,
+        [now, queues, days, this.config.retention.defaultDays],
+      );
+      const ids = expired.map((row) => row.id);
+      if (ids.length > 0) await this.anonymise(manager, ids, now);
+      const [, inboxEntries] = (await manager.query(
+        `DELETE FROM inbox_entries WHERE processed_at IS NOT NULL
+            AND processed_at < $1::timestamptz - make_interval(days => $2::int)`,
+        [now, this.config.retention.inboxDays],
+      )) as [unknown, number];
+      if (ids.length > 0 || inboxEntries > 0) {
+        await this.audit.record(
+          {
+            actorType: 'system',
+            actorId: null,
+            action: 'retention.purge',
+            subjectType: 'conversation',
+            subjectId: null,
+            details: { conversations: ids, inboxEntries },
+          },
+          manager,
+        );
+      }
+      return { conversations: ids, inboxEntries };
+    });
+  }
+
+  /** Removes the content and the identifiers of conversations; the contact goes when nothing else refers to it. */
+  private async anonymise(manager: EntityManager, conversationIds: string[], now: Date): Promise<void> {
+    await manager.query(`DELETE FROM messages WHERE conversation_id = ANY($1::uuid[])`, [conversationIds]);
+    await manager.query(`UPDATE conversations SET purged_at = $2, close_outcome = NULL, tags = '{}' WHERE id = ANY($1::uuid[])`, [
+      conversationIds,
+      now,
+    ]);
+    // Identities and contacts whose every conversation is purged keep no identifier.
+    await manager.query(
+      `UPDATE channel_identities i SET external_id = 'purged:' || i.id, display_name = NULL, address = '{}'
+        WHERE i.id IN (SELECT identity_id FROM conversations WHERE id = ANY($1::uuid[]))
+          AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.identity_id = i.id AND c.purged_at IS NULL)`,
+      [conversationIds],
+    );
+    await manager.query(
+      `UPDATE contacts k SET display_name = NULL
+        WHERE k.id IN (SELECT contact_id FROM conversations WHERE id = ANY($1::uuid[]))
+          AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.contact_id = k.id AND c.purged_at IS NULL)`,
+      [conversationIds],
+    );
+  }
+}
