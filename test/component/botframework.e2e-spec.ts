@@ -1,4 +1,5 @@
 import type { DeskAssignmentEvent, DeskMessageView } from '@brigade/realtime';
+import { BotFrameworkAdapter } from '@brigade/channels';
 import { FakeBotConnector } from '@brigade/testing';
 import { DeskClient, connectDesk, login, newClientMessageId } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
@@ -220,6 +221,19 @@ describe('Bot Framework channel with an app id: connector token -> desk -> reply
     );
     expect(reply).toEqual({ delivery_status: 'failed', delivery_attempts: 1 });
     expect(connector.activities.filter((recorded) => recorded.activity.text === 'Ce message sera refusé.')).toEqual([]);
+  });
+
+  it('shows the citizen that an agent is typing', async () => {
+    await assignedConversation();
+    const [identity] = await platform.dataSource.query(`SELECT external_id, channel_account, address FROM channel_identities`);
+    await platform.app.get(BotFrameworkAdapter).sendTyping({
+      externalId: identity.external_id,
+      channelAccount: identity.channel_account,
+      address: identity.address,
+    });
+    const typing = await connector.waitForActivity((recorded) => recorded.activity.type === 'typing');
+    expect(typing.conversationId).toBe('DirectLine-conv-1');
+    expect(typing.activity).toMatchObject({ from: { id: APP_ID }, recipient: { id: 'dl_citizen-42' } });
   });
 
   it('acknowledges activities other than messages without storing them, and rejects malformed bodies', async () => {
