@@ -15,11 +15,13 @@ import { MetricsApiModule } from './metrics/metrics-api.module';
 import { RealtimeRelayProcessor } from './realtime-relay.processor';
 import { SupervisorModule } from './supervisor/supervisor.module';
 import { WebchatGateway } from './webchat/webchat.gateway';
+import { FacebookWebhookController } from './webhooks/facebook-webhook.controller';
+import { XWebhookController } from './webhooks/x-webhook.controller';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
   imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, MetricsApiModule],
-  controllers: [AuthController, BotFrameworkController, ConversationsController, HealthController],
+  controllers: [AuthController, BotFrameworkController, ConversationsController, HealthController, FacebookWebhookController, XWebhookController],
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor],
 })
 export class ApiModule {}

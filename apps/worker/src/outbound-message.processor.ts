@@ -1,12 +1,15 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DeliverReplyUseCase, PermanentDeliveryError, TransientDeliveryError } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { platformMetrics } from '@brigade/metrics';
 import { JobPayloads, QueueName } from '@brigade/queue';
 
-/** Sends agent replies; permanent refusals are not retried, transient ones back off. */
+/**
+ * Sends agent replies. Permanent refusals are not retried; a provider that says when to come back (rate limits)
+ * gets the job parked until then; other transient failures back off exponentially (job defaults).
+ */
 @Processor(QueueName.Outbound)
 export class OutboundMessageProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(OutboundMessageProcessor.name);
@@ -22,12 +25,18 @@ export class OutboundMessageProcessor extends WorkerHost implements OnModuleInit
     this.worker.concurrency = this.config.workers.outboundConcurrency;
   }
 
-  async process(job: Job<JobPayloads[QueueName.Outbound]>): Promise<void> {
+  async process(job: Job<JobPayloads[QueueName.Outbound]>, token?: string): Promise<void> {
     try {
       await this.deliver.execute(job.data.messageId);
     } catch (error) {
       platformMetrics.deliveryFailures.inc({ reason: error instanceof PermanentDeliveryError ? 'permanent' : 'transient' });
       if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.message);
+      if (error instanceof TransientDeliveryError && error.retryAfterMs !== undefined) {
+        // Waiting out a rate limit is not a failed attempt: the attempt budget is kept in delivery_attempts.
+        this.logger.warn({ messageId: job.data.messageId, retryAfterMs: error.retryAfterMs }, error.message);
+        await job.moveToDelayed(Date.now() + error.retryAfterMs, token);
+        throw new DelayedError();
+      }
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (lastAttempt) {
         const reason = error instanceof TransientDeliveryError ? error.message : 'delivery failed after retries';

@@ -1,27 +1,46 @@
 import { Module } from '@nestjs/common';
+import { IntakeModule } from '@brigade/intake';
 import { RealtimeModule } from '@brigade/realtime';
 import { CHANNEL_ADAPTERS, ChannelRegistry } from './channel-registry';
+import { ChannelWebhookIntake } from './channel-webhook-intake';
 import { DeliverReplyUseCase } from './deliver-reply.use-case';
+import { DeliveryReceiptsService } from './delivery-receipts.service';
+import { FacebookAdapter, FacebookGraphClient, FacebookProfilesService, FacebookWebhookService } from './facebook';
+import { XAdapter, XDmClient, XWebhookService } from './x';
 import { WebchatAdapter } from './webchat/webchat.adapter';
 import { BotFrameworkAdapter, BotFrameworkCredentials, BotFrameworkRequestAuthenticator } from './botframework';
 import { WebchatSessions } from './webchat/webchat-sessions';
 
 @Module({
-  imports: [RealtimeModule],
+  imports: [RealtimeModule, IntakeModule],
   providers: [
     WebchatAdapter,
     BotFrameworkAdapter,
     BotFrameworkCredentials,
     BotFrameworkRequestAuthenticator,
+    FacebookGraphClient,
+    FacebookAdapter,
+    FacebookProfilesService,
+    FacebookWebhookService,
+    XDmClient,
+    XAdapter,
+    XWebhookService,
+    DeliveryReceiptsService,
+    ChannelWebhookIntake,
     {
       provide: CHANNEL_ADAPTERS,
-      useFactory: (webchat: WebchatAdapter, botframework: BotFrameworkAdapter) => [webchat, botframework],
-      inject: [WebchatAdapter, BotFrameworkAdapter],
+      useFactory: (webchat: WebchatAdapter, botframework: BotFrameworkAdapter, facebook: FacebookAdapter, x: XAdapter) => [
+        webchat,
+        botframework,
+        facebook,
+        x,
+      ],
+      inject: [WebchatAdapter, BotFrameworkAdapter, FacebookAdapter, XAdapter],
     },
     ChannelRegistry,
     DeliverReplyUseCase,
     WebchatSessions,
   ],
-  exports: [ChannelRegistry, DeliverReplyUseCase, WebchatSessions, BotFrameworkAdapter, BotFrameworkRequestAuthenticator],
+  exports: [ChannelRegistry, DeliverReplyUseCase, WebchatSessions, BotFrameworkAdapter, BotFrameworkRequestAuthenticator, FacebookAdapter, FacebookWebhookService, XWebhookService],
 })
 export class ChannelsModule {}

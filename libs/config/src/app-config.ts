@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChannelsConfig, channelsConfigFromEnv, channelsEnvironmentShape } from './channels-config';
 
 /**
  * Every setting of the platform, read once from the environment and validated at boot.
@@ -69,6 +70,7 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_SEED: booleanFromEnv.default(false),
   DEMO_PASSWORD: z.string().min(8).default(DEV_DEMO_PASSWORD),
+  ...channelsEnvironmentShape,
   BOTFRAMEWORK_ENABLED: booleanFromEnv.default(false),
   BOTFRAMEWORK_APP_ID: z.string().default(''),
   BOTFRAMEWORK_APP_PASSWORD: z.string().default(''),
@@ -117,6 +119,8 @@ export type AppConfig = {
   /** Bearer token for /metrics (empty: loopback callers only); the worker serves its metrics on port (0: off). */
   metrics: { token: string; port: number };
   demo: { seed: boolean; password: string };
+  /** Facebook Messenger and X direct messages (libs/config/src/channels-config.ts). */
+  channels: ChannelsConfig;
   botframework: {
     enabled: boolean;
     /** Empty: inbound tokens are not checked (refused in production). */
@@ -151,6 +155,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  const channels = channelsConfigFromEnv(e);
+  if (channels.problems.length > 0) throw new ConfigValidationError(channels.problems);
   const config: AppConfig = {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
@@ -183,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     demo: { seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },
+    channels: channels.channels,
     botframework: {
       enabled: e.BOTFRAMEWORK_ENABLED,
       appId: e.BOTFRAMEWORK_APP_ID,

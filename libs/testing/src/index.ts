@@ -1,1 +1,5 @@
 export * from './fake-bot-connector';
+export * from './loopback-http';
+export * from './fake-graph-api';
+export * from './fake-x-api';
+export * from './webhook-signing';

@@ -1,0 +1,44 @@
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  Headers,
+  HttpCode,
+  NotFoundException,
+  Post,
+  Query,
+  RawBodyRequest,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { FacebookWebhookService } from '@brigade/channels';
+import { Public } from '../auth/auth.decorators';
+import { toWebhookResponse } from './webhook-outcome';
+
+/** Messenger's webhook, at the path configured in Meta's console; authenticated by the app secret's signature. */
+@Public()
+@Controller('webhooks/facebook')
+export class FacebookWebhookController {
+  constructor(private readonly webhook: FacebookWebhookService) {}
+
+  @Get()
+  verify(
+    @Query('hub.mode') mode: unknown,
+    @Query('hub.verify_token') token: unknown,
+    @Query('hub.challenge') challenge: unknown,
+    @Res({ passthrough: true }) response: { type(contentType: string): unknown },
+  ): string {
+    if (!this.webhook.enabled) throw new NotFoundException('this channel is switched off');
+    const answer = this.webhook.verifySubscription(mode, token, challenge);
+    if (answer === null) throw new ForbiddenException('verification failed');
+    // Meta compares the body with its challenge: plain text, nothing around it.
+    response.type('text/plain');
+    return answer;
+  }
+
+  @Post()
+  @HttpCode(200)
+  async receive(@Req() request: RawBodyRequest<{ body?: unknown }>, @Headers('x-hub-signature-256') signature?: string) {
+    return toWebhookResponse(await this.webhook.receive(request.rawBody, signature, request.body));
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
+import { FacebookGraphClient } from './facebook-graph.client';
+
+const REMEMBERED_LIMIT = 50_000;
+const IDENTITY_WAIT_STEPS = 8;
+const IDENTITY_WAIT_MS = 250;
+
+/**
+ * Fills in a Messenger contact's name from the Graph user profile, once per identity, after intake has acknowledged
+ * the message: a slow or refused profile call never delays or blocks a citizen's message.
+ */
+@Injectable()
+export class FacebookProfilesService implements OnModuleDestroy {
+  private readonly logger = new Logger(FacebookProfilesService.name);
+  /** Identities this process already looked up, so a chatty citizen costs one Graph call, not one per message. */
+  private readonly remembered = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private closing = false;
+  private readonly enabled: boolean;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly graph: FacebookGraphClient,
+  ) {
+    this.enabled = config.channels.facebook.fetchProfiles;
+  }
+
+  /** Starts the lookup in the background; returns at once. */
+  ensureDisplayName(pageId: string, psid: string): void {
+    if (!this.enabled || this.closing) return;
+    const key = `${pageId}:${psid}`;
+    if (this.remembered.has(key)) return;
+    if (this.remembered.size >= REMEMBERED_LIMIT) this.remembered.clear();
+    this.remembered.add(key);
+    const work = this.lookUp(pageId, psid)
+      .catch((error: unknown) => this.logger.warn({ err: error, pageId }, 'profile lookup failed'))
+      .finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async lookUp(pageId: string, psid: string): Promise<void> {
+    const known = (await this.dataSource.query(
+      `SELECT display_name FROM channel_identities WHERE channel = 'facebook' AND channel_account = $1 AND external_id = $2`,
+      [pageId, psid],
+    )) as { display_name: string | null }[];
+    if (known[0]?.display_name) return;
+    const name = await this.graph.displayName(pageId, psid);
+    if (!name) return;
+    // The worker may not have created the identity yet when the Graph API answers quickly: wait a little for it.
+    for (let step = 0; step < IDENTITY_WAIT_STEPS && !this.closing; step += 1) {
+      const [rows] = (await this.dataSource.query(
+        `WITH identity AS (
+           UPDATE channel_identities SET display_name = $3
+            WHERE channel = 'facebook' AND channel_account = $1 AND external_id = $2 AND display_name IS NULL
+            RETURNING contact_id
+         )
+         UPDATE contacts SET display_name = $3 WHERE id IN (SELECT contact_id FROM identity) AND display_name IS NULL
+         RETURNING id`,
+        [pageId, psid, name],
+      )) as [unknown[], number];
+      if (rows.length > 0) return;
+      const exists = (await this.dataSource.query(
+        `SELECT 1 FROM channel_identities WHERE channel = 'facebook' AND channel_account = $1 AND external_id = $2`,
+        [pageId, psid],
+      )) as unknown[];
+      if (exists.length > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, IDENTITY_WAIT_MS));
+    }
+  }
+}
