@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { RetentionService } from '@brigade/privacy';
+import { ContactExport, RetentionService } from '@brigade/privacy';
 import { login } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
@@ -117,11 +117,11 @@ describe('personal data: retention, legal hold, export, erasure, sensitive conve
       headers: { authorization: `Bearer ${token}` },
     });
     expect(response.status).toBe(200);
-    const exported = await response.json();
+    const exported = (await response.json()) as ContactExport;
     expect(exported.contact.displayName).toBe('Camille Durand');
     expect(exported.identities).toHaveLength(1);
-    expect(exported.conversations.map((c: { id: string }) => c.id)).toEqual([seeded.conversationId]);
-    expect(exported.conversations[0].messages.map((m: { text: string }) => m.text)).toEqual(['Mon voisin me menace']);
+    expect(exported.conversations.map((c) => c.id)).toEqual([seeded.conversationId]);
+    expect(exported.conversations[0].messages.map((m) => m.text)).toEqual(['Mon voisin me menace']);
     expect(exported.withheldSensitiveConversations).toBe(1);
 
     const withoutReason = await fetch(`${platform.url}/api/admin/contacts/${seeded.contactId}/export?includeSensitive=true`, {
@@ -132,7 +132,7 @@ describe('personal data: retention, legal hold, export, erasure, sensitive conve
       `${platform.url}/api/admin/contacts/${seeded.contactId}/export?includeSensitive=true&reason=${encodeURIComponent('réquisition judiciaire')}`,
       { headers: { authorization: `Bearer ${token}` } },
     );
-    expect((await withReason.json()).conversations).toHaveLength(2);
+    expect(((await withReason.json()) as ContactExport).conversations).toHaveLength(2);
     const audit = await db.query(`SELECT details FROM audit_events WHERE action = 'contact.export' ORDER BY at`);
     expect(audit.map((row: { details: { includeSensitive: boolean } }) => row.details.includeSensitive)).toEqual([false, true]);
   });
@@ -217,6 +217,8 @@ describe('personal data: retention, legal hold, export, erasure, sensitive conve
     const read = await fetch(`${platform.url}/api/conversations/${seeded.conversationId}`, {
       headers: { authorization: `Bearer ${holder.token}` },
     });
-    expect((await read.json()).conversation.contact.name).toBe('Héron Calme 123');
+    expect(((await read.json()) as { conversation: { contact: { name: string } } }).conversation.contact.name).toBe(
+      'Héron Calme 123',
+    );
   });
 });
