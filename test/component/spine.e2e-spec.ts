@@ -75,12 +75,12 @@ describe('web chat spine: citizen -> queue -> PostgreSQL -> routing -> desk -> r
 
     const assigned = await gendarme.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
     expect(assigned.conversation.assigneeId).toBe(gendarme.agent.id);
-    expect(assigned.messages.map((m) => m.text)).toEqual(['Bonjour, on m’a volé mon vélo']);
+    expect(citizenAndAgentTexts(assigned.messages)).toEqual(['Bonjour, on m’a volé mon vélo']);
     await log.waitFor('status', (s: { state: string; agentName?: string }) => s.state === 'assigned');
 
     const sent = await reply(gendarme.socket, assigned.conversation.id, 'Bonjour, je suis le gendarme qui vous répond.');
     expect(sent.ok).toBe(true);
-    const received = await log.waitFor<CitizenMessageView>('message');
+    const received = await log.waitFor<CitizenMessageView>('message', (message) => message.author === 'agent');
     expect(received.text).toBe('Bonjour, je suis le gendarme qui vous répond.');
     expect(received.authorName).toBe(gendarme.agent.displayName);
     socket.emit('message:ack', { ids: [received.id] });
@@ -97,7 +97,7 @@ describe('web chat spine: citizen -> queue -> PostgreSQL -> routing -> desk -> r
     expect(conversations[0]).toMatchObject({ status: 'assigned', assignee_id: gendarme.agent.id });
     expect(conversations[0].first_agent_reply_at).not.toBeNull();
     const messages = await db.query(
-      `SELECT direction, text, delivery_status FROM messages ORDER BY created_at`,
+      `SELECT direction, text, delivery_status FROM messages WHERE author_type <> 'system' ORDER BY created_at`,
     );
     expect(messages).toEqual([
       { direction: 'inbound', text: 'Bonjour, on m’a volé mon vélo', delivery_status: 'received' },
@@ -123,7 +123,7 @@ describe('web chat spine: citizen -> queue -> PostgreSQL -> routing -> desk -> r
 
     const again = await citizen(session.token);
     const history = await again.log.waitFor<{ messages: CitizenMessageView[] }>('history');
-    expect(history.messages.map((m) => [m.author, m.text])).toEqual([
+    expect(history.messages.filter((m) => m.author !== 'system').map((m) => [m.author, m.text])).toEqual([
       ['citizen', 'Je dois partir, je reviens'],
       ['agent', 'Nous restons à votre écoute.'],
     ]);
@@ -151,7 +151,7 @@ describe('web chat spine: citizen -> queue -> PostgreSQL -> routing -> desk -> r
     const arriving = await availableAgent();
     const assigned = await arriving.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
     expect(assigned.conversation.assigneeId).toBe(arriving.agent.id);
-    expect(assigned.messages.map((m) => m.text)).toEqual(['Il y a quelqu’un ?']);
+    expect(citizenAndAgentTexts(assigned.messages)).toEqual(['Il y a quelqu’un ?']);
     expect(away.log.all('conversation:assigned')).toHaveLength(0);
     expect(offShift.log.all('conversation:assigned')).toHaveLength(0);
   });
@@ -184,7 +184,9 @@ describe('web chat spine: citizen -> queue -> PostgreSQL -> routing -> desk -> r
     sockets.push(desk.socket);
     const viaSocket = await reply(desk.socket, assigned.conversation.id, 'Je réponds à sa place');
     expect(viaSocket).toMatchObject({ ok: false, status: 403 });
-    const outbound = await platform.dataSource.query(`SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound'`);
+    const outbound = await platform.dataSource.query(
+      `SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound' AND author_type = 'agent'`,
+    );
     expect(outbound).toEqual([{ n: 0 }]);
 
     const holderRead = await fetch(`${platform.url}/api/conversations/${assigned.conversation.id}`, {
@@ -201,6 +203,11 @@ describe('web chat spine: citizen -> queue -> PostgreSQL -> routing -> desk -> r
     expect(await ready.json()).toMatchObject({ status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' } } });
   });
 });
+
+/** The automatic acknowledgement is a system message; these tests follow the citizen and the agent. */
+function citizenAndAgentTexts(messages: DeskMessageView[]): string[] {
+  return messages.filter((m) => m.author !== 'system').map((m) => m.text);
+}
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -5,23 +5,30 @@ import { AgentsModule } from '@brigade/agents';
 import { ChannelsModule } from '@brigade/channels';
 import { ConversationsModule } from '@brigade/conversations';
 import { IntakeModule } from '@brigade/intake';
+import { PrivacyModule } from '@brigade/privacy';
+import { ReportingModule } from '@brigade/reporting';
 import { AuthController } from './auth/auth.controller';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { SessionController } from './auth/session.controller';
 import { BotFrameworkController } from './botframework/botframework.controller';
 import { ConversationsController } from './desk/conversations.controller';
 import { DeskGateway } from './desk/desk.gateway';
 import { HealthController } from './health/health.controller';
 import { MetricsApiModule } from './metrics/metrics-api.module';
+import { PrivacyController } from './privacy/privacy.controller';
 import { RealtimeRelayProcessor } from './realtime-relay.processor';
 import { SupervisorModule } from './supervisor/supervisor.module';
+import { ReportsController } from './reporting/reports.controller';
+import { SupervisorController } from './reporting/supervisor.controller';
+import { RealtimeResyncService } from './realtime-resync.service';
 import { WebchatGateway } from './webchat/webchat.gateway';
 import { FacebookWebhookController } from './webhooks/facebook-webhook.controller';
 import { XWebhookController } from './webhooks/x-webhook.controller';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
-  imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, MetricsApiModule],
-  controllers: [AuthController, BotFrameworkController, ConversationsController, HealthController, FacebookWebhookController, XWebhookController],
-  providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor],
+  imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule],
+  controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, FacebookWebhookController, XWebhookController, PrivacyController],
+  providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor, RealtimeResyncService],
 })
 export class ApiModule {}

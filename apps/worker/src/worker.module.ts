@@ -2,16 +2,18 @@ import { Module } from '@nestjs/common';
 import { AgentsModule } from '@brigade/agents';
 import { ChannelsModule } from '@brigade/channels';
 import { IntakeModule } from '@brigade/intake';
+import { PrivacyModule } from '@brigade/privacy';
 import { RealtimeModule } from '@brigade/realtime';
 import { RoutingModule } from '@brigade/routing';
 import { BackgroundTimersService } from './background-timers.service';
 import { InboundMessageProcessor } from './inbound-message.processor';
 import { OutboundMessageProcessor } from './outbound-message.processor';
+import { RetentionScheduler } from './retention.scheduler';
 import { RoutingProcessor } from './routing.processor';
 
 /** The worker's features: queue processors and timers, no HTTP server. */
 @Module({
-  imports: [AgentsModule, IntakeModule, RoutingModule, ChannelsModule, RealtimeModule],
-  providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, BackgroundTimersService],
+  imports: [AgentsModule, IntakeModule, RoutingModule, ChannelsModule, RealtimeModule, PrivacyModule],
+  providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, BackgroundTimersService, RetentionScheduler],
 })
 export class WorkerModule {}

@@ -55,6 +55,14 @@ export class Agent {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** Consecutive failed logins; reset by a successful one. */
+  @Column({ name: 'failed_login_count', type: 'int', default: 0 })
+  failedLoginCount: number;
+
+  /** Too many failed logins lock the account until then. */
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

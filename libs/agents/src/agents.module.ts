@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { AuditModule } from '@brigade/audit';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { AgentsService } from './agents.service';
 import { AuthService } from './auth.service';
@@ -7,6 +8,7 @@ import { Clock } from './clock';
 
 @Module({
   imports: [
+    AuditModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

@@ -1,2 +1,3 @@
+export * from './auth-session.entity';
 export * from './agent.entity';
 export * from './shift.entity';

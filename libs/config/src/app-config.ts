@@ -26,6 +26,10 @@ const environmentSchema = z.object({
     .default('brigade'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
+  AUTH_REFRESH_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(14),
+  AUTH_MAX_FAILED_LOGINS: z.coerce.number().int().min(1).max(100).default(5),
+  AUTH_LOCKOUT_MINUTES: z.coerce.number().min(1).default(15),
+  AUTH_LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   WEBCHAT_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_WEBCHAT_SECRET),
   WEBCHAT_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   WEBCHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(20000).default(2000),
@@ -42,7 +46,6 @@ const environmentSchema = z.object({
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   ROUTING_TICK_MS: z.coerce.number().int().min(100).default(2000),
-  RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
   ROUTING_AGING_STEP_MINUTES: z.coerce.number().min(0.01).default(10),
   ROUTING_SKILL_FALLBACK: booleanFromEnv.default(true),
   ROUTING_SKILL_FALLBACK_AFTER_SECONDS: z.coerce.number().int().min(0).default(120),
@@ -64,7 +67,26 @@ const environmentSchema = z.object({
     ),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   ROSTER_TIME_ZONE: z.string().default('Europe/Paris'),
+  RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
   RELAY_GRACE_MS: z.coerce.number().int().min(0).default(5000),
+  RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+  RETENTION_DAYS_BY_QUEUE: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      const map: Record<string, number> = {};
+      for (const pair of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const [queue, days] = pair.split('=');
+        if (!queue || !/^\d+$/.test(days ?? '') || Number(days) < 1) {
+          context.addIssue({ code: 'custom', message: `"${pair}" is not queue=days` });
+          continue;
+        }
+        map[queue.trim()] = Number(days);
+      }
+      return map;
+    }),
+  INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).default(3_600_000),
   METRICS_TOKEN: z.string().default(''),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -86,7 +108,14 @@ export type AppConfig = {
   http: { port: number; host: string };
   database: { url: string; poolSize: number };
   redis: { url: string; queuePrefix: string };
-  auth: { jwtSecret: string; accessTokenTtlSeconds: number };
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlHours: number;
+    maxFailedLogins: number;
+    lockoutMinutes: number;
+    loginAttemptsPerMinute: number;
+  };
   webchat: {
     tokenSecret: string;
     tokenTtlDays: number;
@@ -115,6 +144,7 @@ export type AppConfig = {
   };
   workers: { ingestConcurrency: number; outboundConcurrency: number };
   relay: { intervalMs: number; graceMs: number };
+  retention: { defaultDays: number; daysByQueue: Record<string, number>; inboxDays: number; sweepMs: number };
   logLevel: string;
   /** Bearer token for /metrics (empty: loopback callers only); the worker serves its metrics on port (0: off). */
   metrics: { token: string; port: number };
@@ -162,7 +192,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: { port: e.PORT, host: e.HOST },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
-    auth: { jwtSecret: e.JWT_SECRET, accessTokenTtlSeconds: e.JWT_ACCESS_TTL_SECONDS },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      accessTokenTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+      refreshTokenTtlHours: e.AUTH_REFRESH_TTL_HOURS,
+      maxFailedLogins: e.AUTH_MAX_FAILED_LOGINS,
+      lockoutMinutes: e.AUTH_LOCKOUT_MINUTES,
+      loginAttemptsPerMinute: e.AUTH_LOGIN_ATTEMPTS_PER_MINUTE,
+    },
     webchat: {
       tokenSecret: e.WEBCHAT_TOKEN_SECRET,
       tokenTtlDays: e.WEBCHAT_TOKEN_TTL_DAYS,
@@ -186,6 +223,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     workers: { ingestConcurrency: e.INGEST_CONCURRENCY, outboundConcurrency: e.OUTBOUND_CONCURRENCY },
     relay: { intervalMs: e.RELAY_INTERVAL_MS, graceMs: e.RELAY_GRACE_MS },
+    retention: {
+      defaultDays: e.RETENTION_DAYS,
+      daysByQueue: e.RETENTION_DAYS_BY_QUEUE,
+      inboxDays: e.INBOX_RETENTION_DAYS,
+      sweepMs: e.RETENTION_SWEEP_MS,
+    },
     logLevel: e.LOG_LEVEL,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     demo: { seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },

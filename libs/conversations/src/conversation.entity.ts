@@ -98,4 +98,27 @@ export class Conversation {
 
   @Column({ name: 'close_outcome', type: 'text', nullable: true })
   closeOutcome: string | null;
+
+  /** A legal hold stops the retention purge of this conversation (police-justice directive 2016/680). */
+  @Column({ name: 'legal_hold', type: 'boolean', default: false })
+  legalHold: boolean;
+
+  /** Set when retention removed its messages and the citizen's identifiers; the row stays for statistics. */
+  @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
+  purgedAt: Date | null;
+
+  /** Set when the web chat citizen used the quick exit: their device kept nothing, the agent is told. */
+  @Column({ name: 'citizen_left_at', type: 'timestamptz', nullable: true })
+  citizenLeftAt: Date | null;
+
+  /** Optional satisfaction rating the citizen gave at the end (1 to 5). */
+  @Column({ name: 'citizen_rating', type: 'smallint', nullable: true })
+  citizenRating: number | null;
+
+  @Column({ name: 'citizen_rated_at', type: 'timestamptz', nullable: true })
+  citizenRatedAt: Date | null;
+
+  /** Free labels set on the desk (topic, follow-up), used by reports and search. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags: string[];
 }

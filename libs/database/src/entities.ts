@@ -1,9 +1,9 @@
-import { Agent, Shift } from '@brigade/agents/entities';
+import { Agent, AuthSession, Shift } from '@brigade/agents/entities';
 import { AuditEvent } from '@brigade/audit/entities';
 import { ChannelIdentity, Contact } from '@brigade/contacts/entities';
-import { Assignment, Conversation, Message } from '@brigade/conversations/entities';
+import { Assignment, CannedReply, Conversation, Message } from '@brigade/conversations/entities';
 import { InboxEntry } from '@brigade/intake/entities';
 import { DeliveryAttempt } from '../../channels/src/delivery-attempt.entity';
 
 /** Every mapped table of the platform; the DataSource of the app and of the migration CLI both use this list. */
-export const ENTITIES = [Agent, Shift, Contact, ChannelIdentity, Conversation, Message, Assignment, AuditEvent, InboxEntry, DeliveryAttempt];
+export const ENTITIES = [Agent, AuthSession, Shift, Contact, ChannelIdentity, Conversation, Message, Assignment, CannedReply, AuditEvent, InboxEntry, DeliveryAttempt];

@@ -32,6 +32,17 @@ export interface DeskConversationView {
   assignedAt: string | null;
   lastCitizenMessageAt: string | null;
   lastMessage: DeskMessageView | null;
+  /** Free labels set on the desk. */
+  tags: string[];
+}
+
+/** A ready-made answer, inserted in the reply box by its shortcut (GET /api/canned-replies). */
+export interface CannedReplyView {
+  id: string;
+  shortcut: string;
+  title: string;
+  text: string;
+  language: string;
 }
 
 export interface DeskAssignmentEvent {
@@ -41,9 +52,16 @@ export interface DeskAssignmentEvent {
 }
 
 export interface DeskServerToClientEvents {
+  /** Events may have been lost (Redis restarted): re-fetch the state over REST. */
+  resync: (event: { reason: string }) => void;
   'conversation:assigned': (event: DeskAssignmentEvent) => void;
   'conversation:updated': (conversation: DeskConversationView) => void;
   'conversation:removed': (event: { conversationId: string; reason: string }) => void;
+  /**
+   * An emergency was just assigned to me (sent after its 'conversation:assigned'): the desk interrupts the agent.
+   * `overflow` is true when it was given above my capacity because nobody had room.
+   */
+  'conversation:emergency': (event: { conversationId: string; priority: number; overflow: boolean }) => void;
   'message:new': (message: DeskMessageView) => void;
   'message:status': (event: {
     messageId: string;
@@ -54,14 +72,11 @@ export interface DeskServerToClientEvents {
   'presence:changed': (event: { presence: PresenceValue }) => void;
   /** The citizen is typing (web chat) in one of my conversations. */
   'conversation:typing': (event: { conversationId: string; typing: boolean }) => void;
+  /** The web chat citizen used the quick exit: their device kept nothing and they will not read replies. */
+  'conversation:citizen-left': (event: { conversationId: string; leftAt: string }) => void;
 }
 
 export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: string; status: number }) => void;
-  /**
-   * An emergency was just assigned to me (sent after its 'conversation:assigned'): the desk interrupts the agent.
-   * `overflow` is true when it was given above my capacity because nobody had room.
-   */
-  'conversation:emergency': (event: { conversationId: string; priority: number; overflow: boolean }) => void;
 
 export interface DeskClientToServerEvents {
   'presence:set': (request: { presence: PresenceValue }, ack: Ack<{ presence: PresenceValue }>) => void;
@@ -80,9 +95,13 @@ export interface CitizenMessageView {
   authorName?: string;
   text: string;
   at: string;
+  /** The citizen's own messages: the id the widget chose when sending, so it can match what it already shows. */
+  clientMessageId?: string;
 }
 
 export interface WebchatServerToClientEvents {
+  /** Messages may have been lost (Redis restarted): the server follows with a fresh `history`. */
+  resync: (event: { reason: string }) => void;
   session: (session: { token: string; visitorId: string }) => void;
   history: (history: { messages: CitizenMessageView[] }) => void;
   message: (message: CitizenMessageView) => void;
@@ -107,6 +126,8 @@ export interface WebchatClientToServerEvents {
   typing: (request: { typing: boolean }) => void;
   /** Quick exit: the citizen left and erased this device; the agent is told. */
   'session:leave': (request: Record<string, never>, ack: Ack<{ left: true }>) => void;
+  /** Optional satisfaction rating at the end of the conversation, 1 (bad) to 5 (very good). */
+  'session:rate': (request: { rating: number }, ack: Ack<{ rated: true }>) => void;
 }
 
 export const DESK_NAMESPACE = '/desk';

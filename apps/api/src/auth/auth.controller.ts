@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Put } from '@nestjs/common';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { AgentPrincipal, AgentsService, AgentStatus, AuthService, PRESENCES, Presence } from '@brigade/agents';
 import { JobProducer, QueueName } from '@brigade/queue';
@@ -32,8 +32,8 @@ export class AuthController {
   @Public()
   @Post('auth/login')
   @HttpCode(200)
-  login(@Body() body: LoginRequest) {
-    return this.auth.login(body.login, body.password);
+  login(@Body() body: LoginRequest, @Ip() ip: string, @Headers('user-agent') userAgent?: string) {
+    return this.auth.login(body.login, body.password, { ip, userAgent });
   }
 
   @Get('me')
