@@ -8,7 +8,7 @@ for (const app of readdirSync(join(root, 'apps'))) {
   const config = join(root, 'apps', app, 'vite.config.mts');
   if (!existsSync(config)) continue;
   console.log(`Building web app "${app}"`);
-  execFileSync(process.execPath, [require.resolve('vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn'], {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', config, '--logLevel', 'warn'], {
     cwd: root,
     stdio: 'inherit',
   });

@@ -13,14 +13,17 @@ import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { AgentPrincipal, AgentsService, AuthService, PRESENCES } from '@brigade/agents';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
-import { ConversationsService } from '@brigade/conversations';
+import { CitizenSessionService, ConversationsService } from '@brigade/conversations';
 import { JobProducer, QueueName } from '@brigade/queue';
 import {
   DESK_NAMESPACE,
   DeskClientToServerEvents,
   DeskServerToClientEvents,
   SUPERVISORS_ROOM,
+  WEBCHAT_NAMESPACE,
+  WebchatServerToClientEvents,
   agentRoom,
+  citizenRoom,
 } from '@brigade/realtime';
 import { acknowledge, parsePayload } from '../socket-ack';
 
@@ -34,6 +37,8 @@ const sendRequest = z
     text: z.string().min(1).max(4000),
   })
   .strict();
+
+const typingRequest = z.object({ conversationId: z.string().uuid(), typing: z.boolean() }).strict();
 
 /**
  * The agents' live channel. The JWT is checked in the handshake; every socket joins its agent's room.
@@ -132,6 +137,29 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       // The agent's other tabs show the reply too.
       socket.to(agentRoom(socket.data.principal.agentId)).emit('message:new', message);
       return message;
+    });
+  }
+
+  // Injected as a property so that the typing relay stays an addition to this gateway.
+  @Inject(CitizenSessionService)
+  private readonly citizenSessions: CitizenSessionService;
+
+  /** The agent is typing: the web chat citizen of that conversation sees "a gendarme is writing". */
+  @SubscribeMessage('typing')
+  async typing(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
+    const request = parsePayload(typingRequest, body);
+    if (!request.ok) return request;
+    const { conversationId, typing } = request.value;
+    return acknowledge(async () => {
+      const visitorId = await this.citizenSessions.webchatVisitorOf(socket.data.principal.agentId, conversationId);
+      if (visitorId) {
+        const webchat = this.server.server.of(WEBCHAT_NAMESPACE) as unknown as Namespace<
+          Record<string, never>,
+          WebchatServerToClientEvents
+        >;
+        webchat.to(citizenRoom(visitorId)).emit('typing', { typing });
+      }
+      return { forwarded: !!visitorId };
     });
   }
 }

@@ -3,6 +3,7 @@ import {
   ConnectedSocket,
   MessageBody,
   OnGatewayConnection,
+  OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
   WebSocketServer,
@@ -11,32 +12,47 @@ import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { WebchatSessions } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
-import { ConversationsService } from '@brigade/conversations';
+import { CitizenSessionService, ConversationsService } from '@brigade/conversations';
 import { IntakeService } from '@brigade/intake';
 import {
   WEBCHAT_NAMESPACE,
   WebchatClientToServerEvents,
   WebchatServerToClientEvents,
+  SUPERVISORS_ROOM,
   agentRoom,
   citizenRoom,
 } from '@brigade/realtime';
 import { DeskGateway } from '../desk/desk.gateway';
 import { acknowledge, parsePayload } from '../socket-ack';
+import { isOriginAllowed } from './origin-policy';
 import { RateLimiter } from './rate-limiter';
 
 interface CitizenSocketData {
   visitorId: string;
-  limiter: RateLimiter;
+}
+
+/**
+ * Per-connection limits. Kept beside the socket, not in socket.data: the Redis adapter serialises socket.data
+ * for connection-state recovery, and a class instance with a clock function cannot be serialised.
+ */
+interface ConnectionLimits {
+  messages: RateLimiter;
+  /** Typing notices are cheap for the browser but each costs a lookup here: a few per second at most. */
+  typing: RateLimiter;
 }
 type CitizenSocket = Socket<WebchatClientToServerEvents, WebchatServerToClientEvents, Record<string, never>, CitizenSocketData>;
 
 const ackRequest = z.object({ ids: z.array(z.string().uuid()).max(200) }).strict();
+const typingRequest = z.object({ typing: z.boolean() }).strict();
+const leaveRequest = z.object({}).strict();
+const rateRequest = z.object({ rating: z.number().int().min(1).max(5) }).strict();
 
 /** The anonymous citizens' namespace: a resumable token instead of an account. */
 @WebSocketGateway({ namespace: WEBCHAT_NAMESPACE })
-export class WebchatGateway implements OnGatewayConnection {
+export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger(WebchatGateway.name);
   private readonly sendRequest;
+  private readonly limits = new WeakMap<CitizenSocket, ConnectionLimits>();
 
   @WebSocketServer()
   server: Namespace<WebchatClientToServerEvents, WebchatServerToClientEvents>;
@@ -47,6 +63,7 @@ export class WebchatGateway implements OnGatewayConnection {
     private readonly intake: IntakeService,
     private readonly conversations: ConversationsService,
     private readonly desk: DeskGateway,
+    private readonly citizenSessions: CitizenSessionService,
   ) {
     this.sendRequest = z
       .object({
@@ -56,12 +73,21 @@ export class WebchatGateway implements OnGatewayConnection {
       .strict();
   }
 
+  afterInit(namespace: Namespace): void {
+    // Only the websites allowed to embed the widget may open a citizen socket (CORS alone does not cover WebSocket).
+    namespace.use((socket, next) => {
+      const { origin, host } = socket.handshake.headers;
+      if (isOriginAllowed(origin, host, this.config.webchat.allowedOrigins)) return next();
+      this.logger.warn({ origin }, 'web chat connection refused: origin not allowed');
+      next(new Error('origin not allowed'));
+    });
+  }
+
   async handleConnection(socket: CitizenSocket): Promise<void> {
     const resumedVisitorId = this.sessions.verify(socket.handshake.auth?.token);
     const session = resumedVisitorId ? null : this.sessions.issue();
     const visitorId = resumedVisitorId ?? session!.visitorId;
     socket.data.visitorId = visitorId;
-    socket.data.limiter = new RateLimiter(10, 10_000);
     await socket.join(citizenRoom(visitorId));
     if (session) {
       socket.emit('session', session);
@@ -69,7 +95,9 @@ export class WebchatGateway implements OnGatewayConnection {
     }
     try {
       // What the citizen may have missed while away; the widget skips the ids it already shows.
-      socket.emit('history', { messages: await this.conversations.citizenHistory('webchat', visitorId) });
+      socket.emit('history', { messages: await this.citizenSessions.history(visitorId) });
+      const status = await this.citizenSessions.status(visitorId);
+      if (status) socket.emit('status', status);
     } catch (error) {
       this.logger.warn({ err: error }, 'could not send web chat history');
     }
@@ -79,7 +107,7 @@ export class WebchatGateway implements OnGatewayConnection {
   async send(@ConnectedSocket() socket: CitizenSocket, @MessageBody() body: unknown) {
     const request = parsePayload(this.sendRequest, body);
     if (!request.ok) return request;
-    if (!socket.data.limiter.take()) {
+    if (!this.limitsOf(socket).messages.take()) {
       return { ok: false, error: 'Trop de messages à la suite : patientez quelques secondes.', status: 429 } as const;
     }
     const { clientMessageId, text } = request.value;
@@ -115,5 +143,58 @@ export class WebchatGateway implements OnGatewayConnection {
       }
       return { delivered: delivered.length };
     });
+  }
+
+  @SubscribeMessage('typing')
+  async typing(@ConnectedSocket() socket: CitizenSocket, @MessageBody() body: unknown) {
+    const request = parsePayload(typingRequest, body);
+    if (!request.ok) return request;
+    // A dropped "stopped typing" would leave the indicator on: only "started" notices are thinned out.
+    if (request.value.typing && !this.limitsOf(socket).typing.take()) return { ok: true, data: { forwarded: false } } as const;
+    return acknowledge(async () => {
+      const target = await this.citizenSessions.typingTarget(socket.data.visitorId);
+      if (target) {
+        this.desk.server
+          .to(agentRoom(target.assigneeId))
+          .emit('conversation:typing', { conversationId: target.conversationId, typing: request.value.typing });
+      }
+      return { forwarded: !!target };
+    });
+  }
+
+  /** Quick exit: the widget has already erased the device; flag the conversation and tell whoever holds it. */
+  @SubscribeMessage('session:leave')
+  async leave(@ConnectedSocket() socket: CitizenSocket, @MessageBody() body: unknown) {
+    const request = parsePayload(leaveRequest, body ?? {});
+    if (!request.ok) return request;
+    return acknowledge(async () => {
+      const left = await this.citizenSessions.leave(socket.data.visitorId);
+      if (left) {
+        const event = { conversationId: left.conversationId, leftAt: left.leftAt.toISOString() };
+        const rooms = left.assigneeId ? [agentRoom(left.assigneeId), SUPERVISORS_ROOM] : [SUPERVISORS_ROOM];
+        this.desk.server.to(rooms).emit('conversation:citizen-left', event);
+      }
+      return { left: true } as const;
+    });
+  }
+
+  @SubscribeMessage('session:rate')
+  async rate(@ConnectedSocket() socket: CitizenSocket, @MessageBody() body: unknown) {
+    const request = parsePayload(rateRequest, body);
+    if (!request.ok) return request;
+    return acknowledge(async () => {
+      await this.citizenSessions.rate(socket.data.visitorId, request.value.rating);
+      return { rated: true } as const;
+    });
+  }
+
+  /** Created on first use, so that a socket restored by connection-state recovery gets fresh limits too. */
+  private limitsOf(socket: CitizenSocket): ConnectionLimits {
+    let limits = this.limits.get(socket);
+    if (!limits) {
+      limits = { messages: new RateLimiter(10, 10_000), typing: new RateLimiter(5, 5_000) };
+      this.limits.set(socket, limits);
+    }
+    return limits;
   }
 }

@@ -1,0 +1,196 @@
+import { Socket, io } from 'socket.io-client';
+import type { CitizenMessageView, CitizenStatus, DeskAssignmentEvent } from '@brigade/realtime';
+import { EventLog, connectCitizen, connectDesk, login, newClientMessageId } from '../support/clients';
+import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
+import { TestPlatform, startPlatform } from '../support/test-platform';
+
+type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
+
+/** The contract's desk 'typing' takes no acknowledgement; the test asks for one to know the outcome. */
+function typingWithAck(socket: unknown, request: { conversationId: string; typing: boolean }): Promise<Ack<unknown>> {
+  return (socket as Socket).emitWithAck('typing', request) as Promise<Ack<unknown>>;
+}
+
+/** The socket events the citizen widget relies on besides sending messages: quick exit, typing, rating, resume. */
+describe('web chat widget events', () => {
+  let platform: TestPlatform;
+  const sockets: { disconnect(): unknown }[] = [];
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+  afterAll(async () => {
+    await platform.close();
+  });
+  beforeEach(async () => {
+    await resetDatabase(platform.dataSource);
+  });
+  afterEach(() => {
+    sockets.splice(0).forEach((socket) => socket.disconnect());
+  });
+
+  async function citizen(token?: string) {
+    const connection = await connectCitizen(platform.url, token);
+    sockets.push(connection.socket);
+    return connection;
+  }
+
+  async function availableAgent() {
+    const agent = await createAgent(platform.dataSource);
+    const desk = await connectDesk(platform.url, await login(platform.url, agent.login, TEST_PASSWORD));
+    sockets.push(desk.socket);
+    expect(((await desk.socket.emitWithAck('presence:set', { presence: 'available' })) as Ack<unknown>).ok).toBe(true);
+    return { agent, ...desk };
+  }
+
+  /** A citizen whose first message has been assigned to an on-duty agent. */
+  async function assignedConversation(text = 'Bonjour, j’ai besoin d’aide') {
+    const gendarme = await availableAgent();
+    const resident = await citizen();
+    const session = await resident.log.waitFor<{ token: string; visitorId: string }>('session');
+    const clientMessageId = newClientMessageId();
+    const sent = (await resident.socket.emitWithAck('message:send', { clientMessageId, text })) as Ack<{ id: string }>;
+    expect(sent.ok).toBe(true);
+    const assigned = await gendarme.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
+    await resident.log.waitFor<CitizenStatus>('status', (status) => status.state === 'assigned');
+    return { gendarme, resident, session, clientMessageId, conversationId: assigned.conversation.id };
+  }
+
+  it('quick exit flags the conversation, tells the assigned agent live, and the token no longer opens it', async () => {
+    const { gendarme, resident, session, conversationId } = await assignedConversation('Je dois partir vite');
+
+    const left = (await resident.socket.emitWithAck('session:leave', {})) as Ack<{ left: true }>;
+    expect(left).toEqual({ ok: true, data: { left: true } });
+
+    const notice = await gendarme.log.waitFor<{ conversationId: string; leftAt: string }>('conversation:citizen-left');
+    expect(notice.conversationId).toBe(conversationId);
+    const [row] = await platform.dataSource.query(`SELECT citizen_left_at, status FROM conversations WHERE id = $1`, [
+      conversationId,
+    ]);
+    expect(row.citizen_left_at).toBeInstanceOf(Date);
+    expect(new Date(notice.leftAt).getTime()).toBe(row.citizen_left_at.getTime());
+    // The messages stay on the server, as the retention policy says; only the device forgets.
+    expect(
+      await platform.dataSource.query(`SELECT text FROM messages WHERE direction = 'inbound'`),
+    ).toEqual([{ text: 'Je dois partir vite' }]);
+    expect(
+      await platform.dataSource.query(`SELECT action FROM audit_events WHERE subject_id = $1 AND action = $2`, [
+        conversationId,
+        'conversation.citizen-left',
+      ]),
+    ).toHaveLength(1);
+
+    // Whoever replays the old token sees nothing of the conversation.
+    const replay = await citizen(session.token);
+    const history = await replay.log.waitFor<{ messages: CitizenMessageView[] }>('history');
+    expect(history.messages).toEqual([]);
+    expect(replay.log.all('status')).toEqual([]);
+
+    // Leaving twice is harmless and does not alert the agent again.
+    expect(((await replay.socket.emitWithAck('session:leave', {})) as Ack<unknown>).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(gendarme.log.all('conversation:citizen-left')).toHaveLength(1);
+  });
+
+  it('relays typing both ways: citizen to the assigned agent, agent to the citizen', async () => {
+    const { gendarme, resident, conversationId } = await assignedConversation();
+
+    resident.socket.emit('typing', { typing: true });
+    const started = await gendarme.log.waitFor<{ conversationId: string; typing: boolean }>('conversation:typing');
+    expect(started).toEqual({ conversationId, typing: true });
+    resident.socket.emit('typing', { typing: false });
+    await gendarme.log.waitFor<{ typing: boolean }>('conversation:typing', (event) => event.typing === false);
+
+    const forwarded = await typingWithAck(gendarme.socket, { conversationId, typing: true });
+    expect(forwarded).toEqual({ ok: true, data: { forwarded: true } });
+    expect(await resident.log.waitFor<{ typing: boolean }>('typing')).toEqual({ typing: true });
+  });
+
+  it('does not relay an agent’s typing to a conversation that is not theirs', async () => {
+    const { resident, conversationId } = await assignedConversation();
+    const other = await availableAgent();
+
+    const ack = await typingWithAck(other.socket, { conversationId, typing: true });
+    expect(ack).toEqual({ ok: true, data: { forwarded: false } });
+    const invalid = await typingWithAck(other.socket, { conversationId: 'nope', typing: true });
+    expect(invalid).toMatchObject({ ok: false, status: 400 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resident.log.all('typing')).toEqual([]);
+  });
+
+  it('stores the citizen’s rating of their conversation and refuses a rating out of 1-5', async () => {
+    const { resident, conversationId } = await assignedConversation();
+
+    expect(await resident.socket.emitWithAck('session:rate', { rating: 6 })).toMatchObject({ ok: false, status: 400 });
+    expect(await resident.socket.emitWithAck('session:rate', { rating: 4 })).toEqual({ ok: true, data: { rated: true } });
+    const [row] = await platform.dataSource.query(
+      `SELECT citizen_rating, citizen_rated_at FROM conversations WHERE id = $1`,
+      [conversationId],
+    );
+    expect(row.citizen_rating).toBe(4);
+    expect(row.citizen_rated_at).toBeInstanceOf(Date);
+  });
+
+  it('refuses a rating before the citizen has any conversation', async () => {
+    const newcomer = await citizen();
+    await newcomer.log.waitFor('session');
+    expect(await newcomer.socket.emitWithAck('session:rate', { rating: 5 })).toMatchObject({ ok: false, status: 404 });
+  });
+
+  it('resumes with the history (own messages carry their client id) and the current status with the agent’s name', async () => {
+    const { gendarme, session, clientMessageId } = await assignedConversation('Mon vélo a été volé');
+
+    const resumed = await citizen(session.token);
+    const history = await resumed.log.waitFor<{ messages: CitizenMessageView[] }>('history');
+    const own = history.messages.filter((message) => message.author === 'citizen');
+    expect(own).toHaveLength(1);
+    expect(own[0]).toMatchObject({ text: 'Mon vélo a été volé', clientMessageId });
+    const status = await resumed.log.waitFor<CitizenStatus>('status');
+    expect(status).toEqual({ state: 'assigned', agentName: gendarme.agent.displayName });
+  });
+});
+
+describe('web chat origin allow-list', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ WEBCHAT_ALLOWED_ORIGINS: 'https://www.example.gouv.fr' });
+  });
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  function connectFrom(origin: string): Promise<{ connected: boolean; error?: string; log: EventLog }> {
+    const socket = io(`${platform.url}/webchat`, {
+      transports: ['websocket'],
+      extraHeaders: { origin },
+      reconnection: false,
+      forceNew: true,
+    });
+    const log = new EventLog(socket);
+    return new Promise((resolve) => {
+      socket.once('connect', () => {
+        // Wait for the session so that the connection is really in service before closing it.
+        void log.waitFor('session').then(() => {
+          socket.disconnect();
+          resolve({ connected: true, log });
+        });
+      });
+      socket.once('connect_error', (error) => {
+        socket.disconnect();
+        resolve({ connected: false, error: error.message, log });
+      });
+    });
+  }
+
+  it('refuses a citizen socket from a website that is not allowed to embed the widget', async () => {
+    const refused = await connectFrom('https://evil.example');
+    expect(refused).toMatchObject({ connected: false, error: 'origin not allowed' });
+    expect(refused.log.all('session')).toEqual([]);
+  });
+
+  it('accepts the allowed website and the platform’s own pages', async () => {
+    expect((await connectFrom('https://www.example.gouv.fr')).connected).toBe(true);
+    expect((await connectFrom(platform.url)).connected).toBe(true);
+  });
+});
