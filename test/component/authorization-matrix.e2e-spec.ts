@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { login } from '../support/clients';
+import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
+import { RouteInfo, listRoutes } from '../support/routes';
+import { TestPlatform, startPlatform } from '../support/test-platform';
+
+/** Routes that authenticate their caller another way (credentials, signatures, tokens of their own) or not at all. */
+const EXPECTED_PUBLIC_ROUTES = [
+  'GET /health',
+  'GET /health/ready',
+  'GET /metrics',
+  'GET /webhooks/facebook',
+  'GET /webhooks/twitter',
+  'POST /api/auth/login',
+  'POST /api/auth/refresh',
+  'POST /webhooks/botframework',
+  'POST /webhooks/facebook',
+  'POST /webhooks/twitter',
+].sort();
+
+const key = (route: RouteInfo) => `${route.method} ${route.path}`;
+const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, randomUUID());
+
+describe('authorization matrix: every route, every role', () => {
+  let platform: TestPlatform;
+  let routes: RouteInfo[];
+  const tokens: Record<'agent' | 'supervisor' | 'admin', string> = { agent: '', supervisor: '', admin: '' };
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    await resetDatabase(platform.dataSource);
+    routes = listRoutes(platform.app);
+    for (const role of ['agent', 'supervisor', 'admin'] as const) {
+      const agent = await createAgent(platform.dataSource, { role, onShift: false });
+      tokens[role] = await login(platform.url, agent.login, TEST_PASSWORD);
+    }
+  });
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  async function call(route: RouteInfo, token?: string): Promise<number> {
+    const response = await fetch(`${platform.url}${concrete(route.path)}`, {
+      method: route.method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: route.method === 'GET' ? undefined : '{}',
+    });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
+  it('opens only the reviewed routes to callers without a desk token', () => {
+    expect(routes.filter((route) => route.isPublic).map(key).sort()).toEqual(EXPECTED_PUBLIC_ROUTES);
+  });
+
+  it('refuses every other route without a token and with a forged one', async () => {
+    const guarded = routes.filter((route) => !route.isPublic);
+    expect(guarded.length).toBeGreaterThan(20);
+    const [header, payload] = tokens.admin.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('forged signature').toString('base64url')}`;
+    for (const route of guarded) {
+      expect([key(route), await call(route)]).toEqual([key(route), 401]);
+      expect([key(route), await call(route, forged)]).toEqual([key(route), 401]);
+    }
+  });
+
+  it('refuses supervisor routes to agents, and admin routes to agents and supervisors', async () => {
+    const restricted = routes.filter((route) => route.roles);
+    expect(restricted.length).toBeGreaterThan(5);
+    for (const route of restricted) {
+      for (const role of ['agent', 'supervisor', 'admin'] as const) {
+        const status = await call(route, tokens[role]);
+        if (route.roles!.includes(role)) expect([key(route), role, status]).not.toEqual([key(route), role, 403]);
+        else expect([key(route), role, status]).toEqual([key(route), role, 403]);
+      }
+    }
+  });
+
+  it('lists every route in the written matrix (docs/security.md)', () => {
+    const matrix = readFileSync(join(__dirname, '..', '..', 'docs', 'security.md'), 'utf8');
+    const missing = routes.map(key).filter((route) => !matrix.includes(`\`${route}\``));
+    expect(missing).toEqual([]);
+  });
+});
