@@ -33,20 +33,22 @@ export class FakeXApi extends LoopbackFake {
     return this.dmSends();
   }
 
-  /** The next DM send gets 429 with the x-rate-limit headers, resetting in `resetInSeconds`. */
-  rateLimitNextSend(resetInSeconds: number, forText?: string): void {
+  /** The next DM send gets 429 with the x-rate-limit headers, resetting in `resetInSeconds`; returns the reset (epoch s). */
+  rateLimitNextSend(resetInSeconds: number, forText?: string): number {
+    const reset = Math.ceil(Date.now() / 1000) + resetInSeconds;
     this.answerNext(
       {
         status: 429,
         headers: {
           'x-rate-limit-limit': '15',
           'x-rate-limit-remaining': '0',
-          'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + resetInSeconds),
+          'x-rate-limit-reset': String(reset),
         },
         body: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
       },
       (request) => isDmSend(request) && (forText === undefined || (request.body as { text?: string })?.text === forText),
     );
+    return reset;
   }
 
   failNextSend(status: number, forText?: string, detail = 'planned failure'): void {
