@@ -7,10 +7,19 @@ let cachedHash: Promise<string> | null = null;
 
 /** Empties every table between tests: each test creates the data it needs. */
 export async function resetDatabase(dataSource: DataSource): Promise<void> {
-  await dataSource.query(
-    `TRUNCATE audit_events, assignments, messages, conversations, channel_identities, contacts, inbox_entries,
-              shifts, agents RESTART IDENTITY CASCADE`,
-  );
+  // The platform's timers keep working while a test resets: a TRUNCATE may lose a deadlock to them, then it retries.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dataSource.query(
+        `TRUNCATE audit_events, assignments, messages, conversations, channel_identities, contacts, inbox_entries,
+                  shifts, agents RESTART IDENTITY CASCADE`,
+      );
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/deadlock detected/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
 
 export interface AgentSpec {

@@ -10,6 +10,15 @@ export interface IntakeReceipt {
   duplicate: boolean;
 }
 
+/**
+ * PostgreSQL text and jsonb cannot hold NUL, and other C0 controls have no business in a chat message:
+ * they are dropped, keeping tabs and line breaks. Everything else (emoji, accents, right-to-left text) is kept as sent.
+ */
+export function withoutControlCharacters(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
+}
+
 export const inboundJobId = (inboxEntryId: string): string => `inbox-${inboxEntryId}`;
 
 /**
@@ -25,7 +34,8 @@ export class IntakeService {
     private readonly jobs: JobProducer,
   ) {}
 
-  async accept(message: NormalisedInboundMessage): Promise<IntakeReceipt> {
+  async accept(inbound: NormalisedInboundMessage): Promise<IntakeReceipt> {
+    const message = { ...inbound, text: withoutControlCharacters(inbound.text) };
     const result = await this.dataSource
       .createQueryBuilder()
       .insert()
