@@ -336,6 +336,44 @@ describe('Facebook Messenger channel: signed webhook -> desk -> reply through th
     ]);
   });
 
+  it('sends again a reply whose worker died mid-send (attempt in doubt), but never while another attempt is in flight', async () => {
+    const { conversationId } = await conversationWithOneCitizen('psid-crash');
+    // Two replies left queued by a worker that died: one abandoned a minute ago, one whose attempt started just now.
+    const insertQueued = async (text: string, clientMessageId: string, attemptStartedAgo: string) => {
+      const [{ id }] = await platform.dataSource.query(
+        `INSERT INTO messages (conversation_id, channel, direction, author_type, text, delivery_status, client_message_id, created_at)
+         VALUES ($1, 'facebook', 'outbound', 'agent', $2, 'queued', $3, now() - interval '2 minutes') RETURNING id`,
+        [conversationId, text, clientMessageId],
+      );
+      await platform.dataSource.query(
+        `INSERT INTO delivery_attempts (message_id, attempt, channel, started_at) VALUES ($1, 1, 'facebook', now() - $2::interval)`,
+        [id, attemptStartedAgo],
+      );
+      return id as string;
+    };
+    const abandoned = await insertQueued('abandonnée', 'crash-1', '1 minute');
+    const inFlight = await insertQueued('en cours', 'crash-2', '0 seconds');
+
+    // The relay puts both back on the outbound queue.
+    await graph.waitFor((request) => (request.body as { message?: { text?: string } })?.message?.text === 'abandonnée');
+    await waitUntil(async () => {
+      const [row] = await platform.dataSource.query(`SELECT delivery_status FROM messages WHERE id = $1`, [abandoned]);
+      return row.delivery_status === 'sent';
+    });
+    expect(
+      await platform.dataSource.query(`SELECT attempt, outcome FROM delivery_attempts WHERE message_id = $1 ORDER BY attempt`, [abandoned]),
+    ).toEqual([
+      { attempt: 1, outcome: 'in-doubt' },
+      { attempt: 2, outcome: 'sent' },
+    ]);
+    // The other attempt is younger than the send timeout: it may still be on its way, so nothing is sent meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(graph.messageSends().filter((request) => request.body.message?.text === 'en cours')).toHaveLength(0);
+    expect(await platform.dataSource.query(`SELECT outcome FROM delivery_attempts WHERE message_id = $1`, [inFlight])).toEqual([
+      { outcome: 'pending' },
+    ]);
+  });
+
   it('shows typing and seen to the citizen through sender actions', async () => {
     const { FacebookAdapter } = await import('@brigade/channels');
     const adapter = platform.app.get(FacebookAdapter);
