@@ -228,6 +228,16 @@ describe('X direct messages: signed webhook (both API shapes) -> desk -> reply t
     expect(await count(`SELECT count(*)::int AS n FROM inbox_entries WHERE channel_message_id = '4802'`)).toBe(0);
   });
 
+  it('answers 404 on the webhook of a channel switched off (Facebook here)', async () => {
+    expect((await fetch(`${platform.url}/webhooks/facebook?hub.mode=subscribe&hub.verify_token=&hub.challenge=1`)).status).toBe(404);
+    const response = await fetch(`${platform.url}/webhooks/facebook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ object: 'page', entry: [] }),
+    });
+    expect(response.status).toBe(404);
+  });
+
   it('answers 400 to malformed JSON and 413 over the body limit', async () => {
     expect((await postWebhook('{"for_user_id":')).status).toBe(400);
     const big = accountActivity(ACCOUNT_A, [dm('5801', '88', ACCOUNT_A, 'y'.repeat(BODY_LIMIT))]);
