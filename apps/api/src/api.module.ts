@@ -18,6 +18,7 @@ import { MetricsApiModule } from './metrics/metrics-api.module';
 import { PrivacyController } from './privacy/privacy.controller';
 import { RealtimeRelayProcessor } from './realtime-relay.processor';
 import { SupervisorModule } from './supervisor/supervisor.module';
+import { DeskDirectoryController } from './reporting/desk-directory.controller';
 import { ReportsController } from './reporting/reports.controller';
 import { SupervisorController } from './reporting/supervisor.controller';
 import { RealtimeResyncService } from './realtime-resync.service';
@@ -28,7 +29,7 @@ import { XWebhookController } from './webhooks/x-webhook.controller';
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
   imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule],
-  controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, FacebookWebhookController, XWebhookController, PrivacyController],
+  controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController],
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor, RealtimeResyncService],
 })
 export class ApiModule {}

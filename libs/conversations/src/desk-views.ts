@@ -37,6 +37,7 @@ export function toDeskConversation(
     assignedAt: conversation.assignedAt?.toISOString() ?? null,
     lastCitizenMessageAt: conversation.lastCitizenMessageAt?.toISOString() ?? null,
     lastMessage: lastMessage ? toDeskMessage(lastMessage) : null,
+    tags: conversation.tags ?? [],
   };
 }
 

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { AgentPrincipal } from '@brigade/agents';
-import { ConversationsService } from '@brigade/conversations';
+import { ConversationsService, DeskToolsService } from '@brigade/conversations';
 import { CurrentAgent } from '../auth/auth.decorators';
 
 class ReplyRequest {
@@ -22,9 +22,36 @@ class CloseRequest {
   outcome: string;
 }
 
+class NoteRequest extends ReplyRequest {}
+
+class TagsRequest {
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(40, { each: true })
+  tags: string[];
+}
+
+class EscalateRequest {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason: string;
+}
+
+class CannedRepliesQuery {
+  @IsOptional()
+  @Matches(/^[a-z]{2}$/, { message: 'language must be a two-letter code' })
+  language?: string;
+}
+
+/** The agent desk's REST routes; any signed-in agent, each service checks who may act on which conversation. */
 @Controller('api')
 export class ConversationsController {
-  constructor(private readonly conversations: ConversationsService) {}
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly deskTools: DeskToolsService,
+  ) {}
 
   @Get('desk/conversations')
   mine(@CurrentAgent() principal: AgentPrincipal) {
@@ -52,5 +79,38 @@ export class ConversationsController {
     @Body() body: CloseRequest,
   ) {
     return this.conversations.close(principal, id, body.outcome);
+  }
+
+  @Post('conversations/:id/notes')
+  addNote(
+    @CurrentAgent() principal: AgentPrincipal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: NoteRequest,
+  ) {
+    return this.deskTools.addNote(principal, id, body.clientMessageId, body.text);
+  }
+
+  @Put('conversations/:id/tags')
+  setTags(
+    @CurrentAgent() principal: AgentPrincipal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: TagsRequest,
+  ) {
+    return this.deskTools.setTags(principal, id, body.tags);
+  }
+
+  @Post('conversations/:id/escalate')
+  @HttpCode(200)
+  escalate(
+    @CurrentAgent() principal: AgentPrincipal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: EscalateRequest,
+  ) {
+    return this.deskTools.escalate(principal, id, body.reason);
+  }
+
+  @Get('canned-replies')
+  cannedReplies(@Query() query: CannedRepliesQuery) {
+    return this.deskTools.cannedReplies(query.language);
   }
 }

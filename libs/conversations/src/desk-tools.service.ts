@@ -1,0 +1,158 @@
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AgentPrincipal } from '@brigade/agents';
+import { AuditService } from '@brigade/audit';
+import { JobProducer, QueueName } from '@brigade/queue';
+import { RealtimePublisher } from '@brigade/realtime';
+import type { CannedReplyView, DeskConversationView, DeskMessageView } from '@brigade/realtime';
+import { CannedReply } from './canned-reply.entity';
+import { Conversation, Priority } from './conversation.entity';
+import { ConversationsService } from './conversations.service';
+import { toDeskMessage } from './desk-views';
+import { Message } from './message.entity';
+
+const MAX_TAGS = 20;
+const TAG_PATTERN = /^[\p{L}\p{N}_-]{1,40}$/u;
+
+/** What the desk does to a conversation besides answering: private notes, tags, emergency escalation, canned replies. */
+@Injectable()
+export class DeskToolsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly conversations: ConversationsService,
+    private readonly audit: AuditService,
+    private readonly realtime: RealtimePublisher,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  async cannedReplies(language = 'fr'): Promise<CannedReplyView[]> {
+    const replies = await this.dataSource
+      .getRepository(CannedReply)
+      .find({ where: { language }, order: { shortcut: 'ASC' } });
+    return replies.map(({ id, shortcut, title, text, language: lang }) => ({ id, shortcut, title, text, language: lang }));
+  }
+
+  /** A private note: stored with the conversation (direction 'internal'), never sent to the citizen. */
+  async addNote(
+    principal: AgentPrincipal,
+    conversationId: string,
+    clientMessageId: string,
+    text: string,
+  ): Promise<DeskMessageView> {
+    const body = text.trim();
+    if (!body) throw new BadRequestException('La note est vide');
+    const { note, conversation, isNew } = await this.dataSource.transaction(async (manager) => {
+      const conversation = await this.lockForDesk(manager, principal, conversationId);
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Message)
+        .values({
+          conversationId,
+          channel: conversation.channel,
+          direction: 'internal',
+          authorType: 'agent',
+          authorAgentId: principal.agentId,
+          text: body,
+          attachments: [],
+          clientMessageId,
+          deliveryStatus: 'received',
+        })
+        .orIgnore()
+        .returning('id')
+        .execute();
+      const note = await manager.getRepository(Message).findOneByOrFail({ conversationId, clientMessageId });
+      const isNew = inserted.raw.length > 0;
+      if (isNew) await this.record(manager, principal, 'conversation.note', conversationId, { messageId: note.id });
+      return { note: toDeskMessage(note), conversation, isNew };
+    });
+    // A supervisor's note reaches the assignee's open desk.
+    if (isNew && conversation.assigneeId && conversation.assigneeId !== principal.agentId) {
+      await this.realtime.toAgent(conversation.assigneeId, 'message:new', note);
+    }
+    return note;
+  }
+
+  async setTags(principal: AgentPrincipal, conversationId: string, tags: string[]): Promise<DeskConversationView> {
+    const normalised = [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+    if (normalised.length > MAX_TAGS) throw new BadRequestException(`Au plus ${MAX_TAGS} étiquettes`);
+    const invalid = normalised.find((tag) => !TAG_PATTERN.test(tag));
+    if (invalid !== undefined) throw new BadRequestException(`Étiquette invalide : ${invalid}`);
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const conversation = await this.lockForDesk(manager, principal, conversationId);
+      conversation.tags = normalised;
+      await manager.update(Conversation, { id: conversationId }, { tags: normalised });
+      await this.record(manager, principal, 'conversation.tags', conversationId, { tags: normalised });
+      return conversation;
+    });
+    return this.publishUpdate(updated, principal);
+  }
+
+  /**
+   * Marks a conversation as an emergency: top priority (a waiting one jumps the queue) and a note in its history
+   * saying who escalated it and why, so the next reader and the operations centre see it at once.
+   */
+  async escalate(principal: AgentPrincipal, conversationId: string, reason: string): Promise<DeskConversationView> {
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const conversation = await this.lockForDesk(manager, principal, conversationId);
+      if (conversation.status === 'closed' || conversation.status === 'abandoned') {
+        throw new BadRequestException('Cette conversation est terminée');
+      }
+      const previousPriority = conversation.priority;
+      conversation.priority = Priority.Emergency;
+      await manager.update(Conversation, { id: conversationId }, { priority: Priority.Emergency });
+      await manager.insert(Message, {
+        conversationId,
+        channel: conversation.channel,
+        direction: 'internal',
+        authorType: 'system',
+        authorAgentId: principal.agentId,
+        text: `Urgence signalée : ${reason.trim()}`,
+        attachments: [],
+        deliveryStatus: 'received',
+      });
+      await this.record(manager, principal, 'conversation.escalate', conversationId, { reason, previousPriority });
+      return conversation;
+    });
+    if (updated.status === 'waiting') await this.jobs.add(QueueName.Routing, { reason: 'escalated' });
+    return this.publishUpdate(updated, principal);
+  }
+
+  /** Its assignee, or a supervisor or admin, may act on a conversation; the row is locked for the change. */
+  private async lockForDesk(
+    manager: EntityManager,
+    principal: AgentPrincipal,
+    conversationId: string,
+  ): Promise<Conversation> {
+    const conversation = await manager
+      .getRepository(Conversation)
+      .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
+    if (!conversation) throw new NotFoundException('Conversation introuvable');
+    const allowed =
+      conversation.assigneeId === principal.agentId || principal.role === 'supervisor' || principal.role === 'admin';
+    if (!allowed) throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+    return conversation;
+  }
+
+  private async publishUpdate(conversation: Conversation, principal: AgentPrincipal): Promise<DeskConversationView> {
+    const view = await this.conversations.deskView(conversation);
+    if (conversation.assigneeId && conversation.assigneeId !== principal.agentId) {
+      await this.realtime.toAgent(conversation.assigneeId, 'conversation:updated', view);
+    }
+    return view;
+  }
+
+  private record(
+    manager: EntityManager,
+    principal: AgentPrincipal,
+    action: string,
+    conversationId: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record(
+      { actorType: 'agent', actorId: principal.agentId, action, subjectType: 'conversation', subjectId: conversationId, details },
+      manager,
+    );
+  }
+}
