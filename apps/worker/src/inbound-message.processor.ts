@@ -7,6 +7,7 @@ import { IngestMessageUseCase } from '@brigade/intake';
 import { JobPayloads, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier, RoutingService } from '@brigade/routing';
+import { TriageService } from '@brigade/triage';
 
 /** Stores each inbound message, acknowledges a new conversation, then routes it or tells the assigned agent. */
 @Processor(QueueName.Inbound)
@@ -17,6 +18,7 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
     private readonly routing: RoutingService,
     private readonly notifier: AssignmentNotifier,
     private readonly realtime: RealtimePublisher,
+    private readonly triage: TriageService,
   ) {
     super();
   }
@@ -30,6 +32,8 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
     if (!outcome) return;
     const { conversation, message } = outcome;
     if (outcome.acknowledgement) await this.notifier.sendAcknowledgement(outcome.acknowledgement);
+    // Before routing: an emergency must enter the queue at emergency priority.
+    await this.triage.afterIngest(outcome);
     if (conversation.status === 'waiting') {
       const result = await this.routing.drainQueue(outcome.conversationReopened ? 'reopened' : 'new-message');
       await this.notifier.notify(result.assignments, outcome.conversationReopened ? 'reopened' : 'new-conversation');

@@ -28,8 +28,11 @@ export async function takeRoutingLock(manager: EntityManager): Promise<void> {
 const QUEUE_SCAN_FACTOR = 4;
 const QUEUE_SCAN_MIN = 50;
 
-/** On duty: scheduled (a shift now, or put on duty) and not taken off; SQL over agents aliased `a`, now = $1. */
-export const SCHEDULED_SQL = `(a.duty_override = 'on'
+/**
+ * On duty: scheduled (a shift now, or put on duty) and not taken off; SQL over agents aliased `a`, now = $1.
+ * Never NULL (IS NOT DISTINCT FROM), so that `NOT ${SCHEDULED_SQL}` means "off duty".
+ */
+export const SCHEDULED_SQL = `(a.duty_override IS NOT DISTINCT FROM 'on'
   OR (a.duty_override IS NULL
       AND EXISTS (SELECT 1 FROM shifts s WHERE s.agent_id = a.id AND s.starts_at <= $1 AND s.ends_at > $1)))`;
 

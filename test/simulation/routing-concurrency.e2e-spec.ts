@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { Clock } from '@brigade/agents';
+import { loadConfig } from '@brigade/config';
+import { dataSourceOptions } from '@brigade/database';
+import { RoutingService } from '@brigade/routing';
+import { resetDatabase } from '../support/factories';
+import { TEST_DATABASE_URL } from '../support/test-env';
+
+/**
+ * Several routers (separate DataSources, as separate processes would have) drain the same queue at once while
+ * conversations keep arriving and agents close theirs: nothing is assigned twice, no capacity is exceeded.
+ */
+describe('routing under concurrency (real PostgreSQL, several routers in parallel)', () => {
+  const ROUTERS = 4;
+  const AGENTS = 200;
+  const CONVERSATIONS = 1500;
+  const config = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, ROUTING_EMERGENCY_OVERFLOW: '0', ROUTING_SKILL_FALLBACK_AFTER_SECONDS: '0' });
+  let sources: DataSource[];
+  let routers: RoutingService[];
+
+  beforeAll(async () => {
+    sources = await Promise.all(
+      Array.from({ length: ROUTERS }, async () => new DataSource(dataSourceOptions(TEST_DATABASE_URL, 4)).initialize()),
+    );
+    routers = sources.map((source) => new RoutingService(source, new Clock(), config));
+    await resetDatabase(sources[0]);
+  });
+  afterAll(async () => {
+    await Promise.all(sources.map((source) => source.destroy()));
+  });
+
+  it('never assigns a conversation twice nor exceeds a capacity', async () => {
+    const db = sources[0];
+    await db.query(
+      `INSERT INTO agents (login, display_name, password_hash, presence, capacity, skills, languages)
+       SELECT 'c-' || n, 'Gendarme ' || n, 'x', 'available', 1 + n % 5,
+              CASE WHEN n % 3 = 0 THEN '{general,violence}'::text[] ELSE '{general}'::text[] END, '{fr}'
+         FROM generate_series(1, $1) n`,
+      [AGENTS],
+    );
+    await db.query(`INSERT INTO shifts (agent_id, starts_at, ends_at) SELECT id, now() - interval '1 hour', now() + interval '1 hour' FROM agents`);
+    await db.query(`INSERT INTO contacts (pseudonym) SELECT 'P' || n FROM generate_series(1, $1) n`, [CONVERSATIONS]);
+    await db.query(`INSERT INTO channel_identities (contact_id, channel, external_id) SELECT id, 'webchat', id::text FROM contacts`);
+    const identities: { id: string; contact_id: string }[] = await db.query(`SELECT id, contact_id FROM channel_identities`);
+
+    let next = 0;
+    async function arrive(batch: number) {
+      const slice = identities.slice(next, next + batch);
+      next += batch;
+      if (slice.length === 0) return;
+      await db.query(
+        `INSERT INTO conversations (contact_id, identity_id, channel, priority, queue)
+         SELECT p.contact_id, p.identity_id, 'webchat', (ARRAY[0,1,2,2,3])[1 + (random() * 4)::int],
+                (ARRAY['general','general','violence'])[1 + (random() * 2)::int]
+           FROM unnest($1::uuid[], $2::uuid[]) AS p(identity_id, contact_id)`,
+        [slice.map((i) => i.id), slice.map((i) => i.contact_id)],
+      );
+    }
+    async function closeSome(source: DataSource) {
+      await source.query(
+        `UPDATE conversations SET status = 'closed', closed_at = now()
+          WHERE id IN (SELECT id FROM conversations WHERE status = 'assigned' ORDER BY random() LIMIT 5)`,
+      );
+    }
+
+    await arrive(300);
+    const rounds = 40;
+    await Promise.all(
+      routers.map(async (router, index) => {
+        for (let round = 0; round < rounds; round++) {
+          await router.drainQueue(`router-${index}`);
+          if (index === 0) await arrive(Math.ceil((CONVERSATIONS - 300) / rounds));
+          if (index === 1) await closeSome(sources[1]);
+        }
+      }),
+    );
+    // Concurrent bursts of drains with nothing else happening.
+    await Promise.all(routers.flatMap((router) => [router.drainQueue('burst'), router.drainQueue('burst')]));
+
+    const doubles = await db.query(
+      `SELECT conversation_id FROM assignments WHERE ended_at IS NULL GROUP BY conversation_id HAVING count(*) > 1`,
+    );
+    expect(doubles).toEqual([]);
+    const overCapacity = await db.query(
+      `SELECT a.id FROM agents a JOIN conversations c ON c.assignee_id = a.id AND c.status = 'assigned'
+        GROUP BY a.id, a.capacity HAVING count(*) > a.capacity`,
+    );
+    expect(overCapacity).toEqual([]);
+    const mismatched = await db.query(
+      `SELECT c.id FROM conversations c JOIN assignments s ON s.conversation_id = c.id AND s.ended_at IS NULL
+        WHERE c.status = 'assigned' AND s.agent_id <> c.assignee_id`,
+    );
+    expect(mismatched).toEqual([]);
+    // Work-conserving at the end: nobody has room while a general conversation waits.
+    const [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM conversations WHERE status = 'waiting'`);
+    const [{ free }] = await db.query(
+      `SELECT COALESCE(sum(a.capacity - (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'assigned')), 0)::int AS free
+         FROM agents a`,
+    );
+    expect(waiting === 0 || free === 0).toBe(true);
+    const [{ assigned }] = await db.query(`SELECT count(*)::int AS assigned FROM assignments`);
+    expect(assigned).toBeGreaterThan(500);
+  });
+});
