@@ -18,7 +18,6 @@ import { MetricsApiModule } from './metrics/metrics-api.module';
 import { PrivacyController } from './privacy/privacy.controller';
 import { RealtimeRelayProcessor } from './realtime-relay.processor';
 import { SupervisorModule } from './supervisor/supervisor.module';
-import { SupervisorModule } from './supervisor/supervisor.module';
 import { DeskDirectoryController } from './reporting/desk-directory.controller';
 import { ReportsController } from './reporting/reports.controller';
 import { SupervisorController } from './reporting/supervisor.controller';
