@@ -112,7 +112,6 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     );
   }
 
-
   /** Across every API process (the Redis Streams adapter answers for the others). */
   private async agentStillConnected(agentId: string): Promise<boolean> {
     return (await this.server.in(agentRoom(agentId)).fetchSockets()).length > 0;
