@@ -22,6 +22,7 @@ import { DeskDirectoryController } from './reporting/desk-directory.controller';
 import { ReportsController } from './reporting/reports.controller';
 import { SupervisorController } from './reporting/supervisor.controller';
 import { RealtimeResyncService } from './realtime-resync.service';
+import { WebchatExitController } from './webchat/webchat-exit.controller';
 import { WebchatGateway } from './webchat/webchat.gateway';
 import { FacebookWebhookController } from './webhooks/facebook-webhook.controller';
 import { XWebhookController } from './webhooks/x-webhook.controller';
@@ -29,7 +30,7 @@ import { XWebhookController } from './webhooks/x-webhook.controller';
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
   imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule],
-  controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController],
+  controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, WebchatExitController],
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor, RealtimeResyncService],
 })
 export class ApiModule {}

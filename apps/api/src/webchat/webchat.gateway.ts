@@ -168,14 +168,21 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     const request = parsePayload(leaveRequest, body ?? {});
     if (!request.ok) return request;
     return acknowledge(async () => {
-      const left = await this.citizenSessions.leave(socket.data.visitorId);
-      if (left) {
-        const event = { conversationId: left.conversationId, leftAt: left.leftAt.toISOString() };
-        const rooms = left.assigneeId ? [agentRoom(left.assigneeId), SUPERVISORS_ROOM] : [SUPERVISORS_ROOM];
-        this.desk.server.to(rooms).emit('conversation:citizen-left', event);
-      }
+      await this.leaveFor(socket.data.visitorId);
       return { left: true } as const;
     });
+  }
+
+  /**
+   * Flags the visitor's conversation and tells the agent holding it (and supervisors). The widget reports a quick
+   * exit twice, over this socket and as an HTTP beacon that survives the page being replaced; only the first counts.
+   */
+  async leaveFor(visitorId: string): Promise<void> {
+    const left = await this.citizenSessions.leave(visitorId);
+    if (!left) return;
+    const event = { conversationId: left.conversationId, leftAt: left.leftAt.toISOString() };
+    const rooms = left.assigneeId ? [agentRoom(left.assigneeId), SUPERVISORS_ROOM] : [SUPERVISORS_ROOM];
+    this.desk.server.to(rooms).emit('conversation:citizen-left', event);
   }
 
   @SubscribeMessage('session:rate')

@@ -1,0 +1,48 @@
+/**
+ * Everything the widget keeps on the device, under one key: the resumable token and two preferences. No message
+ * is ever stored here (the history comes from the server), so the quick exit has one key to remove.
+ */
+import { isLanguage, Language } from './i18n';
+
+export const STORAGE_KEY = 'brigade-widget';
+
+export interface StoredSession {
+  token?: string;
+  language?: Language;
+  /** The floating panel was open: it opens again after a reload. */
+  open?: boolean;
+}
+
+export function readStored(): StoredSession {
+  try {
+    const raw = window.localStorage.getItem(STORAGE_KEY);
+    const parsed: unknown = raw ? JSON.parse(raw) : {};
+    if (!parsed || typeof parsed !== 'object') return {};
+    const value = parsed as Record<string, unknown>;
+    return {
+      token: typeof value.token === 'string' ? value.token : undefined,
+      language: isLanguage(value.language) ? value.language : undefined,
+      open: value.open === true,
+    };
+  } catch {
+    // Storage can be disabled (private browsing, strict settings): the chat still works for this page.
+    return {};
+  }
+}
+
+export function writeStored(change: Partial<StoredSession>): void {
+  try {
+    window.localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...readStored(), ...change }));
+  } catch {
+    // See readStored.
+  }
+}
+
+export function eraseStored(): void {
+  try {
+    window.localStorage.removeItem(STORAGE_KEY);
+    window.sessionStorage.removeItem(STORAGE_KEY);
+  } catch {
+    // See readStored.
+  }
+}
