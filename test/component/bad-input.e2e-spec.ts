@@ -1,4 +1,4 @@
-import { io } from 'socket.io-client';
+import { io, Socket } from 'socket.io-client';
 import type { DeskAssignmentEvent } from '@brigade/realtime';
 import { connectCitizen, connectDesk, login, newClientMessageId } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
@@ -74,8 +74,9 @@ describe('bad input is refused or ignored, nothing is stored, the platform keeps
       expect([payload, ack.ok, ack.status]).toEqual([payload, false, 400]);
     }
     // Unknown events and shapes are ignored; the connection stays usable.
-    socket.emit('conversation:assigned' as never, { evil: true } as never);
-    socket.emit('no-such-event' as never, '<script>' as never);
+    const untyped = socket as unknown as Socket;
+    untyped.emit('conversation:assigned', { evil: true });
+    untyped.emit('no-such-event', '<script>');
     const ok = (await socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text: 'Toujours là ?' })) as Ack;
     expect(ok.ok).toBe(true);
     socket.disconnect();

@@ -5,7 +5,9 @@ import { AgentsModule } from '@brigade/agents';
 import { ChannelsModule } from '@brigade/channels';
 import { ConversationsModule } from '@brigade/conversations';
 import { IntakeModule } from '@brigade/intake';
+import { RoutingModule } from '@brigade/routing';
 import { PrivacyModule } from '@brigade/privacy';
+import { TriageModule } from '@brigade/triage';
 import { ReportingModule } from '@brigade/reporting';
 import { AuthController } from './auth/auth.controller';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
@@ -16,6 +18,7 @@ import { DeskGateway } from './desk/desk.gateway';
 import { HealthController } from './health/health.controller';
 import { MetricsApiModule } from './metrics/metrics-api.module';
 import { PrivacyController } from './privacy/privacy.controller';
+import { SurgeController } from './triage/surge.controller';
 import { RealtimeRelayProcessor } from './realtime-relay.processor';
 import { SupervisorModule } from './supervisor/supervisor.module';
 import { DeskDirectoryController } from './reporting/desk-directory.controller';
@@ -29,7 +32,7 @@ import { XWebhookController } from './webhooks/x-webhook.controller';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
-  imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule],
+  imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule],
   controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, WebchatExitController],
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor, RealtimeResyncService],
 })

@@ -5,6 +5,7 @@ import { IntakeModule } from '@brigade/intake';
 import { PrivacyModule } from '@brigade/privacy';
 import { RealtimeModule } from '@brigade/realtime';
 import { RoutingModule } from '@brigade/routing';
+import { TriageModule } from '@brigade/triage';
 import { BackgroundTimersService } from './background-timers.service';
 import { InboundMessageProcessor } from './inbound-message.processor';
 import { OutboundMessageProcessor } from './outbound-message.processor';
@@ -13,7 +14,7 @@ import { RoutingProcessor } from './routing.processor';
 
 /** The worker's features: queue processors and timers, no HTTP server. */
 @Module({
-  imports: [AgentsModule, IntakeModule, RoutingModule, ChannelsModule, RealtimeModule, PrivacyModule],
+  imports: [AgentsModule, IntakeModule, RoutingModule, ChannelsModule, RealtimeModule, PrivacyModule, TriageModule],
   providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, BackgroundTimersService, RetentionScheduler],
 })
 export class WorkerModule {}

@@ -107,6 +107,10 @@ export class Conversation {
   @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
   purgedAt: Date | null;
 
+  /** What the first-line assistant already did (topic asked, emergency numbers given). */
+  @Column({ name: 'triage_state', type: 'jsonb', default: () => "'{}'" })
+  triageState: Record<string, unknown>;
+
   /** Set when the web chat citizen used the quick exit: their device kept nothing, the agent is told. */
   @Column({ name: 'citizen_left_at', type: 'timestamptz', nullable: true })
   citizenLeftAt: Date | null;

@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -46,8 +46,10 @@ const typingRequest = z.object({ conversationId: z.string().uuid(), typing: z.bo
  * API process) does the grace period start, and a reconnection anywhere ends it.
  */
 @WebSocketGateway({ namespace: DESK_NAMESPACE })
-export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeskGateway.name);
+  /** Sockets closed by our own shutdown are not agents leaving: no presence change, no cross-process query. */
+  private shuttingDown = false;
 
   @WebSocketServer()
   server: Namespace<DeskClientToServerEvents, DeskServerToClientEvents>;
@@ -89,7 +91,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   async handleDisconnect(socket: DeskSocket): Promise<void> {
     const agentId = socket.data.principal?.agentId;
-    if (!agentId) return;
+    if (!agentId || this.shuttingDown) return;
     // Another tab of this agent on this process: nothing to do.
     if (this.server.adapter.rooms.get(agentRoom(agentId))?.size) return;
     // Marked first, then checked across processes: a tab connecting elsewhere meanwhile clears the mark itself.
@@ -115,6 +117,10 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   /** Across every API process (the Redis Streams adapter answers for the others). */
   private async agentStillConnected(agentId: string): Promise<boolean> {
     return (await this.server.in(agentRoom(agentId)).fetchSockets()).length > 0;
+  }
+
+  beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
   }
 
   @SubscribeMessage('presence:set')

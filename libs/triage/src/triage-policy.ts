@@ -1,0 +1,108 @@
+import { assessEmergency } from './emergency-detector';
+import { FaqEntry, TALK_TO_A_GENDARME, findAnswer } from './knowledge-base';
+import { Topic, parseTopicChoice, topicMenu } from './topics';
+
+export const EMERGENCY_PRIORITY = 0;
+
+export const EMERGENCY_MESSAGE = {
+  fr:
+    'Si vous ou quelqu’un êtes en danger maintenant, appelez le 17 ou le 112. Personnes sourdes ou malentendantes : ' +
+    'SMS au 114. Un gendarme prend votre conversation en priorité ; restez en ligne si vous le pouvez.',
+  en:
+    'If you or someone else is in danger now, call 17 or 112. Deaf or hard-of-hearing people: text 114. ' +
+    'A gendarme is taking your conversation first; stay online if you can.',
+};
+
+export interface TriageState {
+  status: 'waiting' | 'assigned' | 'closed' | 'abandoned';
+  priority: number;
+  language: 'fr' | 'en';
+  /** The conversation just entered the queue with this message. */
+  firstMessage: boolean;
+  topicChosen: boolean;
+  emergencyNotified: boolean;
+  surge: boolean;
+}
+
+export interface TriageDecision {
+  /** New priority class, only ever raised (a lower number). */
+  priority: number | null;
+  queue: string | null;
+  sensitive: boolean;
+  topicChosen: boolean;
+  emergency: { matched: string | null } | null;
+  /** What the assistant says to the citizen, in order. */
+  replies: string[];
+}
+
+const SURGE_MESSAGE = {
+  fr:
+    'Nous recevons actuellement beaucoup de demandes : l’attente peut être plus longue que d’habitude. Votre message ' +
+    'est bien enregistré et un gendarme vous répondra. Les réponses aux questions les plus fréquentes suivent.',
+  en:
+    'We are receiving many requests right now: the wait may be longer than usual. Your message is recorded and a ' +
+    'gendarme will answer. Answers to the most frequent questions follow.',
+};
+
+/**
+ * What the first-line assistant does with one citizen message. Emergency first, always; then, while the conversation
+ * waits for a human, topic choice and frequent questions. It never stands between the citizen and a gendarme: every
+ * message stays in the queue for the agent, who sees the whole exchange.
+ */
+export function decideTriage(state: TriageState, text: string, knowledgeBase?: FaqEntry[]): TriageDecision {
+  const decision: TriageDecision = {
+    priority: null,
+    queue: null,
+    sensitive: false,
+    topicChosen: state.topicChosen,
+    emergency: null,
+    replies: [],
+  };
+  const choice = state.status === 'waiting' && !state.topicChosen ? parseTopicChoice(text) : null;
+  const danger = assessEmergency(text);
+  if (danger.emergency || choice?.kind === 'emergency') {
+    decision.emergency = { matched: danger.matched ?? 'choix urgence' };
+    if (state.priority > EMERGENCY_PRIORITY) decision.priority = EMERGENCY_PRIORITY;
+    if (!state.emergencyNotified) decision.replies.push(EMERGENCY_MESSAGE[state.language]);
+    decision.topicChosen = true;
+    return decision;
+  }
+  if (state.status !== 'waiting') return decision;
+
+  if (choice?.kind === 'topic') {
+    applyTopic(decision, state, choice.topic);
+    return decision;
+  }
+  if (choice?.kind === 'human') {
+    decision.topicChosen = true;
+    decision.replies.push(
+      state.language === 'fr' ? 'C’est noté : un gendarme va vous répondre.' : 'Noted: a gendarme will answer you.',
+    );
+    return decision;
+  }
+  if (state.firstMessage) {
+    if (state.surge) {
+      decision.replies.push(SURGE_MESSAGE[state.language]);
+      for (const entry of (knowledgeBase ?? []).filter((faq) => faq.surge)) decision.replies.push(entry.answer);
+    }
+    const answer = findAnswer(text, knowledgeBase);
+    if (answer) decision.replies.push(`${answer.answer}\n${TALK_TO_A_GENDARME}`);
+    if (!state.topicChosen) decision.replies.push(topicMenu(state.language));
+    return decision;
+  }
+  const answer = findAnswer(text, knowledgeBase);
+  if (answer) decision.replies.push(`${answer.answer}\n${TALK_TO_A_GENDARME}`);
+  return decision;
+}
+
+function applyTopic(decision: TriageDecision, state: TriageState, topic: Topic): void {
+  decision.topicChosen = true;
+  decision.queue = topic.queue;
+  decision.sensitive = topic.sensitive;
+  if (topic.priority < state.priority) decision.priority = topic.priority;
+  decision.replies.push(
+    state.language === 'fr'
+      ? `Merci. Votre demande « ${topic.label.fr} » est transmise : un gendarme va vous répondre.`
+      : `Thank you. Your request "${topic.label.en}" is passed on: a gendarme will answer you.`,
+  );
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@brigade/audit';
+import { RealtimeModule } from '@brigade/realtime';
+import { RoutingModule } from '@brigade/routing';
+import { SurgeService } from './surge.service';
+import { TriageService } from './triage.service';
+
+@Module({
+  imports: [AuditModule, RealtimeModule, RoutingModule],
+  providers: [TriageService, SurgeService],
+  exports: [TriageService, SurgeService],
+})
+export class TriageModule {}

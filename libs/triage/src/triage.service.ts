@@ -1,0 +1,129 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService } from '@brigade/audit';
+import { Conversation, Message, toDeskMessage } from '@brigade/conversations';
+import { RealtimePublisher } from '@brigade/realtime';
+import { AssignmentNotifier } from '@brigade/routing';
+import { DEFAULT_KNOWLEDGE_BASE } from './knowledge-base';
+import { EMERGENCY_PRIORITY, TriageDecision, TriageState, decideTriage } from './triage-policy';
+
+interface StoredTriageState {
+  topicChosen?: boolean;
+  emergencyNotified?: boolean;
+}
+
+export interface TriageInput {
+  conversation: Conversation;
+  message: Message;
+  stored: boolean;
+  conversationOpened: boolean;
+}
+
+/**
+ * Runs the first-line assistant after a citizen message is stored and before it is routed, so that an emergency
+ * enters routing at emergency priority. Its replies are system messages of the conversation, sent on the same channel.
+ */
+@Injectable()
+export class TriageService {
+  private readonly logger = new Logger(TriageService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifier: AssignmentNotifier,
+    private readonly realtime: RealtimePublisher,
+    private readonly audit: AuditService,
+  ) {}
+
+  async afterIngest(input: TriageInput): Promise<TriageDecision | null> {
+    // A redelivered job has been triaged already: saying it twice would only confuse the citizen.
+    if (!input.stored || input.message.authorType !== 'citizen') return null;
+    const { decision, replies, conversation } = await this.dataSource.transaction(async (manager) => {
+      const current = await manager
+        .getRepository(Conversation)
+        .findOne({ where: { id: input.conversation.id }, lock: { mode: 'pessimistic_write' } });
+      if (!current) return { decision: null, replies: [] as Message[], conversation: null };
+      const [row] = await manager.query(`SELECT triage_state FROM conversations WHERE id = $1`, [current.id]);
+      const stored = (row?.triage_state ?? {}) as StoredTriageState;
+      const surge = await this.surgeMode(manager);
+      const state: TriageState = {
+        status: current.status,
+        priority: current.priority,
+        language: current.language === 'en' ? 'en' : 'fr',
+        firstMessage: input.conversationOpened,
+        topicChosen: stored.topicChosen ?? false,
+        emergencyNotified: stored.emergencyNotified ?? false,
+        surge,
+      };
+      const decision = decideTriage(state, input.message.text, DEFAULT_KNOWLEDGE_BASE);
+      const nextState: StoredTriageState = {
+        topicChosen: decision.topicChosen,
+        emergencyNotified: state.emergencyNotified || decision.emergency !== null,
+      };
+      await manager.query(
+        `UPDATE conversations
+            SET priority = COALESCE($2, priority), queue = COALESCE($3, queue),
+                sensitive = sensitive OR $4, triage_state = $5::jsonb
+          WHERE id = $1`,
+        [current.id, decision.priority, decision.queue, decision.sensitive, JSON.stringify(nextState)],
+      );
+      const replies: Message[] = [];
+      for (const [index, text] of decision.replies.entries()) {
+        replies.push(
+          await manager.save(
+            manager.create(Message, {
+              conversationId: current.id,
+              channel: current.channel,
+              direction: 'outbound',
+              authorType: 'system',
+              text,
+              attachments: [],
+              clientMessageId: `triage-${input.message.id}-${index}`,
+              // The web chat is answered at once from here; other channels through the outbound queue.
+              deliveryStatus: current.channel === 'webchat' ? 'sent' : 'queued',
+              createdAt: new Date(Date.now() + index),
+            }),
+          ),
+        );
+      }
+      if (decision.emergency) {
+        await this.audit.record(
+          {
+            actorType: 'system',
+            actorId: null,
+            action: 'triage.emergency',
+            subjectType: 'conversation',
+            subjectId: current.id,
+            details: { matched: decision.emergency.matched, messageId: input.message.id },
+          },
+          manager,
+        );
+      }
+      const conversation = await manager.getRepository(Conversation).findOneByOrFail({ id: current.id });
+      return { decision, replies, conversation };
+    });
+    if (!decision || !conversation) return null;
+
+    // The emergency wording goes out first: nothing else the assistant says may delay it.
+    for (const reply of replies) await this.notifier.sendAcknowledgement(reply);
+    if (decision.emergency && conversation.status === 'assigned' && conversation.assigneeId) {
+      this.logger.warn({ conversationId: conversation.id }, 'emergency in an assigned conversation');
+      await this.realtime.toAgent(conversation.assigneeId, 'conversation:emergency', {
+        conversationId: conversation.id,
+        priority: EMERGENCY_PRIORITY,
+        overflow: false,
+      });
+    }
+    if (conversation.status === 'assigned' && conversation.assigneeId) {
+      for (const reply of replies) await this.realtime.toAgent(conversation.assigneeId, 'message:new', toDeskMessage(reply));
+    }
+    return decision;
+  }
+
+  private async surgeMode(manager: { query: DataSource['query'] }): Promise<boolean> {
+    const rows: { value: { enabled?: boolean } }[] = await manager.query(
+      `SELECT value FROM platform_settings WHERE key = 'surge'`,
+    );
+    return rows[0]?.value?.enabled === true;
+  }
+}
