@@ -92,6 +92,39 @@ describe('web chat widget events', () => {
     expect(gendarme.log.all('conversation:citizen-left')).toHaveLength(1);
   });
 
+  it('quick exit by beacon (the page is being replaced) flags the conversation and tells the agent once', async () => {
+    const { gendarme, resident, session, conversationId } = await assignedConversation('Je pars');
+
+    const beacon = (token: string) =>
+      fetch(`${platform.url}/api/webchat/exit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${encodeURIComponent(token)}`,
+      });
+    expect((await beacon('not-a-token')).status).toBe(204);
+    expect((await platform.dataSource.query(`SELECT citizen_left_at FROM conversations`))[0].citizen_left_at).toBeNull();
+
+    expect((await beacon(session.token)).status).toBe(204);
+    const notice = await gendarme.log.waitFor<{ conversationId: string }>('conversation:citizen-left');
+    expect(notice.conversationId).toBe(conversationId);
+    // The socket event the widget sends at the same moment does not alert the agent a second time.
+    expect(((await resident.socket.emitWithAck('session:leave', {})) as Ack<unknown>).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(gendarme.log.all('conversation:citizen-left')).toHaveLength(1);
+  });
+
+  it('tells a citizen who comes back while still waiting their place in the queue at once', async () => {
+    const resident = await citizen();
+    const session = await resident.log.waitFor<{ token: string }>('session');
+    await resident.socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text: 'Personne ?' });
+    await waitUntil(async () => (await platform.dataSource.query(`SELECT id FROM conversations`)).length === 1);
+    resident.socket.disconnect();
+
+    const back = await citizen(session.token);
+    const status = await back.log.waitFor<CitizenStatus>('status');
+    expect(status).toMatchObject({ state: 'waiting', queuePosition: 1 });
+  });
+
   it('relays typing both ways: citizen to the assigned agent, agent to the citizen', async () => {
     const { gendarme, resident, conversationId } = await assignedConversation();
 
@@ -150,6 +183,14 @@ describe('web chat widget events', () => {
   });
 });
 
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('web chat origin allow-list', () => {
   let platform: TestPlatform;
 
@@ -187,6 +228,15 @@ describe('web chat origin allow-list', () => {
     const refused = await connectFrom('https://evil.example');
     expect(refused).toMatchObject({ connected: false, error: 'origin not allowed' });
     expect(refused.log.all('session')).toEqual([]);
+  });
+
+  it('refuses the quick exit beacon from a website that is not allowed', async () => {
+    const response = await fetch(`${platform.url}/api/webchat/exit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body: 'token=whatever',
+    });
+    expect(response.status).toBe(403);
   });
 
   it('accepts the allowed website and the platform’s own pages', async () => {

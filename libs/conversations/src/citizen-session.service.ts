@@ -53,18 +53,23 @@ export class CitizenSessionService {
   }
 
   /** Where the citizen's latest conversation stands, or null before their first message has been stored. */
-  async status(visitorId: string): Promise<CitizenStatus | null> {
-    const rows: { status: string; display_name: string | null; citizen_left_at: Date | null }[] =
+  async status(visitorId: string): Promise<{ conversationId: string; status: CitizenStatus } | null> {
+    const rows: { id: string; status: string; display_name: string | null; citizen_left_at: Date | null }[] =
       await this.dataSource.query(
-        `SELECT c.status, a.display_name, c.citizen_left_at FROM conversations c LEFT JOIN agents a ON a.id = c.assignee_id
+        `SELECT c.id, c.status, a.display_name, c.citizen_left_at
+           FROM conversations c LEFT JOIN agents a ON a.id = c.assignee_id
           WHERE c.id = (${LATEST_CONVERSATION_OF_VISITOR})`,
         [visitorId],
       );
     const row = rows[0];
     if (!row || row.citizen_left_at) return null;
-    if (row.status === 'waiting') return { state: 'waiting' };
-    if (row.status === 'assigned') return { state: 'assigned', agentName: row.display_name ?? undefined };
-    return { state: 'closed' };
+    const status: CitizenStatus =
+      row.status === 'waiting'
+        ? { state: 'waiting' }
+        : row.status === 'assigned'
+          ? { state: 'assigned', agentName: row.display_name ?? undefined }
+          : { state: 'closed' };
+    return { conversationId: row.id, status };
   }
 
   /**

@@ -14,7 +14,9 @@ import { WebchatSessions } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { CitizenSessionService, ConversationsService } from '@brigade/conversations';
 import { IntakeService } from '@brigade/intake';
+import { QueueStatusService } from '@brigade/routing';
 import {
+  CitizenStatus,
   WEBCHAT_NAMESPACE,
   WebchatClientToServerEvents,
   WebchatServerToClientEvents,
@@ -64,6 +66,7 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly conversations: ConversationsService,
     private readonly desk: DeskGateway,
     private readonly citizenSessions: CitizenSessionService,
+    private readonly queueStatus: QueueStatusService,
   ) {
     this.sendRequest = z
       .object({
@@ -96,8 +99,8 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     try {
       // What the citizen may have missed while away; the widget skips the ids it already shows.
       socket.emit('history', { messages: await this.citizenSessions.history(visitorId) });
-      const status = await this.citizenSessions.status(visitorId);
-      if (status) socket.emit('status', status);
+      const current = await this.citizenSessions.status(visitorId);
+      if (current) socket.emit('status', await this.withQueueFigures(current.conversationId, current.status));
     } catch (error) {
       this.logger.warn({ err: error }, 'could not send web chat history');
     }
@@ -193,6 +196,18 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
       await this.citizenSessions.rate(socket.data.visitorId, request.value.rating);
       return { rated: true } as const;
     });
+  }
+
+  /** A waiting citizen who comes back sees their place in the queue at once, not at its next change. */
+  private async withQueueFigures(conversationId: string, status: CitizenStatus): Promise<CitizenStatus> {
+    if (status.state !== 'waiting') return status;
+    const [figures] = await this.queueStatus.citizenStatuses([conversationId]);
+    if (!figures) return status;
+    return {
+      ...status,
+      queuePosition: figures.queuePosition,
+      ...(figures.estimatedWaitSeconds !== undefined ? { estimatedWaitSeconds: figures.estimatedWaitSeconds } : {}),
+    };
   }
 
   /** Created on first use, so that a socket restored by connection-state recovery gets fresh limits too. */
