@@ -1,11 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { JobPayloads, QueueName } from '@brigade/queue';
+import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
 import { DeskGateway } from './desk/desk.gateway';
 import { WebchatGateway } from './webchat/webchat.gateway';
 
 /** Emits events published by other processes; the Redis Streams adapter carries them to every API process. */
-@Processor(QueueName.Realtime, { concurrency: 64 })
+@Processor(QueueName.Realtime, { ...WORKER_OPTIONS, concurrency: 64 })
 export class RealtimeRelayProcessor extends WorkerHost {
   constructor(
     private readonly desk: DeskGateway,

@@ -4,13 +4,13 @@ import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { toDeskMessage } from '@brigade/conversations';
 import { IngestMessageUseCase } from '@brigade/intake';
-import { JobPayloads, QueueName } from '@brigade/queue';
+import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier, RoutingService } from '@brigade/routing';
 import { TriageService } from '@brigade/triage';
 
 /** Stores each inbound message, acknowledges a new conversation, then routes it or tells the assigned agent. */
-@Processor(QueueName.Inbound)
+@Processor(QueueName.Inbound, WORKER_OPTIONS)
 export class InboundMessageProcessor extends WorkerHost implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,

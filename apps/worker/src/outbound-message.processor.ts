@@ -4,13 +4,13 @@ import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DeliverReplyUseCase, PermanentDeliveryError, TransientDeliveryError } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { platformMetrics } from '@brigade/metrics';
-import { JobPayloads, QueueName } from '@brigade/queue';
+import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
 
 /**
  * Sends agent replies. Permanent refusals are not retried; a provider that says when to come back (rate limits)
  * gets the job parked until then; other transient failures back off exponentially (job defaults).
  */
-@Processor(QueueName.Outbound)
+@Processor(QueueName.Outbound, WORKER_OPTIONS)
 export class OutboundMessageProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(OutboundMessageProcessor.name);
 

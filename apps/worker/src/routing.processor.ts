@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { JobPayloads, QueueName } from '@brigade/queue';
+import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
 import { AssignmentNotifier, ReroutingService, RoutingService } from '@brigade/routing';
 
 /** Triggers that call for a re-routing sweep before serving the queue (not just a drain). */
@@ -10,7 +10,7 @@ export const SWEEP_REASONS = new Set(['presence-grace', 'presence-offline']);
  * Routing triggers from the API (agent available, capacity freed, reinforcement) serve the waiting queue;
  * a presence grace period ending runs the re-routing sweep.
  */
-@Processor(QueueName.Routing)
+@Processor(QueueName.Routing, WORKER_OPTIONS)
 export class RoutingProcessor extends WorkerHost {
   constructor(
     private readonly routing: RoutingService,

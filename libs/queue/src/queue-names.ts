@@ -43,3 +43,10 @@ export const JOB_DEFAULTS: { [Q in QueueName]: JobsOptions } = {
   [QueueName.Routing]: { attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: 100 },
   [QueueName.Realtime]: { attempts: 3, backoff: { type: 'fixed', delay: 100 }, removeOnComplete: true, removeOnFail: 100 },
 };
+
+/**
+ * Worker settings shared by every processor. A job whose worker died (kill -9) is taken back once its lock expires:
+ * a short lock, renewed every half, brings it back within seconds instead of the default minute. Handlers are
+ * idempotent, so a job taken back while its first run was merely slow does no harm.
+ */
+export const WORKER_OPTIONS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5 } as const;
