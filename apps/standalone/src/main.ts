@@ -43,7 +43,7 @@ async function bootstrap(): Promise<void> {
   }
   await app.listen(config.http.port, config.http.host);
   const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`;
-  console.log(`\nBrigade is running: web chat ${url}/  ·  agent desk ${url}/desk.html\n`);
+  console.log(`\nBrigade is running: web chat ${url}/  ·  agent desk ${url}/desk/\n`);
 }
 
 bootstrap().catch(exitOnStartupFailure);
