@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       if (i >= 20) samples.push(elapsed);
     }
     // The pure policy alone, on the same scale, with one free seat.
-    const agents = await db.transaction((manager) => routing.routableAgents(manager, new Date()));
+    const { agents } = await db.transaction((manager) => routing.routableAgents(manager, new Date()));
     agents[0].load = agents[0].capacity - 1;
     const waiting = Array.from({ length: 4 * 50 }, (_, n) => ({
       id: `c${n}`,

@@ -92,6 +92,12 @@ describe('routing under concurrency (real PostgreSQL, several routers in paralle
         WHERE c.status = 'assigned' AND s.agent_id <> c.assignee_id`,
     );
     expect(mismatched).toEqual([]);
+    // The load counter the router reads (kept by a trigger) agrees with the conversations.
+    const drift = await db.query(
+      `SELECT a.id FROM agents a
+        WHERE a.open_load <> (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'assigned')`,
+    );
+    expect(drift).toEqual([]);
     // Work-conserving at the end: nobody has room while a general conversation waits.
     const [{ waiting }] = await db.query(`SELECT count(*)::int AS waiting FROM conversations WHERE status = 'waiting'`);
     const [{ free }] = await db.query(

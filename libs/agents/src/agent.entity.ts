@@ -49,6 +49,13 @@ export class Agent {
   @Column({ name: 'disconnected_at', type: 'timestamptz', nullable: true })
   disconnectedAt: Date | null;
 
+  /**
+   * Conversations the agent holds now (status 'assigned'), kept exact by a database trigger on conversations:
+   * routing reads it instead of counting. Never written by the application.
+   */
+  @Column({ name: 'open_load', type: 'int', default: 0, select: false, insert: false, update: false })
+  openLoad: number;
+
   @Column({ name: 'last_assigned_at', type: 'timestamptz', nullable: true })
   lastAssignedAt: Date | null;
 

@@ -187,9 +187,7 @@ export class ReroutingService {
       const targetId = target.agentId!;
       if (targetId === from) throw new BadRequestException('Cette conversation est déjà attribuée à cet agent');
       const candidates: { id: string; display_name: string; capacity: number; load: number }[] = await manager.query(
-        `SELECT a.id, a.display_name, a.capacity,
-                (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'assigned') AS load
-           FROM agents a WHERE a.id = $2 AND ${ROUTABLE_SQL}`,
+        `SELECT a.id, a.display_name, a.capacity, a.open_load AS load FROM agents a WHERE a.id = $2 AND ${ROUTABLE_SQL}`,
         [now, targetId],
       );
       const recipient = candidates[0];

@@ -174,14 +174,15 @@ export function pickAgent(
  * Serves the queue in order, each conversation to the best agent at that moment, updating loads as it goes.
  * A conversation nobody can take is skipped, so that a later one that someone can take is not blocked behind it.
  * An emergency nobody has room for may overflow the least loaded agent by `emergencyOverflow` seats.
+ * `agents` may leave out full agents when no emergency waits, as long as `onDutySkills` covers every agent on duty.
  */
 export function planAssignments(
   waiting: readonly WaitingConversation[],
   agents: readonly RoutingAgent[],
   options: RoutingOptions,
+  onDutySkills: ReadonlySet<string> = skillsOnDuty(agents),
 ): PlannedAssignment[] {
   const pool = agents.map((agent) => ({ ...agent }));
-  const onDutySkills = skillsOnDuty(pool);
   let withRoom = pool.filter((agent) => agent.load < agent.capacity);
   const plan: PlannedAssignment[] = [];
   for (const conversation of orderQueue(waiting, options)) {

@@ -81,45 +81,61 @@ export class RoutingService {
 
   /** The decision and its writes, inside a transaction that already holds the routing lock. */
   async drainWithin(manager: EntityManager, now: Date, reason: string): Promise<PlannedAssignment[]> {
-    const agents = await this.routableAgents(manager, now);
-    if (agents.length === 0) return [];
-    const freeSeats = agents.reduce((sum, agent) => sum + Math.max(0, agent.capacity - agent.load), 0);
     const options = routingOptionsFrom(this.config, now);
-    let perClass = Math.max(QUEUE_SCAN_MIN, freeSeats * QUEUE_SCAN_FACTOR);
-    if (freeSeats === 0) {
-      // Only an emergency can still be placed (overflow); nothing else is worth reading.
-      if (options.emergencyOverflow === 0) return [];
-      perClass = 0;
-    }
-    const waiting = await this.waitingConversations(manager, perClass);
+    const { agents, skillsOnDuty } = await this.routableAgents(manager, now, false);
+    const freeSeats = agents.reduce((sum, agent) => sum + Math.max(0, agent.capacity - agent.load), 0);
+    if (freeSeats === 0 && (options.emergencyOverflow === 0 || skillsOnDuty.size === 0)) return [];
+    // With no free seat only an emergency can still be placed (overflow): only emergencies are read.
+    const waiting = await this.waitingConversations(manager, freeSeats === 0 ? 0 : Math.max(QUEUE_SCAN_MIN, freeSeats * QUEUE_SCAN_FACTOR));
     if (waiting.length === 0) return [];
-    const plan = planAssignments(waiting, agents, options);
+    // Full agents matter only to an emergency that may overflow them.
+    const overflowPossible = options.emergencyOverflow > 0 && waiting.some((c) => c.priority === EMERGENCY);
+    const pool = overflowPossible ? (await this.routableAgents(manager, now, true)).agents : agents;
+    const plan = planAssignments(waiting, pool, options, skillsOnDuty);
     return plan.length > 0 ? this.applyPlan(manager, plan, now, reason) : [];
   }
 
-  async routableAgents(manager: EntityManager, now: Date): Promise<RoutingAgent[]> {
+  /**
+   * Agents who may receive a conversation now (all of them, or only those with room), and the skills held by
+   * anyone on duty, full or not (a skill nobody on duty holds falls back at once). Loads come from
+   * agents.open_load, kept exact by a trigger, rather than from counting.
+   */
+  async routableAgents(
+    manager: EntityManager,
+    now: Date,
+    includeFull = true,
+  ): Promise<{ agents: RoutingAgent[]; skillsOnDuty: Set<string> }> {
     const rows: {
-      id: string;
+      id: string | null;
       capacity: number;
       skills: string[];
       languages: string[];
       last_assigned_at: Date | null;
       load: number;
     }[] = await manager.query(
-      `SELECT a.id, a.capacity, a.skills, a.languages, a.last_assigned_at,
-              (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'assigned') AS load
-         FROM agents a
-        WHERE ${ROUTABLE_SQL}`,
-      [now],
+      `WITH routable AS (SELECT a.id, a.capacity, a.skills, a.languages, a.last_assigned_at, a.open_load
+                           FROM agents a WHERE ${ROUTABLE_SQL})
+       SELECT id, capacity, skills, languages, last_assigned_at, open_load AS load
+         FROM routable WHERE $2 OR open_load < capacity
+       UNION ALL
+       SELECT NULL, 0, COALESCE((SELECT array_agg(DISTINCT skill) FROM routable, unnest(routable.skills) AS skill), '{}'),
+              '{}', NULL, 0`,
+      [now, includeFull],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      capacity: row.capacity,
-      load: row.load,
-      skills: row.skills,
-      languages: row.languages,
-      lastAssignedAt: row.last_assigned_at,
-    }));
+    const skillsRow = rows.find((row) => row.id === null);
+    return {
+      agents: rows
+        .filter((row) => row.id !== null)
+        .map((row) => ({
+          id: row.id!,
+          capacity: row.capacity,
+          load: row.load,
+          skills: row.skills,
+          languages: row.languages,
+          lastAssignedAt: row.last_assigned_at,
+        })),
+      skillsOnDuty: new Set(skillsRow?.skills ?? []),
+    };
   }
 
   /**
@@ -163,26 +179,24 @@ export class RoutingService {
     now: Date,
     reason: string,
   ): Promise<PlannedAssignment[]> {
-    // The status guard makes the write itself refuse a conversation that is no longer waiting (closed meanwhile).
-    const [updated] = (await manager.query(
-      `UPDATE conversations c SET status = 'assigned', assignee_id = p.agent_id, assigned_at = $3, routing_hint = NULL
-         FROM unnest($1::uuid[], $2::uuid[]) AS p(conversation_id, agent_id)
-        WHERE c.id = p.conversation_id AND c.status = 'waiting'
-      RETURNING c.id`,
-      [plan.map((p) => p.conversationId), plan.map((p) => p.agentId), now],
-    )) as [{ id: string }[], number];
-    const written = new Set(updated.map((row) => row.id));
-    const applied = plan.filter((p) => written.has(p.conversationId));
-    if (applied.length === 0) return [];
-    await manager.query(
-      `INSERT INTO assignments (conversation_id, agent_id, reason, assigned_at)
-       SELECT conversation_id, agent_id, $3, $4 FROM unnest($1::uuid[], $2::uuid[]) AS p(conversation_id, agent_id)`,
-      [applied.map((p) => p.conversationId), applied.map((p) => p.agentId), reason, now],
+    // One statement (one round trip): the status guard makes the write itself refuse a conversation that is no
+    // longer waiting (closed meanwhile), and only what was written gets an assignment row.
+    const rows: { id: string }[] = await manager.query(
+      `WITH plan AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS p(conversation_id, agent_id)),
+            written AS (
+              UPDATE conversations c SET status = 'assigned', assignee_id = plan.agent_id, assigned_at = $3, routing_hint = NULL
+                FROM plan WHERE c.id = plan.conversation_id AND c.status = 'waiting'
+              RETURNING c.id, plan.agent_id),
+            history AS (
+              INSERT INTO assignments (conversation_id, agent_id, reason, assigned_at)
+              SELECT id, agent_id, $4, $3 FROM written),
+            idle AS (
+              UPDATE agents SET last_assigned_at = $3 WHERE id IN (SELECT agent_id FROM written))
+       SELECT id FROM written`,
+      [plan.map((p) => p.conversationId), plan.map((p) => p.agentId), now, reason],
     );
-    await manager.query(`UPDATE agents SET last_assigned_at = $2 WHERE id = ANY($1::uuid[])`, [
-      [...new Set(applied.map((p) => p.agentId))],
-      now,
-    ]);
+    const written = new Set(rows.map((row) => row.id));
+    const applied = plan.filter((p) => written.has(p.conversationId));
     return applied;
   }
 }
