@@ -19,7 +19,7 @@ class SimulatedClock extends Clock {
   constructor(public current: Date) {
     super();
   }
-  now(): Date {
+  override now(): Date {
     return new Date(this.current);
   }
 }
