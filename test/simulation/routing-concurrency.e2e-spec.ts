@@ -3,9 +3,11 @@ import { DataSource } from 'typeorm';
 import { Clock } from '@brigade/agents';
 import { loadConfig } from '@brigade/config';
 import { dataSourceOptions } from '@brigade/database';
+import { JobProducer, QueueName } from '@brigade/queue';
 import { RoutingService } from '@brigade/routing';
 import { resetDatabase } from '../support/factories';
 import { TEST_DATABASE_URL } from '../support/test-env';
+import { TestPlatform, startPlatform } from '../support/test-platform';
 
 /**
  * Several routers (separate DataSources, as separate processes would have) drain the same queue at once while
@@ -31,7 +33,45 @@ describe('routing under concurrency (real PostgreSQL, several routers in paralle
   });
 
   it('never assigns a conversation twice nor exceeds a capacity', async () => {
+    await runScenario(async (round, index, router) => {
+      await router.drainQueue(`router-${index}`);
+      return round;
+    });
+  });
+
+  it('holds with three worker processes taking routing jobs from one Redis queue, alongside direct routers', async () => {
+    // Three workers share one queue prefix: each routing job is taken by one of them; their ticks sweep meanwhile.
+    const prefix = `test-conc-${Date.now()}`;
+    const workers: TestPlatform[] = [];
+    try {
+      for (let n = 0; n < 3; n++) {
+        workers.push(await startPlatform({ QUEUE_PREFIX: prefix, ROUTING_EMERGENCY_OVERFLOW: '0', ROUTING_TICK_MS: '200' }, 'worker'));
+      }
+      const jobs = workers[0].app.get(JobProducer);
+      await runScenario(async (round, index, router) => {
+        if (index < 2) {
+          await jobs.addBulk(
+            QueueName.Routing,
+            Array.from({ length: 5 }, () => ({ data: { reason: 'capacity-freed' } })),
+          );
+        } else {
+          await router.drainQueue(`router-${index}`);
+        }
+        return round;
+      });
+      // Let the workers finish the queued jobs before checking.
+      const queue = jobs.queue(QueueName.Routing);
+      const deadline = Date.now() + 20_000;
+      while ((await queue.count()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await checkInvariants();
+    } finally {
+      for (const worker of workers) await worker.close();
+    }
+  });
+
+  async function runScenario(step: (round: number, index: number, router: RoutingService) => Promise<number>) {
     const db = sources[0];
+    await resetDatabase(db);
     await db.query(
       `INSERT INTO agents (login, display_name, password_hash, presence, capacity, skills, languages)
        SELECT 'c-' || n, 'Gendarme ' || n, 'x', 'available', 1 + n % 5,
@@ -57,11 +97,14 @@ describe('routing under concurrency (real PostgreSQL, several routers in paralle
         [slice.map((i) => i.id), slice.map((i) => i.contact_id)],
       );
     }
+    // Agents close one conversation at a time, as the desk does (one row, one agent's load).
     async function closeSome(source: DataSource) {
-      await source.query(
-        `UPDATE conversations SET status = 'closed', closed_at = now()
-          WHERE id IN (SELECT id FROM conversations WHERE status = 'assigned' ORDER BY random() LIMIT 5)`,
+      const picked: { id: string }[] = await source.query(
+        `SELECT id FROM conversations WHERE status = 'assigned' ORDER BY random() LIMIT 5`,
       );
+      for (const { id } of picked) {
+        await source.query(`UPDATE conversations SET status = 'closed', closed_at = now() WHERE id = $1 AND status = 'assigned'`, [id]);
+      }
     }
 
     await arrive(300);
@@ -69,7 +112,7 @@ describe('routing under concurrency (real PostgreSQL, several routers in paralle
     await Promise.all(
       routers.map(async (router, index) => {
         for (let round = 0; round < rounds; round++) {
-          await router.drainQueue(`router-${index}`);
+          await step(round, index, router);
           if (index === 0) await arrive(Math.ceil((CONVERSATIONS - 300) / rounds));
           if (index === 1) await closeSome(sources[1]);
         }
@@ -77,6 +120,11 @@ describe('routing under concurrency (real PostgreSQL, several routers in paralle
     );
     // Concurrent bursts of drains with nothing else happening.
     await Promise.all(routers.flatMap((router) => [router.drainQueue('burst'), router.drainQueue('burst')]));
+    await checkInvariants();
+  }
+
+  async function checkInvariants() {
+    const db = sources[0];
 
     const doubles = await db.query(
       `SELECT conversation_id FROM assignments WHERE ended_at IS NULL GROUP BY conversation_id HAVING count(*) > 1`,
@@ -107,5 +155,5 @@ describe('routing under concurrency (real PostgreSQL, several routers in paralle
     expect(waiting === 0 || free === 0).toBe(true);
     const [{ assigned }] = await db.query(`SELECT count(*)::int AS assigned FROM assignments`);
     expect(assigned).toBeGreaterThan(500);
-  });
+  }
 });
