@@ -183,11 +183,12 @@ describe('supervisor routing actions: duty, roster, reassign, transfer, emergenc
     const agent = await deskAgent({ capacity: 1 });
     await citizenWrites('Question ordinaire');
     await agent.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
-    // A second citizen: the only agent is full, so it waits; triage then flags it as an emergency.
+    // A second citizen: the only agent is full, so it waits; it is then raised to emergency (as triage or a
+    // supervisor would). Neutral wording, so that the triage assistant does not raise it first.
     const second = await connectCitizen(platform.url);
     sockets.push(second.socket);
     await second.log.waitFor('session');
-    await second.socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text: 'Au secours' });
+    await second.socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text: 'Une autre question' });
     const deadline = Date.now() + 10_000;
     while ((await db().query(`SELECT id FROM conversations WHERE status = 'waiting'`)).length === 0) {
       if (Date.now() > deadline) throw new Error('second conversation never waited');
