@@ -130,6 +130,22 @@ describe('re-routing: presence grace, no reply, shift end, reopen, acknowledgeme
     expect(agentRow).toEqual({ presence: 'available', disconnected_at: null });
   });
 
+  it('hands over at once the conversations of an agent who sets themselves offline', async () => {
+    const leaving = await availableAgent();
+    await citizenWrites('Bonjour');
+    const assigned = await leaving.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
+    const colleague = await availableAgent();
+    const response = await fetch(`${platform.url}/api/me/presence`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${leaving.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ presence: 'offline' }),
+    });
+    expect(response.status).toBe(200);
+    const moved = await colleague.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
+    expect(moved.conversation.id).toBe(assigned.conversation.id);
+    await leaving.log.waitFor('conversation:removed', (e: { reason: string }) => e.reason === 'agent-offline');
+  });
+
   it('re-routes a conversation its agent has not answered within the no-reply delay, to another agent', async () => {
     const silent = await availableAgent();
     await citizenWrites('Allô ?');

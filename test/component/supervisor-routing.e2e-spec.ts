@@ -157,6 +157,30 @@ describe('supervisor routing actions: duty, roster, reassign, transfer, emergenc
     });
   });
 
+  it('lets the assignee transfer to a named colleague with room, the note visible in the conversation', async () => {
+    const holder = await deskAgent();
+    await citizenWrites('Bonjour');
+    const assigned = await holder.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
+    const colleague = await deskAgent();
+    const response = await post(`/api/conversations/${assigned.conversation.id}/transfer`, holder.token, {
+      agentId: colleague.agent.id,
+      note: 'Il connaît ce dossier',
+    });
+    expect(response.status).toBe(200);
+    const moved = await colleague.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
+    expect(moved.reason).toBe('transfer');
+    expect(moved.messages.find((m) => m.direction === 'internal')?.text).toBe(
+      `Transfert à ${colleague.agent.displayName} : Il connaît ce dossier`,
+    );
+    await holder.log.waitFor('conversation:removed', (e: { reason: string }) => e.reason === 'transfer');
+    // Neither both nor none: an agent id and a queue together are refused.
+    const both = await post(`/api/conversations/${assigned.conversation.id}/transfer`, colleague.token, {
+      agentId: holder.agent.id,
+      queue: 'general',
+    });
+    expect(both.status).toBe(400);
+  });
+
   it('creates a night shift from Paris local times, stored as instants', async () => {
     const agent = await createAgent(db(), { onShift: false });
     const response = await post('/api/supervisor/shifts', await supervisorToken(), {
