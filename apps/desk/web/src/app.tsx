@@ -1,0 +1,207 @@
+// The shell: sign-in, the header every screen shares (presence, duty, connection, language), and the two screens.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import * as api from './api';
+import type { MeView, PresenceValue } from './contract';
+import { DeskScreen } from './desk/desk-screen';
+import { ConsoleScreen } from './console/console-screen';
+import { DICTIONARIES, Language, LanguageContext, useT } from './i18n';
+import { connectDesk, type DeskSocket } from './socket';
+
+const LANGUAGE_KEY = 'brigade.desk.language';
+
+function useHashRoute(): string {
+  const [hash, setHash] = useState(() => location.hash);
+  useEffect(() => {
+    const listener = () => setHash(location.hash);
+    window.addEventListener('hashchange', listener);
+    return () => window.removeEventListener('hashchange', listener);
+  }, []);
+  return hash;
+}
+
+export function App() {
+  const [language, setLanguage] = useState<Language>(() =>
+    localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'fr',
+  );
+  const [signedIn, setSignedIn] = useState(api.hasSession());
+  useEffect(() => {
+    const unsubscribe = api.onSignedOut(() => setSignedIn(false));
+    return () => {
+      unsubscribe();
+    };
+  }, []);
+  useEffect(() => {
+    localStorage.setItem(LANGUAGE_KEY, language);
+    document.documentElement.lang = language;
+  }, [language]);
+  const context = useMemo(() => ({ t: DICTIONARIES[language], language }), [language]);
+  const toggleLanguage = () => setLanguage((current) => (current === 'fr' ? 'en' : 'fr'));
+
+  return (
+    <LanguageContext.Provider value={context}>
+      {signedIn ? (
+        <SignedInShell onToggleLanguage={toggleLanguage} />
+      ) : (
+        <LoginScreen onSignedIn={() => setSignedIn(true)} onToggleLanguage={toggleLanguage} />
+      )}
+    </LanguageContext.Provider>
+  );
+}
+
+function LoginScreen({ onSignedIn, onToggleLanguage }: { onSignedIn: () => void; onToggleLanguage: () => void }) {
+  const t = useT();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    document.title = t.appTitle;
+  }, [t]);
+
+  async function submit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      await api.login(String(form.get('login')), String(form.get('password')));
+      onSignedIn();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="login" id="main">
+      <h1>{t.appTitle}</h1>
+      <form onSubmit={submit} aria-describedby={error ? 'login-error' : undefined}>
+        <label htmlFor="login-id">{t.loginId}</label>
+        <input id="login-id" name="login" autoComplete="username" required autoFocus />
+        <label htmlFor="login-password">{t.password}</label>
+        <input id="login-password" name="password" type="password" autoComplete="current-password" required />
+        {error && (
+          <p id="login-error" role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {t.signIn}
+        </button>
+      </form>
+      <button type="button" className="link" onClick={onToggleLanguage}>
+        {t.language}
+      </button>
+    </main>
+  );
+}
+
+function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
+  const t = useT();
+  const hash = useHashRoute();
+  const [me, setMe] = useState<MeView | null>(null);
+  const [connected, setConnected] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // Created in an effect (not during render) so that React's development double-mount closes its extra socket.
+  const [socket, setSocket] = useState<DeskSocket | null>(null);
+  useEffect(() => {
+    const created = connectDesk();
+    setSocket(created);
+    return () => {
+      created.disconnect();
+    };
+  }, []);
+
+  const refreshMe = useCallback(() => {
+    api.get<MeView>('/api/me').then(setMe, (caught: Error) => setError(caught.message));
+  }, []);
+
+  useEffect(() => {
+    if (!socket) return;
+    const onConnect = () => {
+      setConnected(true);
+      refreshMe();
+    };
+    const onDisconnect = () => setConnected(false);
+    socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
+    socket.on('presence:changed', refreshMe);
+    refreshMe();
+    return () => {
+      socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
+      socket.off('presence:changed', refreshMe);
+    };
+  }, [socket, refreshMe]);
+
+  async function changePresence(presence: PresenceValue) {
+    setError(null);
+    try {
+      setMe(await api.put<MeView>('/api/me/presence', { presence }));
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }
+
+  const isSupervisor = me?.role === 'supervisor' || me?.role === 'admin';
+  const screen = isSupervisor && hash.startsWith('#/supervision') ? 'console' : 'desk';
+  const duty = !me ? '' : me.onDuty ? t.onDuty : me.onShift ? t.onShiftNotAvailable : t.offDuty;
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t.skipToContent}
+      </a>
+      <header className="topbar">
+        <strong className="brand">Brigade</strong>
+        {isSupervisor && (
+          <nav aria-label="Navigation">
+            <a href="#/" aria-current={screen === 'desk' ? 'page' : undefined}>
+              {t.desk}
+            </a>
+            <a href="#/supervision" aria-current={screen === 'console' ? 'page' : undefined}>
+              {t.supervisor}
+            </a>
+          </nav>
+        )}
+        <span className="me" data-testid="me">
+          {me?.displayName}
+        </span>
+        <label htmlFor="presence">{t.presence}</label>
+        <select
+          id="presence"
+          value={me?.presence ?? 'offline'}
+          onChange={(event) => void changePresence(event.target.value as PresenceValue)}
+          disabled={!me}
+        >
+          <option value="available">{t.available}</option>
+          <option value="away">{t.away}</option>
+          <option value="offline">{t.offline}</option>
+        </select>
+        <span className={`duty ${me?.onDuty ? 'on' : 'off'}`} data-testid="duty" role="status">
+          {duty}
+        </span>
+        <span className={`connection ${connected ? 'up' : 'down'}`} role="status" data-testid="connection">
+          {connected ? t.connected : t.reconnecting}
+        </span>
+        <button type="button" className="link" onClick={onToggleLanguage}>
+          {t.language}
+        </button>
+        <button type="button" onClick={() => void api.logout()}>
+          {t.signOut}
+        </button>
+      </header>
+      {error && (
+        <p role="alert" className="error banner">
+          {error}
+        </p>
+      )}
+      {me &&
+        socket &&
+        (screen === 'console' ? (
+          <ConsoleScreen socket={socket} me={me} />
+        ) : (
+          <DeskScreen socket={socket} me={me} connected={connected} />
+        ))}
+    </>
+  );
+}

@@ -1,0 +1,468 @@
+// The supervisor console: live queue load, agents and roster (polled every few seconds from PostgreSQL-backed
+// routes), the supervisor's actions, read-only access to any conversation, and reports with CSV export.
+import { useCallback, useEffect, useState } from 'react';
+import * as api from '../api';
+import type { AgentLoadView, DeskAssignmentEvent, MeView, QueueLoadView, ReportView, RosterView } from '../contract';
+import { channelOf, clockTime, duration, secondsSince } from '../format';
+import { fill, useLanguage, useT } from '../i18n';
+import { MessageList } from '../desk/conversation-pane';
+import { PriorityBadge, useNow } from '../desk/desk-screen';
+import type { DeskSocket } from '../socket';
+import { DistributionChart, HourlyChart } from './charts';
+
+const POLL_MS = 2000;
+
+function usePolling<T>(path: string, intervalMs: number): { data: T | null; error: string | null; reload: () => void } {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(() => {
+    api.get<T>(path).then(
+      (value) => {
+        setData(value);
+        setError(null);
+      },
+      (caught: Error) => setError(caught.message),
+    );
+  }, [path]);
+  useEffect(() => {
+    reload();
+    const timer = setInterval(reload, intervalMs);
+    return () => clearInterval(timer);
+  }, [reload, intervalMs]);
+  return { data, error, reload };
+}
+
+export function ConsoleScreen({ socket, me }: { socket: DeskSocket; me: MeView }) {
+  const t = useT();
+  const [tab, setTab] = useState<'live' | 'reports'>('live');
+  void socket;
+  void me;
+  useEffect(() => {
+    document.title = `${t.supervisor} – Brigade`;
+  }, [t]);
+  return (
+    <main id="main" className="console" tabIndex={-1}>
+      <h1 className="sr-only">{t.supervisor}</h1>
+      <div role="tablist" aria-label={t.supervisor} className="tabs">
+        <button role="tab" type="button" aria-selected={tab === 'live'} onClick={() => setTab('live')}>
+          {t.live}
+        </button>
+        <button role="tab" type="button" aria-selected={tab === 'reports'} onClick={() => setTab('reports')}>
+          {t.reports}
+        </button>
+      </div>
+      {tab === 'live' ? <LiveView /> : <ReportsView />}
+    </main>
+  );
+}
+
+function LiveView() {
+  const t = useT();
+  const language = useLanguage();
+  const now = useNow();
+  const queue = usePolling<QueueLoadView>('/api/supervisor/queue', POLL_MS);
+  const agents = usePolling<AgentLoadView[]>('/api/supervisor/agents', POLL_MS);
+  const roster = usePolling<RosterView>('/api/supervisor/roster', 30_000);
+  const [reading, setReading] = useState<DeskAssignmentEvent | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [moving, setMoving] = useState<string | null>(null);
+  const q = queue.data;
+
+  async function act(work: () => Promise<unknown>) {
+    setActionError(null);
+    try {
+      await work();
+      queue.reload();
+      agents.reload();
+    } catch (caught) {
+      setActionError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }
+
+  return (
+    <>
+      {(queue.error || agents.error || actionError) && (
+        <p role="alert" className="error">
+          {queue.error ?? agents.error ?? actionError}
+        </p>
+      )}
+      <section aria-labelledby="kpi-title" className="kpis">
+        <h2 id="kpi-title" className="sr-only">
+          {t.queueLoad}
+        </h2>
+        <div className="kpi">
+          <span className="label">{t.waiting}</span>
+          <span className="value" data-testid="waiting-count" aria-live="polite">
+            {q?.waiting ?? '–'}
+          </span>
+        </div>
+        <div className="kpi">
+          <span className="label">{t.assigned}</span>
+          <span className="value">{q?.assigned ?? '–'}</span>
+        </div>
+        <div className="kpi">
+          <span className="label">{t.longestWait}</span>
+          <span className="value">{q ? duration(q.longestWaitSeconds) : '–'}</span>
+        </div>
+        <div className={`kpi ${q && q.breaches.waiting + q.breaches.unanswered > 0 ? 'alarm' : ''}`}>
+          <span className="label">{t.breaches}</span>
+          <span className="value">{q ? q.breaches.waiting + q.breaches.unanswered : '–'}</span>
+          {q && (
+            <span className="detail">
+              {q.breaches.waiting} {fill(t.breachWaiting, { s: duration(q.breaches.waitThresholdSeconds) })} ·{' '}
+              {q.breaches.unanswered} {fill(t.breachUnanswered, { s: duration(q.breaches.replyThresholdSeconds) })}
+            </span>
+          )}
+        </div>
+        <div className="kpi">
+          <span className="label">{t.abandonedToday}</span>
+          <span className="value">{q?.abandonedToday ?? '–'}</span>
+        </div>
+        <div className="kpi">
+          <span className="label">{t.closedToday}</span>
+          <span className="value">{q?.closedToday ?? '–'}</span>
+        </div>
+        {q && (
+          <p className="updated">
+            {t.lastUpdate} {clockTime(q.at, language)}
+          </p>
+        )}
+      </section>
+
+      <div className="grid">
+        <section aria-labelledby="queue-title">
+          <h2 id="queue-title">{t.queueLoad}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.queue}</th>
+                <th scope="col">{t.channel}</th>
+                <th scope="col">{t.priorityLabel}</th>
+                <th scope="col">{t.waiting}</th>
+                <th scope="col">{t.longestWait}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {q?.buckets.length === 0 && (
+                <tr>
+                  <td colSpan={5}>{t.none}</td>
+                </tr>
+              )}
+              {q?.buckets.map((bucket) => (
+                <tr key={`${bucket.queue}-${bucket.channel}-${bucket.priority}`}>
+                  <td>{bucket.queue}</td>
+                  <td>
+                    {channelOf(bucket.channel).icon} {channelOf(bucket.channel).label}
+                  </td>
+                  <td>
+                    <PriorityBadge priority={bucket.priority} />
+                  </td>
+                  <td>{bucket.waiting}</td>
+                  <td>{duration(bucket.longestWaitSeconds)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section aria-labelledby="charts-title">
+          <h2 id="charts-title" className="sr-only">
+            {t.arrivalsPerHour}
+          </h2>
+          {q && (
+            <>
+              <HourlyChart
+                hours={q.hourly}
+                labels={{ title: t.arrivalsPerHour, arrivals: t.arrivals, assignments: t.assignments }}
+              />
+              <DistributionChart buckets={q.waitDistribution} title={t.waitDistribution} />
+            </>
+          )}
+        </section>
+      </div>
+
+      <section aria-labelledby="open-title">
+        <h2 id="open-title">{t.conversations}</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t.channel}</th>
+              <th scope="col">{t.queue}</th>
+              <th scope="col">{t.priorityLabel}</th>
+              <th scope="col">{t.agent}</th>
+              <th scope="col">{t.waitingFor}</th>
+              <th scope="col">{t.actions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {q?.open.map((conversation) => (
+              <tr key={conversation.id}>
+                <td>{channelOf(conversation.channel).label}</td>
+                <td>{conversation.queue}</td>
+                <td>
+                  <PriorityBadge priority={conversation.priority} />
+                </td>
+                <td>{conversation.assigneeName ?? `(${t.waiting})`}</td>
+                <td>{duration(secondsSince(conversation.waitingSince, now) ?? 0)}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void act(async () => setReading(await api.get<DeskAssignmentEvent>(`/api/conversations/${conversation.id}`)))
+                    }
+                  >
+                    {t.readConversation}
+                  </button>
+                  {moving === conversation.id ? (
+                    <ReassignForm
+                      agents={(agents.data ?? []).filter((a) => a.onDuty && a.id !== conversation.assigneeId)}
+                      onCancel={() => setMoving(null)}
+                      onSubmit={(agentId) =>
+                        act(async () => {
+                          await api.post(`/api/supervisor/conversations/${conversation.id}/reassign`, { agentId });
+                          setMoving(null);
+                        })
+                      }
+                    />
+                  ) : (
+                    <button type="button" onClick={() => setMoving(conversation.id)}>
+                      {t.reassign}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      {reading && (
+        <section className="reader" aria-labelledby="reader-title">
+          <h2 id="reader-title">
+            {channelOf(reading.conversation.channel).icon} {reading.conversation.contact.name}
+          </h2>
+          <button type="button" onClick={() => setReading(null)}>
+            {t.cancel}
+          </button>
+          <MessageList messages={reading.messages} now={now} />
+        </section>
+      )}
+
+      <section aria-labelledby="agents-title">
+        <h2 id="agents-title">{t.agents}</h2>
+        <table data-testid="agents-table">
+          <thead>
+            <tr>
+              <th scope="col">{t.agent}</th>
+              <th scope="col">{t.presence}</th>
+              <th scope="col">{t.duty}</th>
+              <th scope="col">{t.load}</th>
+              <th scope="col">{t.idle}</th>
+              <th scope="col">{t.actions}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(agents.data ?? [])
+              .filter((agent) => agent.role !== 'admin')
+              .sort((a, b) => Number(b.onDuty) - Number(a.onDuty) || a.displayName.localeCompare(b.displayName))
+              .map((agent) => (
+                <tr key={agent.id}>
+                  <td>{agent.displayName}</td>
+                  <td>{t[agent.presence]}</td>
+                  <td>
+                    {agent.onDuty ? t.onDuty : agent.onShift ? t.onShiftNotAvailable : t.offDuty}
+                    {agent.dutyOverride === 'on' ? ` (${t.reinforce})` : ''}
+                  </td>
+                  <td>
+                    {agent.load}/{agent.capacity}
+                  </td>
+                  <td>{agent.idleSeconds === null ? '–' : duration(agent.idleSeconds)}</td>
+                  <td>
+                    <button type="button" onClick={() => void act(() => api.post(`/api/supervisor/agents/${agent.id}/duty`, { duty: 'on' }))}>
+                      {t.reinforce}
+                    </button>
+                    <button type="button" onClick={() => void act(() => api.post(`/api/supervisor/agents/${agent.id}/duty`, { duty: 'off' }))}>
+                      {t.takeOffDuty}
+                    </button>
+                    {agent.dutyOverride !== null && (
+                      <button
+                        type="button"
+                        onClick={() => void act(() => api.post(`/api/supervisor/agents/${agent.id}/duty`, { duty: 'roster' }))}
+                      >
+                        {t.followRoster}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-labelledby="roster-title" className="roster">
+        <h2 id="roster-title">{t.roster}</h2>
+        {(['today', 'tomorrow'] as const).map((day) => (
+          <div key={day}>
+            <h3>{t[day]}</h3>
+            <ul>
+              {(roster.data?.[day] ?? []).map((shift) => (
+                <li key={`${day}-${shift.id}`}>
+                  {shift.displayName} : {clockTime(shift.startsAt, language)} – {clockTime(shift.endsAt, language)}
+                </li>
+              ))}
+              {roster.data?.[day].length === 0 && <li>{t.none}</li>}
+            </ul>
+          </div>
+        ))}
+      </section>
+    </>
+  );
+}
+
+function ReassignForm({
+  agents,
+  onSubmit,
+  onCancel,
+}: {
+  agents: AgentLoadView[];
+  onSubmit: (agentId: string) => Promise<unknown>;
+  onCancel: () => void;
+}) {
+  const t = useT();
+  const [agentId, setAgentId] = useState('');
+  return (
+    <form
+      className="inline"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (agentId) void onSubmit(agentId);
+      }}
+    >
+      <label htmlFor="reassign-agent" className="sr-only">
+        {t.reassign}
+      </label>
+      <select id="reassign-agent" value={agentId} onChange={(event) => setAgentId(event.target.value)} autoFocus>
+        <option value="">—</option>
+        {agents.map((agent) => (
+          <option key={agent.id} value={agent.id}>
+            {agent.displayName} ({agent.load}/{agent.capacity})
+          </option>
+        ))}
+      </select>
+      <button type="submit">{t.confirm}</button>
+      <button type="button" onClick={onCancel}>
+        {t.cancel}
+      </button>
+    </form>
+  );
+}
+
+function isoDay(offsetDays: number): string {
+  const day = new Date(Date.now() + offsetDays * 86_400_000);
+  return day.toISOString().slice(0, 10);
+}
+
+function ReportsView() {
+  const t = useT();
+  const [from, setFrom] = useState(isoDay(-7));
+  const [to, setTo] = useState(isoDay(0));
+  const [report, setReport] = useState<ReportView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const query = () => {
+    const start = new Date(`${from}T00:00:00`);
+    const end = new Date(`${to}T00:00:00`);
+    end.setDate(end.getDate() + 1);
+    return `from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
+  };
+  async function show() {
+    setError(null);
+    try {
+      setReport(await api.get<ReportView>(`/api/reports?${query()}`));
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }
+  async function exportCsv() {
+    setError(null);
+    try {
+      const csv = await api.get<string>(`/api/reports.csv?${query()}`);
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      link.download = `brigade-rapport-${from}-${to}.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }
+  const seconds = (value: number | null) => (value === null ? '–' : duration(value));
+  return (
+    <section aria-labelledby="reports-title">
+      <h2 id="reports-title">{t.reports}</h2>
+      <form
+        className="inline"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void show();
+        }}
+      >
+        <label htmlFor="report-from">{t.from}</label>
+        <input id="report-from" type="date" value={from} onChange={(event) => setFrom(event.target.value)} required />
+        <label htmlFor="report-to">{t.to}</label>
+        <input id="report-to" type="date" value={to} onChange={(event) => setTo(event.target.value)} required />
+        <button type="submit">{t.show}</button>
+        <button type="button" onClick={() => void exportCsv()}>
+          {t.exportCsv}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {report && (
+        <table data-testid="report-table">
+          <thead>
+            <tr>
+              <th scope="col">{t.channel}</th>
+              <th scope="col">{t.queue}</th>
+              <th scope="col">{t.conversations}</th>
+              <th scope="col">{t.answered}</th>
+              <th scope="col">{t.abandoned}</th>
+              <th scope="col">{t.closed}</th>
+              <th scope="col">{t.firstResponse}</th>
+              <th scope="col">{t.handling}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.rows.map((row) => (
+              <tr key={`${row.channel}-${row.queue}`}>
+                <td>{channelOf(row.channel).label}</td>
+                <td>{row.queue}</td>
+                <td>{row.conversations}</td>
+                <td>{row.answered}</td>
+                <td>{row.abandoned}</td>
+                <td>{row.closed}</td>
+                <td>{seconds(row.avgFirstResponseSeconds)}</td>
+                <td>{seconds(row.avgHandlingSeconds)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={2}>
+                {t.total} ({t.abandonment} :{' '}
+                {report.totals.abandonmentRate === null ? '–' : `${Math.round(report.totals.abandonmentRate * 100)} %`})
+              </th>
+              <td>{report.totals.conversations}</td>
+              <td>{report.totals.answered}</td>
+              <td>{report.totals.abandoned}</td>
+              <td>{report.totals.closed}</td>
+              <td>{seconds(report.totals.avgFirstResponseSeconds)}</td>
+              <td>{seconds(report.totals.avgHandlingSeconds)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+// The server's contract, imported as types only: socket events and REST payloads come from the same files the
+// server compiles, so a change on one side breaks the build of the other.
+export type {
+  CannedReplyView,
+  DeskAssignmentEvent,
+  DeskClientToServerEvents,
+  DeskConversationView,
+  DeskMessageView,
+  DeskServerToClientEvents,
+  DeliveryStatusValue,
+  PresenceValue,
+} from '../../../../libs/realtime/src/events';
+export type {
+  AgentLoadView,
+  QueueLoadView,
+  ReportView,
+  RosterView,
+} from '../../../../libs/reporting/src/reporting-views';
+
+/** GET /api/me (AgentsService.status). */
+export interface MeView {
+  id: string;
+  displayName: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  presence: 'available' | 'away' | 'offline';
+  onShift: boolean;
+  onDuty: boolean;
+  capacity: number;
+}
+
+export interface LoginResult {
+  accessToken: string;
+}

@@ -1,0 +1,137 @@
+// The agent desk: my conversations on the left, the open one on the right, notices for new assignments.
+import { useEffect, useState } from 'react';
+import type { MeView } from '../contract';
+import { channelOf, duration, secondsSince } from '../format';
+import { useT } from '../i18n';
+import type { DeskSocket } from '../socket';
+import { ConversationPane } from './conversation-pane';
+import { useDesk } from './use-desk';
+
+export function useNow(intervalMs = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+export function PriorityBadge({ priority }: { priority: number }) {
+  const t = useT();
+  return (
+    <span className={`priority p${priority}`} data-testid="priority">
+      {t.priority[priority] ?? priority}
+    </span>
+  );
+}
+
+export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: MeView; connected: boolean }) {
+  const t = useT();
+  const desk = useDesk(socket, me.id);
+  const now = useNow();
+  const selected = desk.conversations.find((c) => c.id === desk.selectedId) ?? null;
+  const totalUnread = Object.entries(desk.unread)
+    .filter(([id]) => desk.conversations.some((c) => c.id === id))
+    .reduce((sum, [, count]) => sum + count, 0);
+
+  useEffect(() => {
+    document.title = totalUnread > 0 ? `(${totalUnread}) ${t.appTitle}` : t.appTitle;
+  }, [totalUnread, t]);
+
+  const ordered = [...desk.conversations].sort(
+    (a, b) => a.priority - b.priority || (a.assignedAt ?? '').localeCompare(b.assignedAt ?? ''),
+  );
+  const emergency = desk.notices.find((notice) => notice.kind === 'emergency');
+
+  return (
+    <main id="main" className="desk" tabIndex={-1}>
+      {emergency && (
+        <div className="emergency-alert" role="alertdialog" aria-labelledby="emergency-title" aria-modal="false">
+          <p id="emergency-title">
+            <strong>{t.emergencyAlert}</strong> — {emergency.text}
+          </p>
+          <button
+            type="button"
+            autoFocus
+            onClick={() => {
+              desk.select(emergency.conversationId);
+              desk.dismissNotice(emergency.id);
+            }}
+          >
+            {t.show}
+          </button>
+        </div>
+      )}
+      <div className="notices" role="status" aria-live="polite">
+        {desk.notices
+          .filter((notice) => notice.kind !== 'emergency')
+          .map((notice) => (
+            <p key={notice.id} className={`notice ${notice.kind}`}>
+              {notice.kind === 'assigned' ? t.newAssignment : t.removed} : {notice.text}
+              <button type="button" className="link" aria-label={t.cancel} onClick={() => desk.dismissNotice(notice.id)}>
+                ×
+              </button>
+            </p>
+          ))}
+      </div>
+      <nav className="conversation-list" aria-labelledby="list-title">
+        <h2 id="list-title">
+          {t.myConversations} ({desk.conversations.length})
+        </h2>
+        {ordered.length === 0 && <p className="empty">{t.noConversations}</p>}
+        <ul>
+          {ordered.map((conversation) => {
+            const channel = channelOf(conversation.channel);
+            const last = conversation.lastMessage;
+            const citizenWaiting = last?.author === 'citizen' ? secondsSince(conversation.lastCitizenMessageAt, now) : null;
+            const count = desk.unread[conversation.id] ?? 0;
+            return (
+              <li key={conversation.id}>
+                <button
+                  type="button"
+                  className={`conversation-item${conversation.id === desk.selectedId ? ' selected' : ''}`}
+                  aria-current={conversation.id === desk.selectedId ? 'true' : undefined}
+                  data-conversation-id={conversation.id}
+                  onClick={() => desk.select(conversation.id)}
+                >
+                  <span className="channel" title={channel.label} aria-label={channel.label}>
+                    {channel.icon}
+                  </span>
+                  <span className="who">{conversation.contact.name}</span>
+                  <PriorityBadge priority={conversation.priority} />
+                  {count > 0 && (
+                    <span className="unread" data-testid="unread">
+                      {count} <span className="sr-only">{t.unread}</span>
+                    </span>
+                  )}
+                  <span className="last">
+                    {last ? (last.direction === 'internal' ? `${t.note} : ${last.text}` : last.text) : ''}
+                  </span>
+                  {citizenWaiting !== null && (
+                    <span className="wait">
+                      {t.waitingFor} {duration(citizenWaiting)}
+                    </span>
+                  )}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <section className="conversation-pane" aria-label={selected ? selected.contact.name : t.history}>
+        {selected ? (
+          <ConversationPane
+            key={selected.id}
+            conversation={selected}
+            desk={desk}
+            me={me}
+            now={now}
+            connected={connected}
+          />
+        ) : (
+          <p className="empty">{t.selectConversation}</p>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,295 @@
+// The desk's live state: my conversations and their messages from REST, kept current by socket events, re-fetched
+// on every (re)connection (the database is the truth), with an outbox so that a reply typed offline is not lost.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import * as api from '../api';
+import type { DeskAssignmentEvent, DeskConversationView, DeskMessageView } from '../contract';
+import { newClientMessageId } from '../format';
+import type { DeskSocket } from '../socket';
+
+export interface OutboxItem {
+  clientMessageId: string;
+  conversationId: string;
+  text: string;
+  error?: string;
+}
+
+export interface DeskNotice {
+  id: number;
+  kind: 'assigned' | 'emergency' | 'removed';
+  conversationId: string;
+  text: string;
+}
+
+const storageKey = (agentId: string, what: string) => `brigade.desk.${agentId}.${what}`;
+
+function load<T>(key: string, fallback: T): T {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? (JSON.parse(raw) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function mergeMessages(existing: DeskMessageView[], incoming: DeskMessageView[]): DeskMessageView[] {
+  const byId = new Map(existing.map((message) => [message.id, message]));
+  for (const message of incoming) byId.set(message.id, { ...byId.get(message.id), ...message });
+  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** A short two-tone chime from WebAudio: no sound file to ship or to fail loading. */
+function chime(urgent: boolean): void {
+  try {
+    const context = new AudioContext();
+    const tones = urgent ? [880, 660, 880, 660] : [660, 880];
+    tones.forEach((frequency, index) => {
+      const oscillator = context.createOscillator();
+      const gain = context.createGain();
+      oscillator.frequency.value = frequency;
+      gain.gain.value = 0.08;
+      oscillator.connect(gain).connect(context.destination);
+      oscillator.start(context.currentTime + index * 0.15);
+      oscillator.stop(context.currentTime + index * 0.15 + 0.13);
+    });
+    setTimeout(() => void context.close(), 1500);
+  } catch {
+    // No audio device (or autoplay refused): the title counter and the visual notice remain.
+  }
+}
+
+export function useDesk(socket: DeskSocket, agentId: string) {
+  const [conversations, setConversations] = useState<DeskConversationView[]>([]);
+  const [messages, setMessages] = useState<Record<string, DeskMessageView[]>>({});
+  const [unread, setUnread] = useState<Record<string, number>>(() => load(storageKey(agentId, 'unread'), {}));
+  const [outbox, setOutbox] = useState<OutboxItem[]>(() => load(storageKey(agentId, 'outbox'), []));
+  const [selectedId, setSelectedId] = useState<string | null>(() => sessionStorage.getItem(storageKey(agentId, 'selected')));
+  const [notices, setNotices] = useState<DeskNotice[]>([]);
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+  const outboxRef = useRef(outbox);
+  outboxRef.current = outbox;
+  const noticeId = useRef(0);
+
+  useEffect(() => {
+    localStorage.setItem(storageKey(agentId, 'unread'), JSON.stringify(unread));
+  }, [agentId, unread]);
+  useEffect(() => {
+    localStorage.setItem(storageKey(agentId, 'outbox'), JSON.stringify(outbox));
+  }, [agentId, outbox]);
+  useEffect(() => {
+    if (selectedId) sessionStorage.setItem(storageKey(agentId, 'selected'), selectedId);
+  }, [agentId, selectedId]);
+
+  const notify = useCallback((notice: Omit<DeskNotice, 'id'>) => {
+    noticeId.current += 1;
+    setNotices((current) => [...current.slice(-4), { ...notice, id: noticeId.current }]);
+  }, []);
+  const dismissNotice = useCallback((id: number) => setNotices((current) => current.filter((n) => n.id !== id)), []);
+
+  const upsertConversation = useCallback((conversation: DeskConversationView) => {
+    setConversations((current) => {
+      const index = current.findIndex((c) => c.id === conversation.id);
+      if (index === -1) return [...current, conversation];
+      const next = [...current];
+      next[index] = conversation;
+      return next;
+    });
+  }, []);
+
+  const loadConversation = useCallback(async (conversationId: string) => {
+    const event = await api.get<DeskAssignmentEvent>(`/api/conversations/${conversationId}`);
+    setMessages((current) => ({ ...current, [conversationId]: mergeMessages(current[conversationId] ?? [], event.messages) }));
+    return event;
+  }, []);
+
+  const sendOne = useCallback(
+    async (item: OutboxItem) => {
+      if (!socket.connected) return;
+      try {
+        const ack = await socket.timeout(10_000).emitWithAck('message:send', {
+          conversationId: item.conversationId,
+          clientMessageId: item.clientMessageId,
+          text: item.text,
+        });
+        if (ack.ok) {
+          setMessages((current) => ({
+            ...current,
+            [item.conversationId]: mergeMessages(current[item.conversationId] ?? [], [ack.data]),
+          }));
+          setOutbox((current) => current.filter((o) => o.clientMessageId !== item.clientMessageId));
+        } else {
+          setOutbox((current) =>
+            current.map((o) => (o.clientMessageId === item.clientMessageId ? { ...o, error: ack.error } : o)),
+          );
+        }
+      } catch {
+        // No acknowledgement in time: the item stays in the outbox and is resent (same id) on reconnection.
+      }
+    },
+    [socket],
+  );
+
+  /** Everything the server knows, fetched again: on start and after every reconnection. */
+  const resync = useCallback(async () => {
+    const mine = await api.get<DeskConversationView[]>('/api/desk/conversations');
+    setConversations(mine);
+    const open = new Set(mine.map((c) => c.id));
+    setMessages((current) => Object.fromEntries(Object.entries(current).filter(([id]) => open.has(id))));
+    const selected = selectedRef.current;
+    if (selected && open.has(selected)) await loadConversation(selected);
+    for (const item of outboxRef.current) if (!item.error && open.has(item.conversationId)) await sendOne(item);
+  }, [loadConversation, sendOne]);
+
+  useEffect(() => {
+    const onConnect = () => void resync().catch(() => undefined);
+    const onAssigned = (event: DeskAssignmentEvent) => {
+      upsertConversation(event.conversation);
+      setMessages((current) => ({
+        ...current,
+        [event.conversation.id]: mergeMessages(current[event.conversation.id] ?? [], event.messages),
+      }));
+      const inbound = event.messages.filter((m) => m.direction === 'inbound').length;
+      if (selectedRef.current !== event.conversation.id || document.hidden) {
+        setUnread((current) => ({ ...current, [event.conversation.id]: Math.max(inbound, 1) }));
+      }
+      const urgent = event.conversation.priority === 0;
+      chime(urgent);
+      notify({
+        kind: urgent ? 'emergency' : 'assigned',
+        conversationId: event.conversation.id,
+        text: event.conversation.contact.name,
+      });
+    };
+    const onUpdated = (conversation: DeskConversationView) => {
+      if (conversation.status === 'assigned' && conversation.assigneeId === agentId) upsertConversation(conversation);
+      else setConversations((current) => current.filter((c) => c.id !== conversation.id));
+    };
+    const onRemoved = (event: { conversationId: string; reason: string }) => {
+      setConversations((current) => {
+        const removed = current.find((c) => c.id === event.conversationId);
+        if (removed) notify({ kind: 'removed', conversationId: event.conversationId, text: removed.contact.name });
+        return current.filter((c) => c.id !== event.conversationId);
+      });
+    };
+    const onMessage = (message: DeskMessageView) => {
+      setMessages((current) => ({
+        ...current,
+        [message.conversationId]: mergeMessages(current[message.conversationId] ?? [], [message]),
+      }));
+      setConversations((current) =>
+        current.map((c) =>
+          c.id === message.conversationId
+            ? {
+                ...c,
+                lastMessage: message,
+                lastCitizenMessageAt: message.author === 'citizen' ? message.createdAt : c.lastCitizenMessageAt,
+              }
+            : c,
+        ),
+      );
+      if (message.direction === 'inbound' && (selectedRef.current !== message.conversationId || document.hidden)) {
+        setUnread((current) => ({ ...current, [message.conversationId]: (current[message.conversationId] ?? 0) + 1 }));
+      }
+    };
+    const onStatus = (event: { messageId: string; conversationId: string; status: DeskMessageView['deliveryStatus']; error: string | null }) => {
+      setMessages((current) => {
+        const list = current[event.conversationId];
+        if (!list) return current;
+        return {
+          ...current,
+          [event.conversationId]: list.map((m) =>
+            m.id === event.messageId ? { ...m, deliveryStatus: event.status, deliveryError: event.error } : m,
+          ),
+        };
+      });
+    };
+    socket.on('connect', onConnect);
+    socket.on('conversation:assigned', onAssigned);
+    socket.on('conversation:updated', onUpdated);
+    socket.on('conversation:removed', onRemoved);
+    socket.on('message:new', onMessage);
+    socket.on('message:status', onStatus);
+    if (socket.connected) onConnect();
+    return () => {
+      socket.off('connect', onConnect);
+      socket.off('conversation:assigned', onAssigned);
+      socket.off('conversation:updated', onUpdated);
+      socket.off('conversation:removed', onRemoved);
+      socket.off('message:new', onMessage);
+      socket.off('message:status', onStatus);
+    };
+  }, [socket, agentId, resync, upsertConversation, notify]);
+
+  const select = useCallback(
+    (conversationId: string) => {
+      setSelectedId(conversationId);
+      setUnread((current) => ({ ...current, [conversationId]: 0 }));
+      void loadConversation(conversationId).catch(() => undefined);
+    },
+    [loadConversation],
+  );
+
+  // Reading the open conversation clears its counter when the tab comes back to the front.
+  useEffect(() => {
+    const onVisible = () => {
+      if (!document.hidden && selectedRef.current) setUnread((current) => ({ ...current, [selectedRef.current as string]: 0 }));
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
+
+  const send = useCallback(
+    (conversationId: string, text: string) => {
+      const item: OutboxItem = { clientMessageId: newClientMessageId(), conversationId, text };
+      setOutbox((current) => [...current, item]);
+      void sendOne(item);
+    },
+    [sendOne],
+  );
+
+  const retry = useCallback(
+    (clientMessageId: string) => {
+      const item = outboxRef.current.find((o) => o.clientMessageId === clientMessageId);
+      if (!item) return;
+      const cleared = { ...item, error: undefined };
+      setOutbox((current) => current.map((o) => (o.clientMessageId === clientMessageId ? cleared : o)));
+      void sendOne(cleared);
+    },
+    [sendOne],
+  );
+
+  const discard = useCallback((clientMessageId: string) => {
+    setOutbox((current) => current.filter((o) => o.clientMessageId !== clientMessageId));
+  }, []);
+
+  const addLocalMessage = useCallback((message: DeskMessageView) => {
+    setMessages((current) => ({
+      ...current,
+      [message.conversationId]: mergeMessages(current[message.conversationId] ?? [], [message]),
+    }));
+  }, []);
+
+  const dropConversation = useCallback((conversationId: string) => {
+    setConversations((current) => current.filter((c) => c.id !== conversationId));
+    setSelectedId((current) => (current === conversationId ? null : current));
+  }, []);
+
+  return {
+    conversations,
+    messages,
+    unread,
+    outbox,
+    selectedId,
+    notices,
+    select,
+    send,
+    retry,
+    discard,
+    dismissNotice,
+    upsertConversation,
+    addLocalMessage,
+    dropConversation,
+  };
+}
+
+export type DeskState = ReturnType<typeof useDesk>;

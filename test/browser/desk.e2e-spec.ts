@@ -1,0 +1,213 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { CitizenMessageView } from '@brigade/realtime';
+import { artifactPath, launchBrowser } from '../support/browser';
+import { connectCitizen, newClientMessageId } from '../support/clients';
+import { AgentSpec, TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
+import { TestPlatform, startPlatform } from '../support/test-platform';
+
+const root = join(__dirname, '..', '..');
+type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
+
+/** The desk is served from dist/web/desk; it is built here (about a second) so the test never runs a stale bundle. */
+function buildDesk(): void {
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
+    // Jest sets NODE_ENV=test, which would give a development build of React.
+    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
+  );
+}
+
+/** Polls a locator's text until it satisfies the predicate (the page updates live; no fixed sleeps). */
+async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    last = ((await locator.count()) > 0 ? await locator.first().textContent() : null) ?? '';
+    if (predicate(last)) return last;
+    if (Date.now() > deadline) throw new Error(`text never matched; last: "${last}"`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Serious and critical axe-core violations of the page (labels, contrast, roles, names). */
+async function seriousAxeViolations(page: Page) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  // Page code as a string: the tests compile without the DOM library.
+  const violations = (await page.evaluate(`axe.run(document).then((results) =>
+    results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((node) => node.target) })))`)) as {
+    id: string;
+    impact: string;
+    targets: unknown[];
+  }[];
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+}
+
+describe('agent desk and supervisor console in Chromium', () => {
+  let platform: TestPlatform;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const sockets: { disconnect(): unknown }[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    buildDesk();
+    platform = await startPlatform();
+    browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+  beforeEach(async () => {
+    await resetDatabase(platform.dataSource);
+  });
+  afterEach(async () => {
+    sockets.splice(0).forEach((socket) => socket.disconnect());
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
+  async function openDesk(spec: AgentSpec = {}, hash = '') {
+    const agent = await createAgent(platform.dataSource, spec);
+    // bypassCSP lets the test inject axe-core into a page whose policy only allows the platform's own scripts.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'fr-FR', bypassCSP: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    // Any uncaught error in the page fails the test (checked after each test).
+    page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.goto(`${platform.url}/desk/${hash}`);
+    await page.getByLabel('Identifiant').fill(agent.login);
+    await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await waitForText(page.getByTestId('connection'), (text) => text === 'Connecté');
+    return { agent, page, dialogs };
+  }
+
+  async function goAvailable(page: Page) {
+    await page.getByLabel('Présence').selectOption('available');
+    await waitForText(page.getByTestId('duty'), (text) => text === 'En service');
+  }
+
+  async function citizenWrites(text: string) {
+    const citizen = await connectCitizen(platform.url);
+    sockets.push(citizen.socket);
+    await citizen.log.waitFor('session');
+    const ack = (await citizen.socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text })) as Ack<unknown>;
+    expect(ack.ok).toBe(true);
+    return citizen;
+  }
+
+  it('an agent signs in, goes available, receives a web chat live, inserts a canned reply and answers the citizen', async () => {
+    const { page } = await openDesk();
+    expect(await page.getByTestId('duty').textContent()).toBe('De service, non disponible');
+    await goAvailable(page);
+
+    const citizen = await citizenWrites('Bonjour, mon vélo a été volé devant la gare');
+    const item = page.locator('.conversation-item');
+    await item.first().waitFor();
+    expect(await item.locator('.channel').getAttribute('aria-label')).toBe('Chat du site');
+    await waitUntil(async () => (await page.title()).startsWith('(1) '), 'title-bar counter');
+    expect(await item.getByTestId('unread').textContent()).toContain('1');
+    expect(await item.getByTestId('priority').textContent()).toBe('Normale');
+
+    await item.first().click();
+    await waitForText(page.getByTestId('messages'), (text) => text.includes('mon vélo a été volé'));
+    expect(await page.title()).not.toMatch(/^\(/);
+
+    // A canned reply found by its shortcut goes into the reply box, ready to edit.
+    const reply = page.getByLabel('Réponse', { exact: true });
+    await reply.fill('/urg');
+    await page.locator('.canned button[data-shortcut="urgence"]').click();
+    expect(await reply.inputValue()).toContain('appelez immédiatement le 17');
+
+    // Shift+Enter adds a line, Enter sends.
+    await reply.fill('Bonjour, je suis le gendarme qui vous répond.');
+    await reply.press('Shift+Enter');
+    await reply.pressSequentially('Où se trouvait le vélo ?');
+    expect(await reply.inputValue()).toBe('Bonjour, je suis le gendarme qui vous répond.\nOù se trouvait le vélo ?');
+    await reply.press('Enter');
+    const received = await citizen.log.waitFor<CitizenMessageView>('message', (m) => m.text.includes('Où se trouvait le vélo'));
+    expect(received.text).toBe('Bonjour, je suis le gendarme qui vous répond.\nOù se trouvait le vélo ?');
+    expect(await reply.inputValue()).toBe('');
+    citizen.socket.emit('message:ack', { ids: [received.id] });
+    await waitForText(page.locator('.message.outbound [data-testid="delivery"]').last(), (text) => text.includes('remis'));
+
+    // A draft survives a reload.
+    await reply.fill('Brouillon à ne pas perdre');
+    await page.reload();
+    await waitForText(page.getByTestId('connection'), (text) => text === 'Connecté');
+    await page.locator('.conversation-item').first().click();
+    expect(await page.getByLabel('Réponse', { exact: true }).inputValue()).toBe('Brouillon à ne pas perdre');
+    await page.screenshot({ path: artifactPath('desk.png'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  }, 60_000);
+
+  it('shows a citizen message containing HTML markup as text, never as markup; the list works from the keyboard', async () => {
+    const { page, dialogs } = await openDesk();
+    await goAvailable(page);
+    const markup = '<img src=x onerror=alert(1)><b>gras</b>';
+    await citizenWrites(markup);
+    // Keyboard only: focus the conversation in the list and open it with Enter; the reply box is then reachable.
+    await page.locator('.conversation-item').first().focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Réponse', { exact: true }).waitFor();
+    const text = await waitForText(page.locator('.message.inbound .text').first(), (value) => value.length > 0);
+    expect(text).toBe(markup);
+    expect(await page.locator('.messages img, .messages b, .conversation-list img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('a transfer moves the conversation to another agent’s open desk', async () => {
+    const first = await openDesk({ displayName: 'Gendarme Premier' });
+    await goAvailable(first.page);
+    await citizenWrites('Je voudrais parler à quelqu’un');
+    await first.page.locator('.conversation-item').first().waitFor();
+    // The second agent comes on duty after the assignment, so the conversation is the first agent's.
+    const second = await openDesk({ displayName: 'Gendarme Second' });
+    await goAvailable(second.page);
+
+    await first.page.locator('.conversation-item').first().click();
+    await first.page.getByRole('button', { name: 'Transférer' }).click();
+    await first.page.getByLabel('Transférer à').selectOption(`agent:${second.agent.id}`);
+    await first.page.getByLabel('Note de transfert').fill('Besoin d’un spécialiste');
+    await first.page.locator('form.panel button[type="submit"]').click();
+
+    await second.page.locator('.conversation-item').first().waitFor();
+    await second.page.locator('.conversation-item').first().click();
+    await waitForText(second.page.getByTestId('messages'), (text) => text.includes('Je voudrais parler'));
+    await waitUntil(async () => (await first.page.locator('.conversation-item').count()) === 0, 'removed from the first desk');
+    const [row] = await platform.dataSource.query(`SELECT assignee_id FROM conversations`);
+    expect(row.assignee_id).toBe(second.agent.id);
+  });
+
+  it('the supervisor console shows the waiting count change live when a conversation arrives with no agent available', async () => {
+    const { page } = await openDesk({ role: 'supervisor', displayName: 'Adjudant Console' }, '#/supervision');
+    const waiting = page.getByTestId('waiting-count');
+    await waitForText(waiting, (text) => text === '0');
+    await citizenWrites('Bonjour, il y a quelqu’un ?');
+    await waitForText(waiting, (text) => text === '1');
+    await waitForText(page.getByTestId('agents-table'), (text) => text.includes('Adjudant Console'));
+    await page.screenshot({ path: artifactPath('supervisor-console.png'), fullPage: true });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // The English switch translates the console.
+    await page.getByRole('button', { name: 'Language: English' }).click();
+    await waitForText(page.locator('.kpi .label').first(), (text) => text === 'Waiting');
+  });
+});
