@@ -8,8 +8,27 @@ import { CitizenQueueStatus, QueueStatusService } from './queue-status.service';
 import { RoutingChange } from './rerouting.service';
 import { EMERGENCY, PlannedAssignment } from './routing-policy';
 
-/** A position change is always pushed; an estimate change only when it moves by this much. */
+/**
+ * What is worth pushing to a waiting citizen: every move near the head of the queue, a move of a tenth of the
+ * position further back (a national surge must not push every citizen at every assignment), an estimate that moves
+ * by half a minute.
+ */
+const ALWAYS_PUSHED_POSITIONS = 20;
+const SIGNIFICANT_POSITION_CHANGE = 0.1;
 const SIGNIFICANT_ESTIMATE_CHANGE_SECONDS = 30;
+
+export function significantChange(previous: CitizenQueueStatus | undefined, current: CitizenQueueStatus): boolean {
+  if (!previous) return true;
+  const moved = previous.queuePosition !== current.queuePosition;
+  if (moved && current.queuePosition <= ALWAYS_PUSHED_POSITIONS) return true;
+  if (Math.abs(previous.queuePosition - current.queuePosition) >= SIGNIFICANT_POSITION_CHANGE * previous.queuePosition) {
+    return moved;
+  }
+  if ((previous.estimatedWaitSeconds === undefined) !== (current.estimatedWaitSeconds === undefined)) return true;
+  return (
+    Math.abs((previous.estimatedWaitSeconds ?? 0) - (current.estimatedWaitSeconds ?? 0)) >= SIGNIFICANT_ESTIMATE_CHANGE_SECONDS
+  );
+}
 
 /**
  * Tells the desks and the citizens what routing changed: new assignments (with an interrupting alert for an
@@ -84,16 +103,7 @@ export class AssignmentNotifier {
       const live = new Set(statuses.map((status) => status.conversationId));
       for (const id of this.lastQueueStatus.keys()) if (!live.has(id)) this.lastQueueStatus.delete(id);
     }
-    const changed = statuses.filter((status) => {
-      const previous = this.lastQueueStatus.get(status.conversationId);
-      return (
-        !previous ||
-        previous.queuePosition !== status.queuePosition ||
-        (previous.estimatedWaitSeconds === undefined) !== (status.estimatedWaitSeconds === undefined) ||
-        Math.abs((previous.estimatedWaitSeconds ?? 0) - (status.estimatedWaitSeconds ?? 0)) >=
-          SIGNIFICANT_ESTIMATE_CHANGE_SECONDS
-      );
-    });
+    const changed = statuses.filter((status) => significantChange(this.lastQueueStatus.get(status.conversationId), status));
     await Promise.all(
       changed.map((status) => {
         this.lastQueueStatus.set(status.conversationId, status);

@@ -97,8 +97,7 @@ export class QueueStatusService {
     );
     const agents: QueueOverview['agents'] = await this.dataSource.query(
       `SELECT a.id, a.display_name AS "displayName", a.presence, ${SCHEDULED_SQL} AS scheduled, ${ROUTABLE_SQL} AS routable,
-              (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'assigned') AS load,
-              a.capacity
+              a.open_load AS load, a.capacity
          FROM agents a WHERE a.active ORDER BY a.display_name`,
       [now],
     );
