@@ -16,7 +16,7 @@ import { DEFAULT_ROUTING_OPTIONS, RoutingService, planAssignments } from '@briga
 const URL_ = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/brigade_bench_routing';
 const AGENTS = 1000;
 const WAITING = 10_000;
-const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 1000);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
