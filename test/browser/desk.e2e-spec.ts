@@ -6,6 +6,8 @@ import { artifactPath, launchBrowser } from '../support/browser';
 import { connectCitizen, newClientMessageId } from '../support/clients';
 import { AgentSpec, TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
+import { DeskGateway } from '../../apps/api/src/desk/desk.gateway';
+import { agentRoom } from '@brigade/realtime';
 
 const root = join(__dirname, '..', '..');
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
@@ -115,7 +117,7 @@ describe('agent desk and supervisor console in Chromium', () => {
 
   it('an agent signs in, goes available, receives a web chat live, inserts a canned reply and answers the citizen', async () => {
     const { page } = await openDesk();
-    expect(await page.getByTestId('duty').textContent()).toBe('De service, non disponible');
+    await waitForText(page.getByTestId('duty'), (text) => text === 'De service, non disponible');
     await goAvailable(page);
 
     const citizen = await citizenWrites('Bonjour, mon vélo a été volé devant la gare');
@@ -130,8 +132,14 @@ describe('agent desk and supervisor console in Chromium', () => {
     await waitForText(page.getByTestId('messages'), (text) => text.includes('mon vélo a été volé'));
     expect(await page.title()).not.toMatch(/^\(/);
 
-    // A canned reply found by its shortcut goes into the reply box, ready to edit.
+    // Typing shows both ways on web chat.
+    citizen.socket.emit('typing', { typing: true });
+    await waitForText(page.getByTestId('citizen-typing'), (text) => text === 'Le citoyen écrit…');
     const reply = page.getByLabel('Réponse', { exact: true });
+    await reply.pressSequentially('Bon');
+    await citizen.log.waitFor('typing', (event: { typing: boolean }) => event.typing);
+
+    // A canned reply found by its shortcut goes into the reply box, ready to edit.
     await reply.fill('/urg');
     await page.locator('.canned button[data-shortcut="urgence"]').click();
     expect(await reply.inputValue()).toContain('appelez immédiatement le 17');
@@ -156,6 +164,37 @@ describe('agent desk and supervisor console in Chromium', () => {
     expect(await page.getByLabel('Réponse', { exact: true }).inputValue()).toBe('Brouillon à ne pas perdre');
     await page.screenshot({ path: artifactPath('desk.png'), fullPage: true });
     expect(await seriousAxeViolations(page)).toEqual([]);
+  }, 60_000);
+
+  it('reconnects by itself after a network drop and sends the reply typed meanwhile, even across a reload', async () => {
+    const { agent, page } = await openDesk();
+    await goAvailable(page);
+    const citizen = await citizenWrites('Allô ?');
+    await page.locator('.conversation-item').first().click();
+    await waitForText(page.getByTestId('messages'), (text) => text.includes('Allô ?'));
+
+    // The network drops: the server loses the socket and the browser cannot reach it again for a while.
+    await page.context().route('**/socket.io/**', (route) => route.abort());
+    await platform.app.get(DeskGateway).server.in(agentRoom(agent.id)).disconnectSockets(true);
+    await waitForText(page.getByTestId('connection'), (text) => text === 'Reconnexion…');
+    const reply = page.getByLabel('Réponse', { exact: true });
+    await reply.fill('Je suis toujours là, ne quittez pas.');
+    await reply.press('Enter');
+    await waitForText(page.locator('.outbox'), (text) => text.includes('en attente de connexion'));
+    // Even a reload while offline keeps the unsent reply.
+    await page.reload();
+    await page.locator('.conversation-item').first().waitFor();
+    await page.locator('.conversation-item').first().click();
+    await waitForText(page.locator('.outbox'), (text) => text.includes('Je suis toujours là'));
+    expect(citizen.log.all<CitizenMessageView>('message').some((m) => m.text.includes('toujours là'))).toBe(false);
+
+    await page.context().unroute('**/socket.io/**');
+    await waitForText(page.getByTestId('connection'), (text) => text === 'Connecté', 15_000);
+    const received = await citizen.log.waitFor<CitizenMessageView>('message', (m) => m.text.includes('toujours là'));
+    expect(received.text).toBe('Je suis toujours là, ne quittez pas.');
+    await waitUntil(async () => (await page.locator('.outbox').count()) === 0, 'outbox emptied');
+    const stored = await platform.dataSource.query(`SELECT count(*)::int AS n FROM messages WHERE text = $1`, [received.text]);
+    expect(stored).toEqual([{ n: 1 }]);
   }, 60_000);
 
   it('shows a citizen message containing HTML markup as text, never as markup; the list works from the keyboard', async () => {

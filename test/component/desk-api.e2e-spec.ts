@@ -143,6 +143,15 @@ describe('agent desk API', () => {
     ]);
   });
 
+  it('relays typing both ways between the web chat citizen and the assigned agent', async () => {
+    const { gendarme, citizen, conversationId } = await assignedConversation();
+    citizen.socket.emit('typing', { typing: true });
+    const event = await gendarme.log.waitFor<{ conversationId: string; typing: boolean }>('conversation:typing');
+    expect(event).toEqual({ conversationId, typing: true });
+    gendarme.socket.emit('typing', { conversationId, typing: true });
+    await citizen.log.waitFor('typing', (e: { typing: boolean }) => e.typing);
+  });
+
   it('serves the seeded French canned replies to any signed-in agent, never to strangers', async () => {
     const { token } = await signedIn();
     expect((await api(undefined, 'GET', '/api/canned-replies')).status).toBe(401);
@@ -231,7 +240,7 @@ describe('agent desk API', () => {
   });
 
   it('escalates an emergency: top priority, a note saying who and why, an audit entry; strangers are refused', async () => {
-    const { gendarme, conversationId } = await assignedConversation('Mon voisin me menace avec un couteau');
+    const { gendarme, conversationId } = await assignedConversation('Mon voisin fait du bruit la nuit');
     const stranger = await signedIn();
     expect((await api(stranger.token, 'POST', `/api/conversations/${conversationId}/escalate`, { reason: 'x' })).status).toBe(403);
     expect((await api(gendarme.token, 'POST', `/api/conversations/${conversationId}/escalate`, {})).status).toBe(400);

@@ -20,5 +20,9 @@ export function connectDesk(): DeskSocket {
       });
     }
   });
+  socket.on('disconnect', (reason) => {
+    // socket.io does not reconnect by itself after a server-side disconnect (a restart, a resync): do it here.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 500);
+  });
   return socket;
 }

@@ -89,6 +89,18 @@ export function ConversationPane({
     else localStorage.removeItem(draftKey(me.id, conversation.id));
   }, [draft, me.id, conversation.id]);
 
+  // "A gendarme is writing" follows the draft; it stops after a pause or when the draft is sent or emptied.
+  const { reportTyping } = desk;
+  useEffect(() => {
+    if (!draft.trim()) {
+      reportTyping(conversation.id, false);
+      return;
+    }
+    reportTyping(conversation.id, true);
+    const pause = setTimeout(() => reportTyping(conversation.id, false), 4000);
+    return () => clearTimeout(pause);
+  }, [draft, conversation.id, reportTyping]);
+
   const channel = channelOf(conversation.channel);
   const blocked = window.kind === 'closed';
 
@@ -229,6 +241,9 @@ export function ConversationPane({
         }
       />
       <MessageList messages={messages} now={now} />
+      <p className="typing" aria-live="polite" data-testid="citizen-typing">
+        {desk.typing[conversation.id] ? t.citizenTyping : ''}
+      </p>
       {pending.length > 0 && (
         <ul className="outbox" aria-label={t.pending}>
           {pending.map((item) => (

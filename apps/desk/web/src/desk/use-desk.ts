@@ -64,6 +64,8 @@ export function useDesk(socket: DeskSocket, agentId: string) {
   const [outbox, setOutbox] = useState<OutboxItem[]>(() => load(storageKey(agentId, 'outbox'), []));
   const [selectedId, setSelectedId] = useState<string | null>(() => sessionStorage.getItem(storageKey(agentId, 'selected')));
   const [notices, setNotices] = useState<DeskNotice[]>([]);
+  /** Conversations whose citizen is typing now (web chat). */
+  const [typing, setTyping] = useState<Record<string, boolean>>({});
   const selectedRef = useRef(selectedId);
   selectedRef.current = selectedId;
   const outboxRef = useRef(outbox);
@@ -172,6 +174,7 @@ export function useDesk(socket: DeskSocket, agentId: string) {
       });
     };
     const onMessage = (message: DeskMessageView) => {
+      if (message.author === 'citizen') setTyping((current) => ({ ...current, [message.conversationId]: false }));
       setMessages((current) => ({
         ...current,
         [message.conversationId]: mergeMessages(current[message.conversationId] ?? [], [message]),
@@ -203,15 +206,20 @@ export function useDesk(socket: DeskSocket, agentId: string) {
         };
       });
     };
+    const onTyping = (event: { conversationId: string; typing: boolean }) =>
+      setTyping((current) => ({ ...current, [event.conversationId]: event.typing }));
     socket.on('connect', onConnect);
+    socket.on('conversation:typing', onTyping);
     socket.on('conversation:assigned', onAssigned);
     socket.on('conversation:updated', onUpdated);
     socket.on('conversation:removed', onRemoved);
     socket.on('message:new', onMessage);
     socket.on('message:status', onStatus);
-    if (socket.connected) onConnect();
+    // The list comes from REST, so it shows even while the live connection is still down.
+    onConnect();
     return () => {
       socket.off('connect', onConnect);
+      socket.off('conversation:typing', onTyping);
       socket.off('conversation:assigned', onAssigned);
       socket.off('conversation:updated', onUpdated);
       socket.off('conversation:removed', onRemoved);
@@ -269,6 +277,19 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     }));
   }, []);
 
+  /** Tells the citizen (where the channel allows it) that the agent is writing; at most one event per state change. */
+  const lastTyping = useRef<{ conversationId: string; typing: boolean; at: number } | null>(null);
+  const reportTyping = useCallback(
+    (conversationId: string, isTyping: boolean) => {
+      const last = lastTyping.current;
+      const now = Date.now();
+      if (last && last.conversationId === conversationId && last.typing === isTyping && (!isTyping || now - last.at < 3000)) return;
+      lastTyping.current = { conversationId, typing: isTyping, at: now };
+      if (socket.connected) socket.emit('typing', { conversationId, typing: isTyping });
+    },
+    [socket],
+  );
+
   const dropConversation = useCallback((conversationId: string) => {
     setConversations((current) => current.filter((c) => c.id !== conversationId));
     setSelectedId((current) => (current === conversationId ? null : current));
@@ -281,6 +302,8 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     outbox,
     selectedId,
     notices,
+    typing,
+    reportTyping,
     select,
     send,
     retry,
