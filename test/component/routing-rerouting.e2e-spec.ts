@@ -94,6 +94,15 @@ describe('re-routing: presence grace, no reply, shift end, reopen, acknowledgeme
     expect(secondStatus.queuePosition).toBe(2);
   });
 
+  it('estimates the wait from the recent service rate: one served in the last half hour, first in line waits ~30 min', async () => {
+    const agent = await availableAgent({ capacity: 1 });
+    await citizenWrites('Première question');
+    await agent.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
+    const second = await citizenWrites('Deuxième question');
+    const status = await second.log.waitFor<CitizenStatus>('status', (s) => s.state === 'waiting');
+    expect(status).toEqual({ state: 'waiting', queuePosition: 1, estimatedWaitSeconds: 1800 });
+  });
+
   it('keeps the conversations of an agent who closes one tab of two, and re-routes them after the grace period once all are gone', async () => {
     const first = await availableAgent();
     const secondTab = await desk(first.token);
