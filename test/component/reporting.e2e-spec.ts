@@ -84,6 +84,8 @@ describe('supervisor console API', () => {
     await citizenWrites('Bonjour');
     await citizenWrites('On m’a volé ma voiture');
     await waitForRows(`SELECT count(*)::int AS n FROM conversations WHERE status = 'waiting'`, 2);
+    // Triage may file a message in a topic queue; the queue and priority are set here so the figures are known.
+    await platform.dataSource.query(`UPDATE conversations SET queue = 'general', priority = 2`);
     const [first] = await platform.dataSource.query(`SELECT id FROM conversations ORDER BY created_at LIMIT 1`);
     await platform.dataSource.query(
       `UPDATE conversations SET waiting_since = now() - interval '10 minutes', priority = 1 WHERE id = $1`,
@@ -169,6 +171,7 @@ describe('supervisor console API', () => {
     for (const text of ['un', 'deux', 'trois']) await citizenWrites(text);
     await waitForRows(`SELECT count(*)::int AS n FROM conversations`, 3);
     const ids: { id: string }[] = await platform.dataSource.query(`SELECT id FROM conversations ORDER BY created_at`);
+    await platform.dataSource.query(`UPDATE conversations SET queue = 'general', priority = 2`);
     const base = '2026-03-10T08:00:00Z';
     // Answered in 60 s, handled for 10 minutes, closed; answered in 120 s, still open (queue "violence"); abandoned.
     await platform.dataSource.query(
