@@ -64,7 +64,8 @@ describe('agent desk and supervisor console in Chromium', () => {
 
   beforeAll(async () => {
     buildDesk();
-    platform = await startPlatform();
+    // Every test signs several people in from the same address: the per-address sign-in limit is raised.
+    platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import type {
   CannedReplyView,
+  DeskContactHistoryView,
   CitizenMessageView,
   DeskAssignmentEvent,
   DeskConversationView,
@@ -11,6 +12,7 @@ import {
   login,
   newClientMessageId,
 } from '../support/clients';
+import { Conversation, Message } from '@brigade/conversations';
 import { AgentSpec, TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
@@ -22,7 +24,8 @@ describe('agent desk API', () => {
   const sockets: { disconnect(): unknown }[] = [];
 
   beforeAll(async () => {
-    platform = await startPlatform();
+    // Every test signs several people in from the same address: the per-address sign-in limit is raised.
+    platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
   });
   afterAll(async () => {
     await platform.close();
@@ -150,6 +153,51 @@ describe('agent desk API', () => {
     expect(event).toEqual({ conversationId, typing: true });
     gendarme.socket.emit('typing', { conversationId, typing: true });
     await citizen.log.waitFor('typing', (e: { typing: boolean }) => e.typing);
+  });
+
+  it('shows the contact’s earlier conversations across channels, hides sensitive ones, audits a supervisor’s read', async () => {
+    const { gendarme, conversationId } = await assignedConversation();
+    const current = await platform.dataSource.getRepository(Conversation).findOneByOrFail({ id: conversationId });
+    const earlier = async (channel: string, text: string, sensitive: boolean, daysAgo: number) => {
+      const at = new Date(Date.now() - daysAgo * 86_400_000);
+      const { identifiers } = await platform.dataSource.getRepository(Conversation).insert({
+        contactId: current.contactId,
+        identityId: current.identityId,
+        channel,
+        status: 'closed',
+        sensitive,
+        createdAt: at,
+        waitingSince: at,
+        closedAt: at,
+        closeOutcome: 'informed',
+      });
+      await platform.dataSource.getRepository(Message).insert({
+        conversationId: identifiers[0].id as string,
+        channel,
+        direction: 'inbound',
+        authorType: 'citizen',
+        text,
+        deliveryStatus: 'received',
+        createdAt: at,
+      });
+    };
+    await earlier('facebook', 'Question sur ma plainte', false, 3);
+    await earlier('webchat', 'Message d’une victime', true, 2);
+
+    const response = await api(gendarme.token, 'GET', `/api/conversations/${conversationId}/contact-history`);
+    expect(response.status).toBe(200);
+    const history = (await response.json()) as DeskContactHistoryView;
+    expect(history.hiddenSensitive).toBe(1);
+    expect(history.conversations).toHaveLength(1);
+    expect(history.conversations[0]).toMatchObject({ closeOutcome: 'informed', conversation: { channel: 'facebook' } });
+    expect(history.conversations[0].messages.map((m) => m.text)).toEqual(['Question sur ma plainte']);
+
+    const stranger = await signedIn();
+    expect((await api(stranger.token, 'GET', `/api/conversations/${conversationId}/contact-history`)).status).toBe(403);
+    const supervisor = await signedIn({ role: 'supervisor' });
+    expect((await api(supervisor.token, 'GET', `/api/conversations/${conversationId}/contact-history`)).status).toBe(200);
+    const audit = await platform.dataSource.query(`SELECT actor_id FROM audit_events WHERE action = 'contact.history.read'`);
+    expect(audit).toEqual([{ actor_id: supervisor.agent.id }]);
   });
 
   it('serves the seeded French canned replies to any signed-in agent, never to strangers', async () => {

@@ -1,18 +1,21 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
 import type { AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
-import type { CannedReplyView, DeskConversationView, DeskMessageView } from '@brigade/realtime';
+import type { CannedReplyView, DeskContactHistoryView, DeskConversationView, DeskMessageView } from '@brigade/realtime';
+import { Contact } from '@brigade/contacts';
 import { CannedReply } from './canned-reply.entity';
 import { Conversation, Priority } from './conversation.entity';
 import { ConversationsService } from './conversations.service';
-import { toDeskMessage } from './desk-views';
+import { toDeskConversation, toDeskMessage } from './desk-views';
 import { Message } from './message.entity';
 
 const MAX_TAGS = 20;
+const PAST_CONVERSATIONS = 10;
+const PAST_MESSAGES = 100;
 const TAG_PATTERN = /^[\p{L}\p{N}_-]{1,40}$/u;
 
 /** What the desk does to a conversation besides answering: private notes, tags, emergency escalation, canned replies. */
@@ -31,6 +34,54 @@ export class DeskToolsService {
       .getRepository(CannedReply)
       .find({ where: { language }, order: { shortcut: 'ASC' } });
     return replies.map(({ id, shortcut, title, text, language: lang }) => ({ id, shortcut, title, text, language: lang }));
+  }
+
+  /**
+   * The contact's earlier conversations, across channels: for whoever may read this one (its assignee, a supervisor
+   * or an admin); a reader other than the assignee is recorded in the access audit. Sensitive conversations are not
+   * shown here, only counted, so that a victim's earlier exchange does not surface in a routine one.
+   */
+  async contactHistory(principal: AgentPrincipal, conversationId: string): Promise<DeskContactHistoryView> {
+    const current = await this.dataSource.getRepository(Conversation).findOneBy({ id: conversationId });
+    if (!current) throw new NotFoundException('Conversation introuvable');
+    const supervising = principal.role === 'supervisor' || principal.role === 'admin';
+    if (current.assigneeId !== principal.agentId && !supervising) {
+      throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+    }
+    if (current.assigneeId !== principal.agentId) {
+      await this.audit.record({
+        actorType: 'agent',
+        actorId: principal.agentId,
+        action: 'contact.history.read',
+        subjectType: 'conversation',
+        subjectId: conversationId,
+        details: { role: principal.role, contactId: current.contactId },
+      });
+    }
+    const past = await this.dataSource.getRepository(Conversation).find({
+      where: { contactId: current.contactId, id: Not(conversationId) },
+      order: { createdAt: 'DESC' },
+      take: PAST_CONVERSATIONS,
+    });
+    const shown = past.filter((conversation) => !conversation.sensitive);
+    const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id: current.contactId });
+    const messages = shown.length
+      ? await this.dataSource.getRepository(Message).find({
+          where: { conversationId: In(shown.map((c) => c.id)) },
+          order: { createdAt: 'ASC', id: 'ASC' },
+        })
+      : [];
+    return {
+      hiddenSensitive: past.length - shown.length,
+      conversations: shown.map((conversation) => {
+        const own = messages.filter((m) => m.conversationId === conversation.id).slice(-PAST_MESSAGES);
+        return {
+          conversation: toDeskConversation(conversation, contact, own.at(-1) ?? null),
+          closeOutcome: conversation.closeOutcome,
+          messages: own.map(toDeskMessage),
+        };
+      }),
+    };
   }
 
   /** A private note: stored with the conversation (direction 'internal'), never sent to the citizen. */

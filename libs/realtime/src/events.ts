@@ -36,6 +36,15 @@ export interface DeskConversationView {
   tags: string[];
 }
 
+/**
+ * The contact's earlier conversations on any channel (GET /api/conversations/:id/contact-history), newest first;
+ * sensitive ones are left out and only counted.
+ */
+export interface DeskContactHistoryView {
+  conversations: { conversation: DeskConversationView; closeOutcome: string | null; messages: DeskMessageView[] }[];
+  hiddenSensitive: number;
+}
+
 /** A ready-made answer, inserted in the reply box by its shortcut (GET /api/canned-replies). */
 export interface CannedReplyView {
   id: string;

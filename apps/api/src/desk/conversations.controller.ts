@@ -81,6 +81,11 @@ export class ConversationsController {
     return this.conversations.close(principal, id, body.outcome);
   }
 
+  @Get('conversations/:id/contact-history')
+  contactHistory(@CurrentAgent() principal: AgentPrincipal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.deskTools.contactHistory(principal, id);
+  }
+
   @Post('conversations/:id/notes')
   addNote(
     @CurrentAgent() principal: AgentPrincipal,

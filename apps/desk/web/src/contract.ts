@@ -3,6 +3,7 @@
 export type {
   CannedReplyView,
   DeskAssignmentEvent,
+  DeskContactHistoryView,
   DeskClientToServerEvents,
   DeskConversationView,
   DeskMessageView,

@@ -1,7 +1,7 @@
 // One conversation: its history, the reply box with drafts and canned replies, and the desk's actions.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as api from '../api';
-import type { CannedReplyView, DeskConversationView, DeskMessageView, MeView } from '../contract';
+import type { CannedReplyView, DeskContactHistoryView, DeskConversationView, DeskMessageView, MeView } from '../contract';
 import type { ColleagueView } from '../../../../../libs/reporting/src/reporting-views';
 import { channelOf, clockTime, duration, newClientMessageId, replyWindow } from '../format';
 import { fill, useLanguage, useT } from '../i18n';
@@ -240,6 +240,7 @@ export function ConversationPane({
           act(async () => desk.upsertConversation(await api.put<DeskConversationView>(`/api/conversations/${conversation.id}/tags`, { tags })))
         }
       />
+      <ContactHistory conversationId={conversation.id} now={now} />
       <MessageList messages={messages} now={now} />
       <p className="typing" aria-live="polite" data-testid="citizen-typing">
         {desk.typing[conversation.id] ? t.citizenTyping : ''}
@@ -486,5 +487,34 @@ function TagsEditor({ conversation, onSave }: { conversation: DeskConversationVi
       <input id="tags" value={value} onChange={(event) => setValue(event.target.value)} />
       <button type="submit">{t.saveTags}</button>
     </form>
+  );
+}
+
+/** The contact's earlier conversations (any channel), folded by default: the context without the noise. */
+function ContactHistory({ conversationId, now }: { conversationId: string; now: number }) {
+  const t = useT();
+  const language = useLanguage();
+  const [history, setHistory] = useState<DeskContactHistoryView | null>(null);
+  useEffect(() => {
+    api.get<DeskContactHistoryView>(`/api/conversations/${conversationId}/contact-history`).then(setHistory, () => setHistory(null));
+  }, [conversationId]);
+  if (!history || (history.conversations.length === 0 && history.hiddenSensitive === 0)) return null;
+  return (
+    <details className="contact-history" data-testid="contact-history">
+      <summary>
+        {t.earlierConversations} ({history.conversations.length})
+      </summary>
+      {history.hiddenSensitive > 0 && <p className="help">{fill(t.hiddenSensitive, { n: String(history.hiddenSensitive) })}</p>}
+      {history.conversations.map((past) => (
+        <section key={past.conversation.id} aria-label={channelOf(past.conversation.channel).label}>
+          <h3>
+            {channelOf(past.conversation.channel).icon} {channelOf(past.conversation.channel).label} ·{' '}
+            {new Date(past.conversation.createdAt).toLocaleDateString(language === 'fr' ? 'fr-FR' : 'en-GB')}
+            {past.closeOutcome ? ` · ${t.outcome} : ${past.closeOutcome}` : ''}
+          </h3>
+          <MessageList messages={past.messages} now={now} />
+        </section>
+      ))}
+    </details>
   );
 }
