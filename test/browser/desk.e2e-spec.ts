@@ -213,6 +213,42 @@ describe('agent desk and supervisor console in Chromium', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('interrupts the agent when a conversation they hold turns into an emergency', async () => {
+    const { page } = await openDesk();
+    await goAvailable(page);
+    const citizen = await citizenWrites('Bonjour, une question sur une amende');
+    await page.locator('.conversation-item').first().waitFor();
+    await citizen.socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text: 'Je suis en danger' });
+    const alert = page.getByRole('alertdialog');
+    await waitForText(alert, (text) => text.includes('URGENCE'));
+    await alert.getByRole('button', { name: 'Afficher' }).click();
+    await waitForText(page.getByTestId('messages'), (text) => text.includes('Je suis en danger'));
+    await waitForText(page.locator('.conversation-item [data-testid="priority"]'), (text) => text === 'Urgence');
+  });
+
+  it('shows the Messenger reply window and blocks sending past 7 days with an explanation', async () => {
+    const { page } = await openDesk();
+    await goAvailable(page);
+    await citizenWrites('Bonjour');
+    await page.locator('.conversation-item').first().waitFor();
+    // The same conversation seen as a Messenger one whose citizen last wrote 30 hours, then 8 days, ago.
+    await platform.dataSource.query(
+      `UPDATE conversations SET channel = 'facebook', last_citizen_message_at = now() - interval '30 hours'`,
+    );
+    await page.reload();
+    await page.locator('.conversation-item').first().click();
+    const window = page.getByTestId('reply-window');
+    await waitForText(window, (text) => text.includes('agent humain') && text.includes('5 j'));
+    expect(await page.getByLabel('Réponse', { exact: true }).isDisabled()).toBe(false);
+
+    await platform.dataSource.query(`UPDATE conversations SET last_citizen_message_at = now() - interval '8 days'`);
+    await page.reload();
+    await page.locator('.conversation-item').first().click();
+    await waitForText(window, (text) => text.includes('envoi impossible'));
+    expect(await page.getByLabel('Réponse', { exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Envoyer' }).isDisabled()).toBe(true);
+  });
+
   it('a transfer moves the conversation to another agent’s open desk', async () => {
     const first = await openDesk({ displayName: 'Gendarme Premier' });
     await goAvailable(first.page);

@@ -83,8 +83,14 @@ export function useDesk(socket: DeskSocket, agentId: string) {
   }, [agentId, selectedId]);
 
   const notify = useCallback((notice: Omit<DeskNotice, 'id'>) => {
-    noticeId.current += 1;
-    setNotices((current) => [...current.slice(-4), { ...notice, id: noticeId.current }]);
+    setNotices((current) => {
+      // One alert per emergency, whether it came with the assignment or later from the triage.
+      if (notice.kind === 'emergency' && current.some((n) => n.kind === 'emergency' && n.conversationId === notice.conversationId)) {
+        return current;
+      }
+      noticeId.current += 1;
+      return [...current.slice(-4), { ...notice, id: noticeId.current }];
+    });
   }, []);
   const dismissNotice = useCallback((id: number) => setNotices((current) => current.filter((n) => n.id !== id)), []);
 
@@ -208,7 +214,21 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     };
     const onTyping = (event: { conversationId: string; typing: boolean }) =>
       setTyping((current) => ({ ...current, [event.conversationId]: event.typing }));
+    // Emergency wording in a conversation I hold (or an emergency given to me above capacity): interrupt the agent.
+    const onEmergency = (event: { conversationId: string; priority: number; overflow: boolean }) => {
+      let name = '';
+      setConversations((current) =>
+        current.map((c) => {
+          if (c.id !== event.conversationId) return c;
+          name = c.contact.name;
+          return { ...c, priority: event.priority };
+        }),
+      );
+      chime(true);
+      notify({ kind: 'emergency', conversationId: event.conversationId, text: name });
+    };
     socket.on('connect', onConnect);
+    socket.on('conversation:emergency', onEmergency);
     socket.on('conversation:typing', onTyping);
     socket.on('conversation:assigned', onAssigned);
     socket.on('conversation:updated', onUpdated);
@@ -219,6 +239,7 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     onConnect();
     return () => {
       socket.off('connect', onConnect);
+      socket.off('conversation:emergency', onEmergency);
       socket.off('conversation:typing', onTyping);
       socket.off('conversation:assigned', onAssigned);
       socket.off('conversation:updated', onUpdated);
