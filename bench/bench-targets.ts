@@ -1,0 +1,223 @@
+/** Starts the two systems under test as separate processes on loopback: the raw baseline and the platform. */
+import * as argon2 from 'argon2';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export const ROOT = join(__dirname, '..');
+const TS_NODE = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+export const BENCH_PASSWORD = 'bench-password-not-secret';
+
+export interface Target {
+  name: 'baseline' | 'platform';
+  url: string;
+  processes: Record<string, number>;
+  agentTokens: string[];
+  /** Frees agent capacity between steps. */
+  resetBetweenSteps(): Promise<void>;
+  /** Routing decision histogram, when the target has one. */
+  workerMetricsUrl: string | null;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function recreateDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+class Children {
+  private readonly children: ChildProcess[] = [];
+  readonly output: string[] = [];
+
+  start(name: string, args: string[], env: Record<string, string>): ChildProcess {
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      this.output.push(`[${name}] ${chunk.toString()}`);
+      if (this.output.length > 200) this.output.shift();
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.children.push(child);
+    return child;
+  }
+
+  async waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.children.some((child) => child.exitCode !== null)) break;
+      if (await check().catch(() => false)) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${what} did not start:\n${this.output.join('')}`);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
+
+const ok = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
+
+export async function startBaseline(options: { databaseUrl: string; redisUrl: string; agents: number }): Promise<Target> {
+  await recreateDatabase(options.databaseUrl);
+  const client = new Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  await client.query(`CREATE TABLE bench_messages (id bigserial PRIMARY KEY, visitor_id text NOT NULL,
+    client_message_id text NOT NULL, text text NOT NULL, received_at timestamptz NOT NULL DEFAULT now())`);
+  await client.query(`CREATE TABLE bench_replies (id bigserial PRIMARY KEY, visitor_id text NOT NULL, agent_id text NOT NULL,
+    text text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+  await client.end();
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: `bench-baseline-${process.pid}`,
+    PORT: String(port),
+    BENCH_AGENTS: String(options.agents),
+  };
+  const children = new Children();
+  const server = children.start('baseline-server', [...TS_NODE, 'bench/baseline/baseline-server.ts'], env);
+  const worker = children.start('baseline-worker', [...TS_NODE, 'bench/baseline/baseline-worker.ts'], env);
+  const url = `http://127.0.0.1:${port}`;
+  await children.waitFor(ok(`${url}/health`), 'baseline server');
+  await children.waitFor(async () => children.output.some((line) => line.includes('baseline worker started')), 'baseline worker');
+  return {
+    name: 'baseline',
+    url,
+    processes: { 'baseline server': server.pid!, 'baseline worker': worker.pid! },
+    agentTokens: Array.from({ length: options.agents }, (_, i) => `agent-${i}`),
+    workerMetricsUrl: null,
+    resetBetweenSteps: async () => undefined,
+    stop: () => children.stop(),
+  };
+}
+
+export async function startPlatform(options: {
+  databaseUrl: string;
+  redisUrl: string;
+  agents: number;
+  fromSources: boolean;
+}): Promise<Target> {
+  const node = (compiled: string, source: string) => (options.fromSources ? [...TS_NODE, source] : [compiled]);
+  if (!options.fromSources) {
+    const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build:server failed');
+  }
+  await recreateDatabase(options.databaseUrl);
+  const base = {
+    NODE_ENV: 'development',
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: `bench-platform-${process.pid}`,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    JWT_ACCESS_TTL_SECONDS: '86400',
+  };
+  const migrate = spawnSync(process.execPath, node('dist/libs/database/src/migrate.js', 'libs/database/src/migrate.ts'), {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...base },
+    encoding: 'utf8',
+  });
+  if (migrate.status !== 0) throw new Error(`migration failed:\n${migrate.stdout}${migrate.stderr}`);
+  await seedAgents(options.databaseUrl, options.agents);
+
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const children = new Children();
+  const api = children.start('api', node('dist/apps/api/src/main.js', 'apps/api/src/main.ts'), { ...base, PORT: String(port) });
+  const worker = children.start('worker', node('dist/apps/worker/src/main.js', 'apps/worker/src/main.ts'), {
+    ...base,
+    PORT: '0',
+    METRICS_PORT: String(metricsPort),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  await children.waitFor(ok(`${url}/health/ready`), 'platform API');
+  await children.waitFor(ok(workerMetricsUrl), 'platform worker');
+  const agentTokens: string[] = [];
+  for (let i = 0; i < options.agents; i++) {
+    const response = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: `bench-agent-${i}`, password: BENCH_PASSWORD }),
+    });
+    if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+    agentTokens.push(((await response.json()) as { accessToken: string }).accessToken);
+  }
+  return {
+    name: 'platform',
+    url,
+    processes: { 'platform api': api.pid!, 'platform worker': worker.pid! },
+    agentTokens,
+    workerMetricsUrl,
+    resetBetweenSteps: () => closeOpenConversations(options.databaseUrl),
+    stop: () => children.stop(),
+  };
+}
+
+/** Agents on duty and available with room for every conversation of a step, inserted directly. */
+async function seedAgents(databaseUrl: string, count: number): Promise<void> {
+  const hash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id });
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (let i = 0; i < count; i++) {
+      const { rows } = await client.query(
+        `INSERT INTO agents (login, display_name, role, capacity, password_hash, presence, duty_override, skills, languages)
+         VALUES ($1, $2, 'agent', 2000, $3, 'available', 'on', '{general}', '{fr,en}') RETURNING id`,
+        [`bench-agent-${i}`, `Gendarme banc ${i}`, hash],
+      );
+      await client.query(`INSERT INTO shifts (agent_id, starts_at, ends_at) VALUES ($1, now() - interval '1 hour', now() + interval '1 day')`, [
+        rows[0].id,
+      ]);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+async function closeOpenConversations(databaseUrl: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`UPDATE conversations SET status = 'closed', closed_at = now() WHERE status IN ('waiting', 'assigned')`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Open-loop load generator, run as its own process: citizens on the web chat socket send at a fixed rate
+ * whatever the answers; agents on the desk socket answer part of them. Prints one JSON result line.
+ */
+import { performance } from 'node:perf_hooks';
+import { io, Socket } from 'socket.io-client';
+import { LatencySummary, summarise } from './bench-stats';
+
+export interface StepRequest {
+  url: string;
+  rate: number;
+  durationSeconds: number;
+  /** Desk access tokens (platform) or agent ids (baseline). */
+  agentTokens: string[];
+  /** Share of citizen messages an agent answers. */
+  replyRatio: number;
+  /** How long to wait for late deliveries after the last send. */
+  drainMs: number;
+  /** Each citizen sends one message per this many ms, so that `rate` needs rate * interval / 1000 citizens. */
+  citizenIntervalMs: number;
+  tag: string;
+}
+
+export interface StepResult {
+  rate: number;
+  sent: number;
+  accepted: number;
+  delivered: number;
+  duplicates: number;
+  lost: number;
+  errors: Record<string, number>;
+  sendSeconds: number;
+  deliveredRate: number;
+  sockets: { citizens: number; desks: number; connectErrors: number };
+  citizenToDesk: LatencySummary;
+  repliesSent: number;
+  repliesDelivered: number;
+  replyToCitizen: LatencySummary;
+  generatorLagMsMax: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+type Ack = { ok: boolean; error?: string };
+interface DeskMessage {
+  id: string;
+  conversationId: string;
+  author: string;
+  text: string;
+}
+
+/** Connects, and for a citizen also waits for the session the server sends right after the handshake. */
+function connect(url: string, auth: Record<string, string>, awaitSession = false): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true, timeout: 20_000 });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('connect timeout')), 30_000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(socket);
+    };
+    if (awaitSession) socket.once('session', done);
+    else socket.once('connect', done);
+    socket.once('connect_error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+async function inBatches<T>(count: number, size: number, make: (index: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+  const results: PromiseSettledResult<T>[] = [];
+  for (let start = 0; start < count; start += size) {
+    const batch = Array.from({ length: Math.min(size, count - start) }, (_, offset) => make(start + offset));
+    results.push(...(await Promise.allSettled(batch)));
+  }
+  return results;
+}
+
+export async function runStep(request: StepRequest): Promise<StepResult> {
+  const total = Math.max(1, Math.round(request.rate * request.durationSeconds));
+  const citizenCount = Math.max(1, Math.min(total, Math.ceil((request.rate * request.citizenIntervalMs) / 1000)));
+  const errors: Record<string, number> = {};
+  const fail = (reason: string) => (errors[reason] = (errors[reason] ?? 0) + 1);
+  const sentAt = new Map<number, number>();
+  const deliveredAt = new Map<number, number>();
+  const replySentAt = new Map<number, number>();
+  const citizenToDesk: number[] = [];
+  const replyToCitizen: number[] = [];
+  let duplicates = 0;
+  let accepted = 0;
+  let repliesDelivered = 0;
+  let repliesSent = 0;
+  let connectErrors = 0;
+  const replyEvery = request.replyRatio > 0 ? Math.max(1, Math.round(1 / request.replyRatio)) : Infinity;
+
+  // Agents first, so that the first conversations find someone on duty.
+  const desks: Socket[] = [];
+  for (const result of await inBatches(request.agentTokens.length, 50, (i) => connect(`${request.url}/desk`, { token: request.agentTokens[i] }))) {
+    if (result.status === 'fulfilled') desks.push(result.value);
+    else connectErrors++;
+  }
+  const onCitizenMessage = (desk: Socket, message: DeskMessage) => {
+    if (message.author !== 'citizen') return;
+    const match = /^bench \S+ (\d+)$/.exec(message.text);
+    if (!match) return;
+    const index = Number(match[1]);
+    const at = now();
+    if (deliveredAt.has(index)) {
+      duplicates++;
+      return;
+    }
+    deliveredAt.set(index, at);
+    const started = sentAt.get(index);
+    if (started !== undefined) citizenToDesk.push(at - started);
+    if (index % replyEvery === 0) {
+      repliesSent++;
+      replySentAt.set(index, now());
+      desk
+        .timeout(10_000)
+        .emitWithAck('message:send', {
+          conversationId: message.conversationId,
+          clientMessageId: `reply${request.tag}${index}`,
+          text: `reply ${request.tag} ${index}`,
+        })
+        .then((ack: Ack) => (ack.ok ? undefined : fail(`reply: ${ack.error}`)))
+        .catch(() => fail('reply: ack timeout'));
+    }
+  };
+  for (const desk of desks) {
+    desk.on('conversation:assigned', (event: { messages: DeskMessage[] }) => event.messages.forEach((m) => onCitizenMessage(desk, m)));
+    desk.on('message:new', (message: DeskMessage) => onCitizenMessage(desk, message));
+    await desk.timeout(10_000).emitWithAck('presence:set', { presence: 'available' }).catch(() => fail('presence: ack timeout'));
+  }
+
+  const citizens: Socket[] = [];
+  for (const result of await inBatches(citizenCount, 100, () => connect(`${request.url}/webchat`, {}, true))) {
+    if (result.status === 'fulfilled') citizens.push(result.value);
+    else connectErrors++;
+  }
+  for (const citizen of citizens) {
+    citizen.on('message', (message: { author: string; text: string }) => {
+      const match = /^reply \S+ (\d+)$/.exec(message.text);
+      if (message.author !== 'agent' || !match) return;
+      const started = replySentAt.get(Number(match[1]));
+      if (started === undefined) return;
+      replySentAt.delete(Number(match[1]));
+      repliesDelivered++;
+      replyToCitizen.push(now() - started);
+    });
+  }
+  if (citizens.length === 0) throw new Error('no citizen socket could connect');
+
+  // Open loop: message k leaves at start + k / rate, whether or not earlier ones were answered.
+  let next = 0;
+  let lagMax = 0;
+  const started = now();
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const elapsed = now() - started;
+      while (next < total && (next * 1000) / request.rate <= elapsed) {
+        const index = next++;
+        lagMax = Math.max(lagMax, elapsed - (index * 1000) / request.rate);
+        const citizen = citizens[index % citizens.length];
+        sentAt.set(index, now());
+        citizen
+          .timeout(10_000)
+          .emitWithAck('message:send', { clientMessageId: `m${request.tag}${index}`, text: `bench ${request.tag} ${index}` })
+          .then((ack: Ack) => (ack.ok ? accepted++ : fail(`send: ${ack.error}`)))
+          .catch(() => fail('send: ack timeout'));
+      }
+      if (next >= total) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  const sendSeconds = (now() - started) / 1000;
+
+  // Wait for the acknowledgements and the deliveries still on their way, within the drain budget.
+  const deadline = now() + request.drainMs;
+  while (now() < deadline) {
+    const acked = accepted + Object.values(errors).reduce((sum, n) => sum + n, 0);
+    if (acked >= total && deliveredAt.size >= accepted && replySentAt.size === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const lastDelivery = Math.max(...deliveredAt.values(), started + 1);
+  [...citizens, ...desks].forEach((socket) => socket.disconnect());
+  return {
+    rate: request.rate,
+    sent: total,
+    accepted,
+    delivered: deliveredAt.size,
+    duplicates,
+    lost: Math.max(0, accepted - deliveredAt.size),
+    errors,
+    sendSeconds: Number(sendSeconds.toFixed(2)),
+    deliveredRate: Math.round(deliveredAt.size / ((lastDelivery - started) / 1000)),
+    sockets: { citizens: citizens.length, desks: desks.length, connectErrors },
+    citizenToDesk: summarise(citizenToDesk),
+    repliesSent,
+    repliesDelivered,
+    replyToCitizen: summarise(replyToCitizen),
+    generatorLagMsMax: Math.round(lagMax),
+  };
+}
+
+if (require.main === module) {
+  const request = JSON.parse(process.env.BENCH_STEP ?? '{}') as StepRequest;
+  runStep(request)
+    .then((result) => {
+      process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
+      process.exit(0);
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,287 @@
+/**
+ * `npm run bench`: the raw baseline and the platform under the same open-loop load, step by step, in the same
+ * run; writes BENCHMARKS.md and bench/results/latest.json. `npm run bench:smoke` is a few-second version.
+ *
+ * Settings (environment): BENCH_RUNS (3), BENCH_RATES (250,500,1000,1500,2000), BENCH_STEP_SECONDS (10),
+ * BENCH_AGENTS (50), BENCH_REPLY_RATIO (0.25), BENCH_SOCKETS (2000), BENCH_SATURATION (true),
+ * BENCH_DATABASE_BASE (postgres://postgres@127.0.0.1:5432/brigade_bench), REDIS_URL, BENCH_SMOKE.
+ */
+import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProcessSampler, histogramBuckets, histogramQuantileMs } from './bench-stats';
+import { ROOT, Target, startBaseline, startPlatform } from './bench-targets';
+import type { StepRequest, StepResult } from './load-generator';
+
+const smoke = process.env.BENCH_SMOKE === 'true' || process.env.BENCH_SMOKE === '1';
+const env = (name: string, fallback: string) => process.env[name] || fallback;
+const settings = {
+  runs: Number(env('BENCH_RUNS', smoke ? '1' : '3')),
+  rates: env('BENCH_RATES', smoke ? '20' : '250,500,1000,1500,2000').split(',').map(Number),
+  stepSeconds: Number(env('BENCH_STEP_SECONDS', smoke ? '3' : '10')),
+  agents: Number(env('BENCH_AGENTS', smoke ? '5' : '50')),
+  replyRatio: Number(env('BENCH_REPLY_RATIO', '0.25')),
+  sockets: Number(env('BENCH_SOCKETS', smoke ? '0' : '2000')),
+  saturation: env('BENCH_SATURATION', smoke ? 'false' : 'true') === 'true',
+  databaseBase: env('BENCH_DATABASE_BASE', 'postgres://postgres@127.0.0.1:5432/brigade_bench'),
+  redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
+  fromSources: smoke || env('BENCH_FROM_SOURCES', 'false') === 'true',
+};
+const P99_LIMIT_MS = 100;
+const DELIVERED_MIN = 0.99;
+
+interface Measured extends StepResult {
+  target: string;
+  run: number;
+  routingMs: { p50: number | null; p99: number | null } | null;
+  processes: ReturnType<ProcessSampler['end']>;
+  passed: boolean;
+}
+
+let stepCounter = 0;
+
+function runGenerator(request: StepRequest): Promise<StepResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/load-generator.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', BENCH_STEP: JSON.stringify(request) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // A step never outlives its budget: sending, draining, and a minute for connecting sockets.
+    const budget = setTimeout(() => child.kill('SIGKILL'), (request.durationSeconds + request.drainMs / 1000 + 60) * 1000);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(budget);
+      const line = output.split('\n').find((candidate) => candidate.startsWith('BENCH_RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('BENCH_RESULT '.length)) as StepResult);
+      else reject(new Error(`load generator failed (${code}):\n${output.slice(-3000)}`));
+    });
+  });
+}
+
+async function scrapeRouting(target: Target): Promise<Map<number, number> | null> {
+  if (!target.workerMetricsUrl) return null;
+  const text = await (await fetch(target.workerMetricsUrl)).text();
+  return histogramBuckets(text, 'brigade_routing_decision_seconds');
+}
+
+async function step(target: Target, run: number, rate: number, overrides: Partial<StepRequest> = {}): Promise<Measured> {
+  await target.resetBetweenSteps();
+  const sampler = new ProcessSampler(target.processes);
+  const routingBefore = await scrapeRouting(target);
+  sampler.begin();
+  const result = await runGenerator({
+    url: target.url,
+    rate,
+    durationSeconds: settings.stepSeconds,
+    agentTokens: target.agentTokens,
+    replyRatio: settings.replyRatio,
+    drainMs: 5_000,
+    citizenIntervalMs: 1_000,
+    tag: `s${process.pid}x${stepCounter++}`,
+    ...overrides,
+  });
+  const processes = sampler.end();
+  const routingAfter = await scrapeRouting(target);
+  const routingMs =
+    routingBefore && routingAfter
+      ? {
+          p50: histogramQuantileMs(routingBefore, routingAfter, 0.5),
+          p99: histogramQuantileMs(routingBefore, routingAfter, 0.99),
+        }
+      : null;
+  const errorCount = Object.values(result.errors).reduce((sum, n) => sum + n, 0);
+  const passed =
+    (result.citizenToDesk.p99 ?? Infinity) <= P99_LIMIT_MS && result.delivered >= DELIVERED_MIN * result.sent && errorCount === 0;
+  const measured = { ...result, target: target.name, run, routingMs, processes, passed };
+  console.log(
+    `[run ${run}] ${target.name.padEnd(8)} ${String(rate).padStart(5)} msg/s: delivered ${result.delivered}/${result.sent}` +
+      ` p50 ${fmt(result.citizenToDesk.p50)} p99 ${fmt(result.citizenToDesk.p99)} max ${fmt(result.citizenToDesk.max)} ms` +
+      ` errors ${errorCount} ${passed ? 'PASS' : 'FAIL'}`,
+  );
+  return measured;
+}
+
+/** Highest rate meeting p99 <= 100 ms and 99 % delivered, by bisection between a passing and a failing rate. */
+async function saturation(target: Target, run: number, fixed: Measured[]): Promise<{ rate: number; steps: Measured[] }> {
+  const passing = fixed.filter((m) => m.passed).map((m) => m.rate);
+  const failing = fixed.filter((m) => !m.passed).map((m) => m.rate);
+  let low = passing.length ? Math.max(...passing) : 0;
+  let high = failing.length ? Math.min(...failing.filter((rate) => rate > low), Infinity) : Infinity;
+  if (high === Infinity) high = low * 2 || 500;
+  const steps: Measured[] = [];
+  for (let i = 0; i < 3 && high - low > Math.max(50, low * 0.1); i++) {
+    const rate = Math.round((low + high) / 2);
+    const measured = await step(target, run, rate);
+    steps.push(measured);
+    if (measured.passed) low = rate;
+    else high = rate;
+  }
+  return { rate: low, steps };
+}
+
+const fmt = (value: number | null | undefined, digits = 0) =>
+  value === null || value === undefined ? '–' : value === Infinity ? '∞' : value.toFixed(digits);
+
+function spread(values: number[]): string {
+  if (values.length === 0) return '–';
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return values.length === 1 ? fmt(median) : `${fmt(median)} (${fmt(sorted[0])}–${fmt(sorted[sorted.length - 1])})`;
+}
+
+function report(all: Measured[], saturations: Record<string, number[]>, socketSteps: Measured[], started: Date): string {
+  const lines: string[] = [];
+  const conditions = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average at the end ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ')}`;
+  lines.push('# Benchmarks', '');
+  lines.push(
+    `Generated by \`npm run bench\` on ${started.toISOString()} (${settings.runs} run(s), ${settings.stepSeconds} s per step, ` +
+      `${settings.agents} agents answering ${Math.round(settings.replyRatio * 100)} % of messages). Machine: ${conditions}.`,
+    '',
+    'Each cell is the median over the runs, with the lowest and highest in brackets. Latency: citizen `message:send` on the',
+    'web chat socket -> the message shown on the agent desk socket (`conversation:assigned` or `message:new`), in ms.',
+    'Both targets run as separate API/server and worker processes on loopback; the load generator is a third process.',
+    '',
+  );
+  lines.push('## Fixed rates', '');
+  lines.push(
+    '| rate (msg/s) | target | delivered % | p50 | p95 | p99 | max | reply p50 | reply p99 | routing p50 / p99 | errors | CPU % (server, worker) | peak RSS MiB (server, worker) |',
+  );
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const rate of settings.rates) {
+    for (const target of ['baseline', 'platform']) {
+      const cells = all.filter((m) => m.rate === rate && m.target === target && !('socketStep' in m));
+      if (cells.length === 0) continue;
+      const pick = (f: (m: Measured) => number | null) => spread(cells.map(f).filter((v): v is number => v !== null));
+      const procs = Object.keys(cells[0].processes);
+      lines.push(
+        `| ${rate} | ${target} | ${pick((m) => (100 * m.delivered) / m.sent)} | ${pick((m) => m.citizenToDesk.p50)} | ` +
+          `${pick((m) => m.citizenToDesk.p95)} | ${pick((m) => m.citizenToDesk.p99)} | ${pick((m) => m.citizenToDesk.max)} | ` +
+          `${pick((m) => m.replyToCitizen.p50)} | ${pick((m) => m.replyToCitizen.p99)} | ` +
+          `${cells[0].routingMs ? `${pick((m) => m.routingMs?.p50 ?? null)} / ${pick((m) => m.routingMs?.p99 ?? null)}` : '–'} | ` +
+          `${pick((m) => Object.values(m.errors).reduce((s, n) => s + n, 0))} | ` +
+          `${procs.map((p) => pick((m) => m.processes[p].cpuPercent)).join(', ')} | ` +
+          `${procs.map((p) => pick((m) => m.processes[p].peakRssMiB)).join(', ')} |`,
+      );
+    }
+  }
+  lines.push('', 'Routing p50 / p99 are bucket upper bounds of `brigade_routing_decision_seconds` (worker metrics).', '');
+  const p99At = (target: string, rate: number) =>
+    all.filter((m) => m.target === target && m.rate === rate).map((m) => m.citizenToDesk.p99 ?? Infinity);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  lines.push('## Against the targets', '');
+  if (settings.saturation) {
+    const base = median(saturations.baseline ?? []);
+    const platform = median(saturations.platform ?? []);
+    lines.push(
+      `- Sustainable rate (p99 <= ${P99_LIMIT_MS} ms, >= ${DELIVERED_MIN * 100} % delivered): baseline ${spread(saturations.baseline ?? [])} msg/s, ` +
+        `platform ${spread(saturations.platform ?? [])} msg/s: **${base ? (platform / base).toFixed(2) : '–'} × baseline** (target >= 0.5).`,
+    );
+  }
+  if (settings.rates.includes(500)) {
+    const base = median(p99At('baseline', 500));
+    const platform = median(p99At('platform', 500));
+    lines.push(
+      `- p99 at 500 msg/s: baseline ${fmt(base)} ms, platform ${fmt(platform)} ms: **${base ? (platform / base).toFixed(1) : '–'} × baseline** (target <= 3).`,
+    );
+  }
+  for (const socketStep of socketSteps) {
+    lines.push(
+      `- Sockets on one API process (run ${socketStep.run}): ${socketStep.sockets.citizens} citizen + ${socketStep.sockets.desks} desk sockets ` +
+        `connected (${socketStep.sockets.connectErrors} refused); ${socketStep.delivered}/${socketStep.sent} citizen messages reached a desk, ` +
+        `${socketStep.repliesDelivered}/${socketStep.repliesSent} replies reached their citizen; p99 ${fmt(socketStep.citizenToDesk.p99)} ms.`,
+    );
+  }
+  lines.push('', '## Raw figures', '', 'Every step of every run: `bench/results/latest.json`.', '');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const all: Measured[] = [];
+  const saturations: Record<string, number[]> = { baseline: [], platform: [] };
+  const socketSteps: Measured[] = [];
+  const suffix = smoke ? '_smoke' : '';
+  console.log('starting the baseline');
+  const baseline = await startBaseline({ databaseUrl: `${settings.databaseBase}${suffix}`, redisUrl: settings.redisUrl, agents: settings.agents });
+  let platform: Target | null = null;
+  try {
+    console.log(settings.fromSources ? 'starting the platform from the sources' : 'building and starting the platform');
+    platform = await startPlatform({
+      databaseUrl: `${settings.databaseBase}${suffix}_platform`,
+      redisUrl: settings.redisUrl,
+      agents: settings.agents,
+      fromSources: settings.fromSources,
+    });
+    for (let run = 1; run <= settings.runs; run++) {
+      const fixed: Record<string, Measured[]> = { baseline: [], platform: [] };
+      for (const rate of settings.rates) {
+        // Alternate the targets at each rate so that both see the same machine conditions.
+        for (const target of [baseline, platform]) {
+          const measured = await step(target, run, rate);
+          fixed[target.name].push(measured);
+          all.push(measured);
+        }
+      }
+      if (settings.saturation) {
+        for (const target of [baseline, platform]) {
+          const found = await saturation(target, run, fixed[target.name]);
+          saturations[target.name].push(found.rate);
+          all.push(...found.steps);
+        }
+      }
+      if (settings.sockets > 0) {
+        // One message per citizen over the step: every socket must receive its events.
+        const citizens = settings.sockets - platform.agentTokens.length;
+        const measured = await step(platform, run, Math.ceil(citizens / settings.stepSeconds), {
+          citizenIntervalMs: settings.stepSeconds * 1000,
+          replyRatio: 1,
+          drainMs: 15_000,
+        });
+        socketSteps.push(measured);
+      }
+    }
+  } finally {
+    await Promise.all([baseline.stop(), platform?.stop()]);
+  }
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(
+    join(ROOT, 'bench', 'results', smoke ? 'smoke.json' : 'latest.json'),
+    JSON.stringify({ started, settings, steps: all, socketSteps, saturations }, null, 2),
+  );
+  if (!smoke) writeFileSync(join(ROOT, 'BENCHMARKS.md'), report(all, saturations, socketSteps, started) + '\n' + conditionsNote());
+  const lost = all.reduce((sum, m) => sum + m.lost + (m.sent - m.accepted), 0);
+  console.log(`BENCH_SUMMARY ${JSON.stringify({ steps: all.length, lost, saturations })}`);
+  if (smoke && lost > 0) process.exitCode = 1;
+}
+
+function conditionsNote(): string {
+  return [
+    '## Conditions and method',
+    '',
+    '- Open loop: message k leaves at start + k / rate whatever the answers; each citizen keeps one conversation and',
+    '  sends one message a second (the web chat allows a burst of 10 then 1/s per socket), so a rate of R msg/s uses R',
+    '  citizen sockets. Latency is measured inside the generator (one clock), from the `message:send` emit to the desk',
+    '  socket event. A step passes with p99 <= 100 ms, >= 99 % delivered and no error.',
+    '- Baseline (`bench/baseline/`): node:http + socket.io, one INSERT, BullMQ add; a worker process takes the job and',
+    '  hands the emit back through a BullMQ "realtime" queue to the server, which emits to the agent room: the same',
+    '  hops as the platform without NestJS, TypeORM, the ingestion transaction, routing or the desk views.',
+    '- Platform: `npm run build:server`, then `node dist/apps/api/src/main.js` and `node dist/apps/worker/src/main.js`',
+    '  with their own database (migrated) and queue prefix, LOG_LEVEL=warn; agents inserted on duty and available,',
+    '  logged in over REST and connected to `/desk`; conversations are closed between steps to free capacity.',
+    '- CPU % is of one core (200 % = both cores of a 2-core machine); peak RSS is the highest resident size sampled',
+    '  every 250 ms during the step.',
+    '- The machine may be shared: compare the platform with the baseline of the same run, not with another machine.',
+    '',
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TEST_DATABASE_URL } from '../support/test-env';
+
+const root = join(__dirname, '..', '..');
+
+interface SmokeStep {
+  target: string;
+  sent: number;
+  accepted: number;
+  delivered: number;
+  lost: number;
+  errors: Record<string, number>;
+  repliesSent: number;
+  repliesDelivered: number;
+}
+
+/** The benchmark's short version: the same tooling end to end, asserting that nothing is lost (not a speed). */
+describe('benchmark smoke run', () => {
+  it('drives the baseline and the platform processes and loses no message either way', async () => {
+    const output: string[] = [];
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn('npm', ['run', 'bench:smoke'], {
+        cwd: root,
+        env: { ...process.env, BENCH_DATABASE_BASE: `${TEST_DATABASE_URL}_bench` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+      child.once('exit', resolve);
+    });
+    expect({ code, output: code === 0 ? '' : output.join('') }).toEqual({ code: 0, output: '' });
+
+    const { steps } = JSON.parse(readFileSync(join(root, 'bench', 'results', 'smoke.json'), 'utf8')) as { steps: SmokeStep[] };
+    expect(steps.map((step) => step.target).sort()).toEqual(['baseline', 'platform']);
+    for (const step of steps) {
+      expect({ target: step.target, accepted: step.accepted, delivered: step.delivered, lost: step.lost, errors: step.errors }).toEqual({
+        target: step.target,
+        accepted: step.sent,
+        delivered: step.sent,
+        lost: 0,
+        errors: {},
+      });
+      expect(step.repliesSent).toBeGreaterThan(0);
+      expect(step.repliesDelivered).toBe(step.repliesSent);
+    }
+  }, 300_000);
+});
