@@ -149,6 +149,8 @@ export async function startPlatform(options: {
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     JWT_ACCESS_TTL_SECONDS: '86400',
+    // Every bench agent logs in from loopback within a second.
+    AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '100000',
   };
   const migrate = spawnSync(process.execPath, node('dist/libs/database/src/migrate.js', 'libs/database/src/migrate.ts'), {
     cwd: ROOT,
@@ -168,18 +170,17 @@ export async function startPlatform(options: {
   });
   const url = `http://127.0.0.1:${port}`;
   const workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  await children.waitFor(ok(`${url}/health/ready`), 'platform API');
-  await children.waitFor(ok(workerMetricsUrl), 'platform worker');
-  const agentTokens: string[] = [];
-  for (let i = 0; i < options.agents; i++) {
-    const response = await fetch(`${url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: `bench-agent-${i}`, password: BENCH_PASSWORD }),
-    });
-    if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
-    agentTokens.push(((await response.json()) as { accessToken: string }).accessToken);
+  try {
+    await children.waitFor(ok(`${url}/health/ready`), 'platform API');
+    await children.waitFor(ok(workerMetricsUrl), 'platform worker');
+  } catch (error) {
+    await children.stop();
+    throw error;
   }
+  const agentTokens = await logIn(url, options.agents).catch(async (error: unknown) => {
+    await children.stop();
+    throw error;
+  });
   return {
     name: 'platform',
     url,
@@ -189,6 +190,20 @@ export async function startPlatform(options: {
     resetBetweenSteps: () => closeOpenConversations(options.databaseUrl),
     stop: () => children.stop(),
   };
+}
+
+async function logIn(url: string, agents: number): Promise<string[]> {
+  const agentTokens: string[] = [];
+  for (let i = 0; i < agents; i++) {
+    const response = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: `bench-agent-${i}`, password: BENCH_PASSWORD }),
+    });
+    if (!response.ok) throw new Error(`login failed: ${response.status} ${await response.text()}`);
+    agentTokens.push(((await response.json()) as { accessToken: string }).accessToken);
+  }
+  return agentTokens;
 }
 
 /** Agents on duty and available with room for every conversation of a step, inserted directly. */

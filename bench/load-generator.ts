@@ -100,9 +100,10 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
   }
   const onCitizenMessage = (desk: Socket, message: DeskMessage) => {
     if (message.author !== 'citizen') return;
-    const match = /^bench \S+ (\d+)$/.exec(message.text);
-    if (!match) return;
-    const index = Number(match[1]);
+    const match = /^bench (\S+) (\d+)$/.exec(message.text);
+    // Late deliveries of an earlier step are not this step's.
+    if (!match || match[1] !== request.tag) return;
+    const index = Number(match[2]);
     const at = now();
     if (deliveredAt.has(index)) {
       duplicates++;
@@ -138,11 +139,11 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
   }
   for (const citizen of citizens) {
     citizen.on('message', (message: { author: string; text: string }) => {
-      const match = /^reply \S+ (\d+)$/.exec(message.text);
-      if (message.author !== 'agent' || !match) return;
-      const started = replySentAt.get(Number(match[1]));
+      const match = /^reply (\S+) (\d+)$/.exec(message.text);
+      if (message.author !== 'agent' || !match || match[1] !== request.tag) return;
+      const started = replySentAt.get(Number(match[2]));
       if (started === undefined) return;
-      replySentAt.delete(Number(match[1]));
+      replySentAt.delete(Number(match[2]));
       repliesDelivered++;
       replyToCitizen.push(now() - started);
     });
