@@ -40,11 +40,12 @@ export class PlatformCluster {
     return `http://127.0.0.1:${api.port}`;
   }
 
-  /** Resolves with the exit code once the process has ended. */
-  stop(target: ClusterProcess, signal: NodeJS.Signals): Promise<number | null> {
+  /** Resolves with how the process ended: an exit code, or the signal that ended it. */
+  stop(target: ClusterProcess, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     return new Promise((resolve) => {
-      if (target.child.exitCode !== null || target.child.signalCode !== null) return resolve(target.child.exitCode);
-      target.child.once('exit', (code) => resolve(code));
+      const { exitCode, signalCode } = target.child;
+      if (exitCode !== null || signalCode !== null) return resolve({ code: exitCode, signal: signalCode });
+      target.child.once('exit', (code, ended) => resolve({ code, signal: ended }));
       target.child.kill(signal);
     });
   }
