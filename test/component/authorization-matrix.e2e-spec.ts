@@ -14,6 +14,7 @@ const EXPECTED_PUBLIC_ROUTES = [
   'GET /webhooks/facebook',
   'GET /webhooks/twitter',
   'POST /api/auth/login',
+  'POST /api/auth/password-reset',
   'POST /api/auth/refresh',
   'POST /webhooks/botframework',
   'POST /webhooks/facebook',

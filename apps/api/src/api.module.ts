@@ -9,6 +9,7 @@ import { RoutingModule } from '@brigade/routing';
 import { PrivacyModule } from '@brigade/privacy';
 import { TriageModule } from '@brigade/triage';
 import { ReportingModule } from '@brigade/reporting';
+import { AdministrationApiModule } from './administration/administration-api.module';
 import { AuthController } from './auth/auth.controller';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { SessionController } from './auth/session.controller';
@@ -32,7 +33,7 @@ import { XWebhookController } from './webhooks/x-webhook.controller';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
-  imports: [SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule],
+  imports: [AdministrationApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule],
   controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, WebchatExitController],
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor, RealtimeResyncService],
 })

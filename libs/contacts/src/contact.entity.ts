@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A citizen, possibly reachable on several channels (see ChannelIdentity). */
 @Entity('contacts')
@@ -15,6 +15,15 @@ export class Contact {
 
   @Column({ name: 'legal_hold', type: 'boolean', default: false })
   legalHold: boolean;
+
+  /** Linked by an administrator to the contact it is the same citizen as: the desk shows both histories as one. */
+  @Index('ix_contacts_merged_into')
+  @Column({ name: 'merged_into_id', type: 'uuid', nullable: true })
+  mergedIntoId: string | null;
+
+  @ManyToOne(() => Contact, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'merged_into_id', foreignKeyConstraintName: 'fk_contacts_merged_into' })
+  mergedInto?: Contact | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Agent } from '@brigade/agents/entities';
 
 /** A ready-made answer the desk inserts by its shortcut (e.g. "/plainte"); the agent edits it before sending. */
 @Entity('canned_replies')
@@ -19,6 +20,14 @@ export class CannedReply {
 
   @Column({ type: 'text', default: 'fr' })
   language: string;
+
+  /** Null: shared by the whole brigade; otherwise the agent whose personal reply it is. */
+  @Column({ name: 'owner_agent_id', type: 'uuid', nullable: true })
+  ownerAgentId: string | null;
+
+  @ManyToOne(() => Agent, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'owner_agent_id', foreignKeyConstraintName: 'fk_canned_replies_owner' })
+  owner?: Agent;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

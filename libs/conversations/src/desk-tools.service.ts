@@ -58,8 +58,14 @@ export class DeskToolsService {
         details: { role: principal.role, contactId: current.contactId },
       });
     }
+    // Contacts linked by an administrator as the same citizen share one history (one level: see ContactsAdminService).
+    const linked: { id: string }[] = await this.dataSource.query(
+      `WITH root AS (SELECT COALESCE(merged_into_id, id) AS id FROM contacts WHERE id = $1)
+       SELECT k.id FROM contacts k, root WHERE k.id = root.id OR k.merged_into_id = root.id`,
+      [current.contactId],
+    );
     const past = await this.dataSource.getRepository(Conversation).find({
-      where: { contactId: current.contactId, id: Not(conversationId) },
+      where: { contactId: In(linked.map((row) => row.id)), id: Not(conversationId) },
       order: { createdAt: 'DESC' },
       take: PAST_CONVERSATIONS,
     });

@@ -36,10 +36,11 @@ export class RetentionService {
         `SELECT c.id FROM conversations c
            JOIN contacts k ON k.id = c.contact_id
            LEFT JOIN unnest($2::text[], $3::int[]) AS policy(queue, days) ON policy.queue = c.queue
+          LEFT JOIN queues q ON q.key = c.queue
           WHERE c.status IN ('closed', 'abandoned') AND c.purged_at IS NULL
             AND NOT c.legal_hold AND NOT k.legal_hold
             AND COALESCE(c.closed_at, c.created_at)
-                < $1::timestamptz - make_interval(days => COALESCE(policy.days, $4::int))
+                < $1::timestamptz - make_interval(days => COALESCE(q.retention_days, policy.days, $4::int))
           FOR UPDATE OF c SKIP LOCKED`,
         [now, queues, days, this.config.retention.defaultDays],
       );

@@ -152,13 +152,17 @@ export class RoutingService {
       waiting_since: Date;
       previous_assignee_id: string | null;
       routing_hint: string | null;
+      required_skill: string | null;
     }[] = await manager.query(
-      `SELECT c.* FROM unnest($1::smallint[]) AS p(priority)
+      `SELECT c.*, CASE WHEN q.key IS NULL THEN NULLIF(c.queue, 'general') ELSE q.required_skill END AS required_skill
+         FROM unnest($1::smallint[]) AS p(priority)
          CROSS JOIN LATERAL (
            SELECT id, priority, queue, language, waiting_since, previous_assignee_id, routing_hint
              FROM conversations
             WHERE status = 'waiting' AND priority = p.priority
-            ORDER BY waiting_since LIMIT $2) c`,
+            ORDER BY waiting_since LIMIT $2) c
+         -- The required skill as administered in queues; a queue with no row keeps the former rule (its own name).
+         LEFT JOIN queues q ON q.key = c.queue`,
       perClass === 0 ? [[EMERGENCY], QUEUE_SCAN_MIN] : [[0, 1, 2, 3], perClass],
     );
     return rows.map((row) => ({
@@ -167,7 +171,7 @@ export class RoutingService {
       queue: row.queue,
       language: row.language,
       waitingSince: row.waiting_since,
-      requiredSkill: row.queue === 'general' ? null : row.queue,
+      requiredSkill: row.required_skill,
       preferredAgentId: row.routing_hint === 'prefer-previous' ? row.previous_assignee_id : null,
       avoidAgentId: row.routing_hint === 'avoid-previous' ? row.previous_assignee_id : null,
     }));

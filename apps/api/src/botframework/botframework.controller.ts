@@ -17,6 +17,7 @@ import {
   normaliseBotFrameworkActivity,
   parseBotFrameworkActivity,
 } from '@brigade/channels';
+import { ChannelSwitchService } from '@brigade/administration';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { IntakeService } from '@brigade/intake';
 import { Public } from '../auth/auth.decorators';
@@ -31,6 +32,7 @@ export class BotFrameworkController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly authenticator: BotFrameworkRequestAuthenticator,
     private readonly intake: IntakeService,
+    private readonly switches: ChannelSwitchService,
   ) {}
 
   @Public()
@@ -38,6 +40,7 @@ export class BotFrameworkController {
   @HttpCode(200)
   async receive(@Body() body: unknown, @Headers('authorization') authorization: string | undefined): Promise<void> {
     if (!this.config.botframework.enabled) throw new NotFoundException();
+    await this.switches.assertAccepting('botframework', body);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new BadRequestException('An Activity object is expected');
     }

@@ -11,6 +11,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { ChannelSwitchService } from '@brigade/administration';
 import { FacebookWebhookService } from '@brigade/channels';
 import { Public } from '../auth/auth.decorators';
 import { toWebhookResponse } from './webhook-outcome';
@@ -19,7 +20,10 @@ import { toWebhookResponse } from './webhook-outcome';
 @Public()
 @Controller('webhooks/facebook')
 export class FacebookWebhookController {
-  constructor(private readonly webhook: FacebookWebhookService) {}
+  constructor(
+    private readonly webhook: FacebookWebhookService,
+    private readonly switches: ChannelSwitchService,
+  ) {}
 
   @Get()
   verify(
@@ -39,6 +43,7 @@ export class FacebookWebhookController {
   @Post()
   @HttpCode(200)
   async receive(@Req() request: RawBodyRequest<{ body?: unknown }>, @Headers('x-hub-signature-256') signature?: string) {
+    await this.switches.assertAccepting('facebook', request.body);
     return toWebhookResponse(await this.webhook.receive(request.rawBody, signature, request.body));
   }
 }

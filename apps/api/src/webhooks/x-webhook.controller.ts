@@ -1,4 +1,5 @@
 import { Controller, ForbiddenException, Get, Headers, HttpCode, NotFoundException, Post, Query, RawBodyRequest, Req } from '@nestjs/common';
+import { ChannelSwitchService } from '@brigade/administration';
 import { XWebhookService } from '@brigade/channels';
 import { Public } from '../auth/auth.decorators';
 import { toWebhookResponse } from './webhook-outcome';
@@ -7,7 +8,10 @@ import { toWebhookResponse } from './webhook-outcome';
 @Public()
 @Controller('webhooks/twitter')
 export class XWebhookController {
-  constructor(private readonly webhook: XWebhookService) {}
+  constructor(
+    private readonly webhook: XWebhookService,
+    private readonly switches: ChannelSwitchService,
+  ) {}
 
   @Get()
   crc(@Query('crc_token') crcToken: unknown): { response_token: string } {
@@ -20,6 +24,7 @@ export class XWebhookController {
   @Post()
   @HttpCode(200)
   async receive(@Req() request: RawBodyRequest<{ body?: unknown }>, @Headers('x-twitter-webhooks-signature') signature?: string) {
+    await this.switches.assertAccepting('x', request.body);
     return toWebhookResponse(await this.webhook.receive(request.rawBody, signature, request.body));
   }
 }

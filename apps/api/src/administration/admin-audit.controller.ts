@@ -1,0 +1,60 @@
+import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { AuditLogService } from '@brigade/administration';
+import { Roles } from '../auth/auth.decorators';
+
+class AuditQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  actor?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  action?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  subject?: string;
+
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'from must be a date or an ISO instant' })
+  from?: Date;
+
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'to must be a date or an ISO instant' })
+  to?: Date;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  page?: number;
+}
+
+/** The audit log: who did what and who read what, filterable, exportable. */
+@Controller('api/admin')
+@Roles('admin')
+export class AdminAuditController {
+  constructor(private readonly audit: AuditLogService) {}
+
+  @Get('audit')
+  page(@Query() query: AuditQuery) {
+    const { page, ...filter } = query;
+    return this.audit.page(filter, page ?? 1);
+  }
+
+  @Get('audit.csv')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="brigade-journal.csv"')
+  csv(@Query() query: AuditQuery): Promise<string> {
+    const { page: _page, ...filter } = query;
+    return this.audit.csv(filter);
+  }
+}
