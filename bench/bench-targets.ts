@@ -206,7 +206,7 @@ async function logIn(url: string, agents: number): Promise<string[]> {
   return agentTokens;
 }
 
-/** Agents on duty and available with room for every conversation of a step, inserted directly. */
+/** Agents on duty and available, inserted directly; 50 agents x 50 seats hold every conversation of a step. */
 async function seedAgents(databaseUrl: string, count: number): Promise<void> {
   const hash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id });
   const client = new Client({ connectionString: databaseUrl });
@@ -215,7 +215,7 @@ async function seedAgents(databaseUrl: string, count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
       const { rows } = await client.query(
         `INSERT INTO agents (login, display_name, role, capacity, password_hash, presence, duty_override, skills, languages)
-         VALUES ($1, $2, 'agent', 2000, $3, 'available', 'on', '{general}', '{fr,en}') RETURNING id`,
+         VALUES ($1, $2, 'agent', 50, $3, 'available', 'on', '{general}', '{fr,en}') RETURNING id`,
         [`bench-agent-${i}`, `Gendarme banc ${i}`, hash],
       );
       await client.query(`INSERT INTO shifts (agent_id, starts_at, ends_at) VALUES ($1, now() - interval '1 hour', now() + interval '1 day')`, [

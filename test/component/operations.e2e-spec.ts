@@ -63,7 +63,9 @@ describe('operations: metrics, queue board and API document', () => {
     expect(status).toBe(200);
     expect(sample(text, 'brigade_messages_total{channel="webchat",direction="inbound"}')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'brigade_messages_total{channel="webchat",direction="outbound"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'brigade_assignments_total{reason="new-message"}')).toBeGreaterThanOrEqual(1);
+    // Whatever routing trigger won the race (new message, agent available, tick), one assignment was counted.
+    const assignments = [...text.matchAll(/^brigade_assignments_total\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(assignments).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'brigade_routing_decision_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'brigade_socket_connections{namespace="desk"}')).toBe(1);
     expect(sample(text, 'brigade_socket_connections{namespace="webchat"}')).toBe(1);

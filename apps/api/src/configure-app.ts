@@ -45,7 +45,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useStaticAssets(repositoryPath('dist', 'web'), { index: 'index.html', maxAge });
   app.useStaticAssets(repositoryPath('apps', 'api', 'public'), { index: 'index.html', maxAge });
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config));
-  mountQueueBoard(app);
+  mountQueueBoard(app, config.env === 'production');
   publishApiDocument(app);
 }
 

@@ -4,6 +4,7 @@ import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { toDeskMessage } from '@brigade/conversations';
 import { IngestMessageUseCase } from '@brigade/intake';
+import { platformMetrics } from '@brigade/metrics';
 import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier, RoutingService } from '@brigade/routing';
@@ -30,6 +31,7 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
   async process(job: Job<JobPayloads[QueueName.Inbound]>): Promise<void> {
     const outcome = await this.ingest.execute(job.data.inboxEntryId);
     if (!outcome) return;
+    if (outcome.stored) platformMetrics.messages.inc({ channel: outcome.message.channel, direction: 'inbound' });
     const { conversation, message } = outcome;
     if (outcome.acknowledgement) await this.notifier.sendAcknowledgement(outcome.acknowledgement);
     // Before routing: an emergency must enter the queue at emergency priority.

@@ -14,7 +14,7 @@ const COOKIE = 'brigade_queue_board';
  * `?token=` (a browser cannot set headers on a page load): it is then moved to an HttpOnly cookie limited to
  * this path, which lives no longer than the token itself (JWT_ACCESS_TTL_SECONDS).
  */
-export function mountQueueBoard(app: NestExpressApplication): void {
+export function mountQueueBoard(app: NestExpressApplication, secureCookie: boolean): void {
   const producer = app.get(JobProducer);
   const auth = app.get(AuthService);
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
@@ -23,10 +23,10 @@ export function mountQueueBoard(app: NestExpressApplication): void {
     // @bull-board/express ships its own copy of @bull-board/api's types; the runtime contract is the same.
     serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
   });
-  app.use(QUEUE_BOARD_PATH, adminOnly(auth), serverAdapter.getRouter());
+  app.use(QUEUE_BOARD_PATH, adminOnly(auth, secureCookie), serverAdapter.getRouter());
 }
 
-function adminOnly(auth: AuthService) {
+function adminOnly(auth: AuthService, secureCookie: boolean) {
   return (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void): void => {
     const header = request.headers.authorization;
     const fromQuery = new URL(request.url ?? '/', 'http://local').searchParams.get('token');
@@ -46,7 +46,7 @@ function adminOnly(auth: AuthService) {
           // Move the token to a cookie and drop it from the address bar and the history.
           response.writeHead(303, {
             location: QUEUE_BOARD_PATH + '/',
-            'set-cookie': `${COOKIE}=${encodeURIComponent(fromQuery)}; Path=${QUEUE_BOARD_PATH}; HttpOnly; SameSite=Strict`,
+            'set-cookie': `${COOKIE}=${encodeURIComponent(fromQuery)}; Path=${QUEUE_BOARD_PATH}; HttpOnly; SameSite=Strict${secureCookie ? '; Secure' : ''}`,
           });
           response.end();
           return;
