@@ -37,13 +37,9 @@ export class Administration1795873776094 implements MigrationInterface {
       `ALTER TABLE "contacts" ADD CONSTRAINT "fk_contacts_merged_into" FOREIGN KEY ("merged_into_id") REFERENCES "contacts"("id") ON DELETE SET NULL ON UPDATE NO ACTION`,
     );
     await queryRunner.query(`ALTER TABLE "canned_replies" ADD "owner_agent_id" uuid`);
-    await queryRunner.query(
-      `ALTER TABLE "canned_replies" ADD CONSTRAINT "fk_canned_replies_owner" FOREIGN KEY ("owner_agent_id") REFERENCES "agents"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
-    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "canned_replies" DROP CONSTRAINT "fk_canned_replies_owner"`);
     await queryRunner.query(`ALTER TABLE "canned_replies" DROP COLUMN "owner_agent_id"`);
     await queryRunner.query(`ALTER TABLE "contacts" DROP CONSTRAINT "fk_contacts_merged_into"`);
     await queryRunner.query(`DROP INDEX "ix_contacts_merged_into"`);

@@ -182,7 +182,7 @@ export class AgentsAdminService {
     const placeholder = await AuthService.hashPassword(randomUnusablePassword());
     await this.dataSource.transaction(async (manager) => {
       for (const row of rows) {
-        const { login, active, ...fields } = row;
+        const { login, active, line: _line, ...fields } = row;
         const [found] = await manager.query(`SELECT id, role, active FROM agents WHERE login = $1 FOR UPDATE`, [login]);
         if (found) {
           await manager.getRepository(Agent).update({ id: found.id }, { ...fields, active });

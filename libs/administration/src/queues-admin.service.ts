@@ -25,7 +25,8 @@ export class QueuesAdminService {
   async create(actor: AgentPrincipal, key: string, settings: Partial<QueueSettings> & Pick<QueueSettings, 'nameFr' | 'nameEn'>): Promise<QueueDefinition> {
     await this.dataSource.transaction(async (manager) => {
       if (await manager.getRepository(QueueDefinition).existsBy({ key })) throw new ConflictException(`key: queue "${key}" already exists`);
-      await manager.getRepository(QueueDefinition).insert({ key, requiredSkill: key, ...settings });
+      const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+      await manager.getRepository(QueueDefinition).insert({ key, requiredSkill: key, ...given });
       await this.audit.record(auditBy(actor, 'queue.create', 'queue', key, { ...settings }), manager);
     });
     return this.get(key);

@@ -1,5 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Agent } from '@brigade/agents/entities';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A ready-made answer the desk inserts by its shortcut (e.g. "/plainte"); the agent edits it before sending. */
 @Entity('canned_replies')
@@ -21,13 +20,12 @@ export class CannedReply {
   @Column({ type: 'text', default: 'fr' })
   language: string;
 
-  /** Null: shared by the whole brigade; otherwise the agent whose personal reply it is. */
+  /**
+   * Null: shared by the whole brigade; otherwise the agent whose personal reply it is. No foreign key on purpose:
+   * agents are never deleted (only deactivated), and a cascading TRUNCATE of agents must not take the shared replies.
+   */
   @Column({ name: 'owner_agent_id', type: 'uuid', nullable: true })
   ownerAgentId: string | null;
-
-  @ManyToOne(() => Agent, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'owner_agent_id', foreignKeyConstraintName: 'fk_canned_replies_owner' })
-  owner?: Agent;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -1,6 +1,6 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import type { AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { JobProducer, QueueName } from '@brigade/queue';
@@ -29,10 +29,10 @@ export class DeskToolsService {
     private readonly jobs: JobProducer,
   ) {}
 
-  async cannedReplies(language = 'fr'): Promise<CannedReplyView[]> {
-    const replies = await this.dataSource
-      .getRepository(CannedReply)
-      .find({ where: { language }, order: { shortcut: 'ASC' } });
+  /** The shared replies, and the agent's own personal ones when an agent is given. */
+  async cannedReplies(language = 'fr', agentId?: string): Promise<CannedReplyView[]> {
+    const where = agentId ? [{ language, ownerAgentId: IsNull() }, { language, ownerAgentId: agentId }] : { language, ownerAgentId: IsNull() };
+    const replies = await this.dataSource.getRepository(CannedReply).find({ where, order: { shortcut: 'ASC' } });
     return replies.map(({ id, shortcut, title, text, language: lang }) => ({ id, shortcut, title, text, language: lang }));
   }
 

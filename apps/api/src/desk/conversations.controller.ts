@@ -115,7 +115,7 @@ export class ConversationsController {
   }
 
   @Get('canned-replies')
-  cannedReplies(@Query() query: CannedRepliesQuery) {
-    return this.deskTools.cannedReplies(query.language);
+  cannedReplies(@CurrentAgent() principal: AgentPrincipal, @Query() query: CannedRepliesQuery) {
+    return this.deskTools.cannedReplies(query.language, principal.agentId);
   }
 }
