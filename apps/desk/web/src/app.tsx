@@ -4,6 +4,7 @@ import * as api from './api';
 import type { MeView, PresenceValue } from './contract';
 import { DeskScreen } from './desk/desk-screen';
 import { ConsoleScreen } from './console/console-screen';
+import { AdminScreen } from './admin/admin-screen';
 import { DICTIONARIES, Language, LanguageContext, useT } from './i18n';
 import { connectDesk, type DeskSocket } from './socket';
 
@@ -143,7 +144,7 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
   }
 
   const isSupervisor = me?.role === 'supervisor' || me?.role === 'admin';
-  const screen = isSupervisor && hash.startsWith('#/supervision') ? 'console' : 'desk';
+  const screen = isSupervisor && hash.startsWith('#/supervision') ? 'console' : isSupervisor && hash.startsWith('#/admin') ? 'admin' : 'desk';
   const duty = !me ? '' : me.onDuty ? t.onDuty : me.onShift ? t.onShiftNotAvailable : t.offDuty;
 
   return (
@@ -160,6 +161,9 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
             </a>
             <a href="#/supervision" aria-current={screen === 'console' ? 'page' : undefined}>
               {t.supervisor}
+            </a>
+            <a href="#/admin" aria-current={screen === 'admin' ? 'page' : undefined}>
+              Administration
             </a>
           </nav>
         )}
@@ -197,7 +201,9 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
       )}
       {me &&
         socket &&
-        (screen === 'console' ? (
+        (screen === 'admin' ? (
+          <AdminScreen role={me.role} />
+        ) : screen === 'console' ? (
           <ConsoleScreen socket={socket} me={me} />
         ) : (
           <DeskScreen socket={socket} me={me} connected={connected} />

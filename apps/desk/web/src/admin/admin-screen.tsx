@@ -1,0 +1,43 @@
+// The administration pages: tabs over agents, roster, queues, canned replies, channels, contacts and the audit log.
+// Supervisors see the roster only (the other routes are for administrators).
+import { useState } from 'react';
+import { useAdminLabels } from './admin-labels';
+import { AgentsPage } from './agents-page';
+import { RosterPage } from './roster-page';
+import { ChannelsPage, QueuesPage, RepliesPage } from './settings-pages';
+import { AuditPageView, ContactsPage } from './records-pages';
+import './admin.css';
+
+type Tab = 'agents' | 'roster' | 'queues' | 'replies' | 'channels' | 'contacts' | 'audit';
+
+const PAGES: Record<Tab, () => React.JSX.Element> = {
+  agents: AgentsPage,
+  roster: RosterPage,
+  queues: QueuesPage,
+  replies: RepliesPage,
+  channels: ChannelsPage,
+  contacts: ContactsPage,
+  audit: AuditPageView,
+};
+
+export function AdminScreen({ role }: { role: string }) {
+  const l = useAdminLabels();
+  const tabs: Tab[] = role === 'admin' ? ['agents', 'roster', 'queues', 'replies', 'channels', 'contacts', 'audit'] : ['roster'];
+  const [tab, setTab] = useState<Tab>(tabs[0]);
+  const Page = PAGES[tab];
+  return (
+    <main className="admin" id="main">
+      <h1>{l.title}</h1>
+      <div role="tablist" aria-label={l.title} className="tabs">
+        {tabs.map((name) => (
+          <button key={name} role="tab" type="button" aria-selected={tab === name} onClick={() => setTab(name)}>
+            {l.tabs[name]}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel">
+        <Page />
+      </div>
+    </main>
+  );
+}

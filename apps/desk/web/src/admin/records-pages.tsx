@@ -1,0 +1,167 @@
+// Contacts (search, link as the same citizen, unlink) and the audit log (filters, CSV export).
+import { useState } from 'react';
+import * as api from '../api';
+import { useAdminLabels } from './admin-labels';
+import { downloadCsv, formatInstant, useFeedback } from './admin-kit';
+
+interface Contact {
+  id: string;
+  displayName: string | null;
+  pseudonym: string;
+  mergedIntoId: string | null;
+  identities: { channel: string; externalId: string }[];
+  conversations: number;
+}
+
+export function ContactsPage() {
+  const l = useAdminLabels();
+  const { run, view } = useFeedback();
+  const [q, setQ] = useState('');
+  const [contacts, setContacts] = useState<Contact[]>([]);
+  const search = (quiet = false) =>
+    run(async () => setContacts(await api.get<Contact[]>(`/api/admin/contacts?q=${encodeURIComponent(q)}`)), undefined, quiet);
+
+  async function link(event: React.FormEvent<HTMLFormElement>, contact: Contact) {
+    event.preventDefault();
+    const into = String(new FormData(event.currentTarget).get('into') ?? '').trim();
+    await run(() => api.post(`/api/admin/contacts/${contact.id}/link`, { intoContactId: into }), l.done);
+    await search(true);
+  }
+
+  return (
+    <section aria-labelledby="contacts-title">
+      <h2 id="contacts-title">{l.tabs.contacts}</h2>
+      {view}
+      <form
+        className="admin-filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void search();
+        }}
+      >
+        <label>
+          {l.search}
+          <input type="search" value={q} minLength={2} onChange={(event) => setQ(event.target.value)} />
+        </label>
+        <button type="submit">{l.search}</button>
+      </form>
+      <ul className="admin-list">
+        {contacts.map((contact) => (
+          <li key={contact.id}>
+            <strong>{contact.displayName ?? contact.pseudonym}</strong> <code>{contact.id}</code> ·{' '}
+            {contact.identities.map((identity) => `${identity.channel}:${identity.externalId}`).join(', ')} · {contact.conversations}
+            {contact.mergedIntoId ? (
+              <>
+                {' '}
+                · {l.linkedTo} <code>{contact.mergedIntoId}</code>{' '}
+                <button type="button" onClick={() => void run(() => api.request('DELETE', `/api/admin/contacts/${contact.id}/link`), l.done).then(() => search(true))}>
+                  {l.unlink}
+                </button>
+              </>
+            ) : (
+              <form className="inline" onSubmit={(event) => void link(event, contact)}>
+                <label>
+                  {l.linkInto}
+                  <input name="into" required />
+                </label>
+                <button type="submit">{l.link}</button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+interface AuditPage {
+  total: number;
+  page: number;
+  pageSize: number;
+  events: { id: string; at: string; actorName: string | null; actorId: string | null; action: string; subjectType: string; subjectId: string | null; details: unknown }[];
+}
+
+export function AuditPageView() {
+  const l = useAdminLabels();
+  const { run, view } = useFeedback();
+  const [filter, setFilter] = useState({ actor: '', action: '', subject: '', from: '', to: '' });
+  const [page, setPage] = useState(1);
+  const [result, setResult] = useState<AuditPage | null>(null);
+  const query = (pageNumber: number) => {
+    const params = new URLSearchParams(Object.entries(filter).filter(([, value]) => value));
+    params.set('page', String(pageNumber));
+    return params;
+  };
+  const load = (pageNumber = 1) => {
+    setPage(pageNumber);
+    return run(async () => setResult(await api.get<AuditPage>(`/api/admin/audit?${query(pageNumber)}`)));
+  };
+
+  return (
+    <section aria-labelledby="audit-title">
+      <h2 id="audit-title">{l.tabs.audit}</h2>
+      {view}
+      <form
+        className="admin-filters"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void load(1);
+        }}
+      >
+        {(['actor', 'action', 'subject'] as const).map((name) => (
+          <label key={name}>
+            {l[name]}
+            <input value={filter[name]} onChange={(event) => setFilter({ ...filter, [name]: event.target.value })} />
+          </label>
+        ))}
+        {(['from', 'to'] as const).map((name) => (
+          <label key={name}>
+            {l[name]}
+            <input type="date" value={filter[name]} onChange={(event) => setFilter({ ...filter, [name]: event.target.value })} />
+          </label>
+        ))}
+        <button type="submit">{l.filter}</button>
+        <button type="button" onClick={() => void run(() => downloadCsv(`/api/admin/audit.csv?${query(1)}`, 'brigade-journal.csv'))}>
+          {l.exportCsv}
+        </button>
+      </form>
+      {result && (
+        <>
+          <table className="admin-table" data-testid="audit-table">
+            <thead>
+              <tr>
+                <th scope="col">{l.at}</th>
+                <th scope="col">{l.actor}</th>
+                <th scope="col">{l.action}</th>
+                <th scope="col">{l.subject}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.events.map((event) => (
+                <tr key={event.id}>
+                  <td>{formatInstant(event.at)}</td>
+                  <td>{event.actorName ?? event.actorId ?? l.none}</td>
+                  <td>{event.action}</td>
+                  <td title={JSON.stringify(event.details)}>
+                    {event.subjectType} {event.subjectId ?? ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="admin-filters">
+            <button type="button" disabled={page <= 1} onClick={() => void load(page - 1)}>
+              ←
+            </button>
+            <span>
+              {page} / {Math.max(1, Math.ceil(result.total / result.pageSize))}
+            </span>
+            <button type="button" disabled={page * result.pageSize >= result.total} onClick={() => void load(page + 1)}>
+              →
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
