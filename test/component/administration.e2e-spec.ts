@@ -211,6 +211,10 @@ describe('administration API: people, roster, queues, replies, channels, contact
       expect(done.body.resetCodes.map((r: Json) => r.login)).toEqual(['gendarme.roux']);
       expect(await count(`SELECT count(*)::int AS n FROM agents`)).toBe(before + 1);
       expect((await asAdmin('GET', `/api/admin/agents/${agent.id}`)).body).toMatchObject({ displayName: 'Gendarme, renommé', capacity: 2 });
+      const download = await fetch(`${platform.url}/api/admin/agents.csv`, { headers: { authorization: `Bearer ${admin.token}` } });
+      expect(download.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(download.headers.get('content-disposition')).toBe('attachment; filename="brigade-agents.csv"');
+      await download.arrayBuffer();
       const exported = await asAdmin('GET', '/api/admin/agents.csv');
       expect(exported.text).toContain('gendarme.roux,Gendarme Roux,agent,violence;general,fr;en,4,true');
       expect(exported.text).toContain('"Gendarme, renommé"');

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -16,6 +16,7 @@ import {
 import { AGENT_ROLES, AgentPrincipal, AgentRole } from '@brigade/agents';
 import { AgentsAdminService, LANGUAGE_PATTERN, LOGIN_PATTERN, MAX_CAPACITY, SKILL_PATTERN } from '@brigade/administration';
 import { CurrentAgent, Roles } from '../auth/auth.decorators';
+import { DownloadResponse, asCsvDownload } from './csv-download';
 
 export class AgentChangesBody {
   @IsOptional()
@@ -103,10 +104,8 @@ export class AdminAgentsController {
   }
 
   @Get('agents.csv')
-  @Header('content-type', 'text/csv; charset=utf-8')
-  @Header('content-disposition', 'attachment; filename="brigade-agents.csv"')
-  exportCsv(): Promise<string> {
-    return this.agents.exportCsv();
+  async exportCsv(@Res({ passthrough: true }) response: DownloadResponse): Promise<string> {
+    return asCsvDownload(response, 'brigade-agents.csv', await this.agents.exportCsv());
   }
 
   @Post('agents/import')

@@ -1,8 +1,9 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { AuditLogService } from '@brigade/administration';
 import { Roles } from '../auth/auth.decorators';
+import { DownloadResponse, asCsvDownload } from './csv-download';
 
 class AuditQuery {
   @IsOptional()
@@ -51,10 +52,8 @@ export class AdminAuditController {
   }
 
   @Get('audit.csv')
-  @Header('content-type', 'text/csv; charset=utf-8')
-  @Header('content-disposition', 'attachment; filename="brigade-journal.csv"')
-  csv(@Query() query: AuditQuery): Promise<string> {
+  async csv(@Query() query: AuditQuery, @Res({ passthrough: true }) response: DownloadResponse): Promise<string> {
     const { page: _page, ...filter } = query;
-    return this.audit.csv(filter);
+    return asCsvDownload(response, 'brigade-journal.csv', await this.audit.csv(filter));
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,6 +14,7 @@ import { AgentPrincipal } from '@brigade/agents';
 import { RosterAdminService } from '@brigade/administration';
 import { CurrentAgent, Roles } from '../auth/auth.decorators';
 import { CsvImportBody } from './admin-agents.controller';
+import { DownloadResponse, asCsvDownload } from './csv-download';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -147,10 +148,8 @@ export class AdminRosterController {
   }
 
   @Get('shifts.csv')
-  @Header('content-type', 'text/csv; charset=utf-8')
-  @Header('content-disposition', 'attachment; filename="brigade-services.csv"')
-  exportCsv(@Query() query: RangeQuery): Promise<string> {
-    return this.roster.exportCsv(query.from, query.to);
+  async exportCsv(@Query() query: RangeQuery, @Res({ passthrough: true }) response: DownloadResponse): Promise<string> {
+    return asCsvDownload(response, `brigade-services-${query.from}.csv`, await this.roster.exportCsv(query.from, query.to));
   }
 
   @Post('shifts/import')
