@@ -16,6 +16,7 @@ const EXPECTED_PUBLIC_ROUTES = [
   'POST /api/auth/login',
   'POST /api/auth/password-reset',
   'POST /api/auth/refresh',
+  'POST /api/webchat/exit',
   'POST /webhooks/botframework',
   'POST /webhooks/facebook',
   'POST /webhooks/twitter',
