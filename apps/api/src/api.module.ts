@@ -34,7 +34,7 @@ import { XWebhookController } from './webhooks/x-webhook.controller';
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
   imports: [AdministrationApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule],
-  controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, WebchatExitController],
+  controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController],
   providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor, RealtimeResyncService],
 })
 export class ApiModule {}
