@@ -101,7 +101,8 @@ describe('faults: nothing acknowledged is lost, nothing is doubled', () => {
       },
       await freePort(),
     );
-    const db = new Client({ connectionString: databaseUrl });
+    let db = new Client({ connectionString: databaseUrl });
+    db.on('error', () => undefined);
     const citizens: CitizenSimulation[] = [];
     const agents: AgentSimulation[] = [];
     try {
@@ -154,6 +155,10 @@ describe('faults: nothing acknowledged is lost, nothing is doubled', () => {
         await sleep(500);
       }
 
+      // The seeding connection may not have survived the fault (PostgreSQL restart): account on a fresh one.
+      await db.end().catch(() => undefined);
+      db = new Client({ connectionString: databaseUrl });
+      await db.connect();
       const acknowledged = new Set(citizens.flatMap((c) => [...c.acknowledged]));
       const sent = new Set(citizens.flatMap((c) => [...c.sent]));
       const seenByAgents = new Set(agents.flatMap((a) => [...a.seen]));
