@@ -106,6 +106,8 @@ export interface CitizenMessageView {
   at: string;
   /** The citizen's own messages: the id the widget chose when sending, so it can match what it already shows. */
   clientMessageId?: string;
+  /** The citizen's own messages: set once the assigned gendarme has opened the conversation after it arrived. */
+  read?: true;
 }
 
 export interface WebchatServerToClientEvents {
@@ -118,11 +120,18 @@ export interface WebchatServerToClientEvents {
   /** A gendarme is writing. */
   typing: (event: { typing: boolean }) => void;
   /** Delivery state of the citizen's own messages (accepted by the platform, read by the gendarme). */
-  'message:status': (event: { id: string; status: 'accepted' | 'read' }) => void;
+  'message:status': (event: {
+    id: string;
+    status: 'accepted' | 'read';
+    /** The id the widget chose when sending, for a message it knows only by that id. */
+    clientMessageId?: string;
+  }) => void;
 }
 
 export interface CitizenStatus {
   state: 'waiting' | 'assigned' | 'closed';
+  /** With `closed`: a gendarme ended the conversation (otherwise nobody could answer in time). */
+  closedBy?: 'agent';
   agentName?: string;
   /** 1 = next to be served. */
   queuePosition?: number;
