@@ -37,10 +37,19 @@ describe('web chat widget events', () => {
 
   async function availableAgent() {
     const agent = await createAgent(platform.dataSource);
-    const desk = await connectDesk(platform.url, await login(platform.url, agent.login, TEST_PASSWORD));
+    const token = await login(platform.url, agent.login, TEST_PASSWORD);
+    const desk = await connectDesk(platform.url, token);
     sockets.push(desk.socket);
     expect(((await desk.socket.emitWithAck('presence:set', { presence: 'available' })) as Ack<unknown>).ok).toBe(true);
-    return { agent, ...desk };
+    return { agent, token, ...desk };
+  }
+
+  function postAs(token: string, path: string, body: unknown = {}) {
+    return fetch(`${platform.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
   }
 
   /** A citizen whose first message has been assigned to an on-duty agent. */
@@ -168,6 +177,80 @@ describe('web chat widget events', () => {
     const newcomer = await citizen();
     await newcomer.log.waitFor('session');
     expect(await newcomer.socket.emitWithAck('session:rate', { rating: 5 })).toMatchObject({ ok: false, status: 404 });
+  });
+
+  it('marks the citizen’s messages read when the assignee opens the conversation: stored, shown live, kept on resume', async () => {
+    const { gendarme, resident, session, clientMessageId, conversationId } = await assignedConversation('Quelqu’un me lit ?');
+    const [stored] = await platform.dataSource.query(
+      `SELECT id, delivery_status FROM messages WHERE conversation_id = $1 AND direction = 'inbound'`,
+      [conversationId],
+    );
+    expect(stored.delivery_status).toBe('received');
+
+    // Someone other than the assignee looking in does not count.
+    const colleague = await availableAgent();
+    expect((await postAs(colleague.token, `/api/conversations/${conversationId}/read`)).status).toBe(403);
+    const supervisor = await createAgent(platform.dataSource, { role: 'supervisor', onShift: false });
+    const supervisorToken = await login(platform.url, supervisor.login, TEST_PASSWORD);
+    expect((await postAs(supervisorToken, `/api/conversations/${conversationId}/read`)).status).toBe(403);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resident.log.all('message:status')).toEqual([]);
+
+    const opened = await postAs(gendarme.token, `/api/conversations/${conversationId}/read`);
+    expect(opened.status).toBe(200);
+    expect(await opened.json()).toEqual({ conversationId, channel: 'webchat', read: 1 });
+    const read = await resident.log.waitFor<{ id: string; status: string; clientMessageId?: string }>('message:status');
+    expect(read).toEqual({ id: stored.id, status: 'read', clientMessageId });
+    const [after] = await platform.dataSource.query(`SELECT delivery_status FROM messages WHERE id = $1`, [stored.id]);
+    expect(after.delivery_status).toBe('read');
+
+    // Opening it again with nothing new tells the citizen nothing more.
+    expect(await (await postAs(gendarme.token, `/api/conversations/${conversationId}/read`)).json()).toMatchObject({ read: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resident.log.all('message:status')).toHaveLength(1);
+
+    // A widget that comes back gets the read state with the history (the database is the truth).
+    const resumed = await citizen(session.token);
+    const history = await resumed.log.waitFor<{ messages: CitizenMessageView[] }>('history');
+    expect(history.messages.find((message) => message.id === stored.id)).toMatchObject({ read: true, clientMessageId });
+  });
+
+  it('tells the citizen live when the gendarme closes the conversation, and writing again reopens it', async () => {
+    const { gendarme, resident, session, conversationId } = await assignedConversation('Merci pour tout');
+
+    const closed = await postAs(gendarme.token, `/api/conversations/${conversationId}/close`, { outcome: 'resolved' });
+    expect(closed.status).toBe(201);
+    expect(await resident.log.waitFor<CitizenStatus>('status', (status) => status.state === 'closed')).toEqual({
+      state: 'closed',
+      closedBy: 'agent',
+    });
+    // Closing twice does not tell the citizen twice.
+    await postAs(gendarme.token, `/api/conversations/${conversationId}/close`, { outcome: 'resolved' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resident.log.all<CitizenStatus>('status').filter((status) => status.state === 'closed')).toHaveLength(1);
+
+    // A widget coming back finds it closed by the gendarme.
+    const resumed = await citizen(session.token);
+    expect(await resumed.log.waitFor<CitizenStatus>('status')).toEqual({ state: 'closed', closedBy: 'agent' });
+
+    // The citizen writes again: the same conversation reopens and comes back to the gendarme.
+    const again = (await resident.socket.emitWithAck('message:send', {
+      clientMessageId: newClientMessageId(),
+      text: 'Encore une question',
+    })) as Ack<{ id: string }>;
+    expect(again.ok).toBe(true);
+    const reopened = await gendarme.log.waitFor<DeskAssignmentEvent>('conversation:assigned', (event) => event.reason === 'reopened');
+    expect(reopened.conversation.id).toBe(conversationId);
+    await resident.log.waitFor<CitizenStatus>('status', (status) => status.state === 'assigned');
+  });
+
+  it('does not tell a citizen who used the quick exit that the conversation was closed', async () => {
+    const { gendarme, resident, conversationId } = await assignedConversation('Je pars');
+    expect(((await resident.socket.emitWithAck('session:leave', {})) as Ack<unknown>).ok).toBe(true);
+    await gendarme.log.waitFor('conversation:citizen-left');
+    expect((await postAs(gendarme.token, `/api/conversations/${conversationId}/close`, { outcome: 'resolved' })).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(resident.log.all<CitizenStatus>('status').filter((status) => status.state === 'closed')).toEqual([]);
   });
 
   it('resumes with the history (own messages carry their client id) and the current status with the agent’s name', async () => {

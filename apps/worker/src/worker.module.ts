@@ -11,10 +11,11 @@ import { InboundMessageProcessor } from './inbound-message.processor';
 import { OutboundMessageProcessor } from './outbound-message.processor';
 import { RetentionScheduler } from './retention.scheduler';
 import { RoutingProcessor } from './routing.processor';
+import { SenderActionProcessor } from './sender-action.processor';
 
 /** The worker's features: queue processors and timers, no HTTP server. */
 @Module({
   imports: [AgentsModule, IntakeModule, RoutingModule, ChannelsModule, RealtimeModule, PrivacyModule, TriageModule],
-  providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, BackgroundTimersService, RetentionScheduler],
+  providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, SenderActionProcessor, BackgroundTimersService, RetentionScheduler],
 })
 export class WorkerModule {}

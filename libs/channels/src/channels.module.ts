@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConversationsModule } from '@brigade/conversations';
 import { IntakeModule } from '@brigade/intake';
 import { RealtimeModule } from '@brigade/realtime';
 import { CHANNEL_ADAPTERS, ChannelRegistry } from './channel-registry';
@@ -6,13 +7,15 @@ import { ChannelWebhookIntake } from './channel-webhook-intake';
 import { DeliverReplyUseCase } from './deliver-reply.use-case';
 import { DeliveryReceiptsService } from './delivery-receipts.service';
 import { FacebookAdapter, FacebookGraphClient, FacebookProfilesService, FacebookWebhookService } from './facebook';
+import { MarkConversationReadUseCase } from './mark-conversation-read.use-case';
+import { SenderActionsService } from './sender-actions.service';
 import { XAdapter, XDmClient, XWebhookService } from './x';
 import { WebchatAdapter } from './webchat/webchat.adapter';
 import { BotFrameworkAdapter, BotFrameworkCredentials, BotFrameworkRequestAuthenticator } from './botframework';
 import { WebchatSessions } from './webchat/webchat-sessions';
 
 @Module({
-  imports: [RealtimeModule, IntakeModule],
+  imports: [RealtimeModule, IntakeModule, ConversationsModule],
   providers: [
     WebchatAdapter,
     BotFrameworkAdapter,
@@ -40,7 +43,12 @@ import { WebchatSessions } from './webchat/webchat-sessions';
     ChannelRegistry,
     DeliverReplyUseCase,
     WebchatSessions,
+    SenderActionsService,
+    MarkConversationReadUseCase,
   ],
-  exports: [ChannelRegistry, DeliverReplyUseCase, WebchatSessions, BotFrameworkAdapter, BotFrameworkRequestAuthenticator, FacebookAdapter, FacebookWebhookService, XWebhookService],
+  exports: [
+    SenderActionsService,
+    MarkConversationReadUseCase,
+ChannelRegistry, DeliverReplyUseCase, WebchatSessions, BotFrameworkAdapter, BotFrameworkRequestAuthenticator, FacebookAdapter, FacebookWebhookService, XWebhookService],
 })
 export class ChannelsModule {}

@@ -11,3 +11,5 @@ export * from './delivery-attempt.entity';
 export * from './delivery-receipts.service';
 export * from './facebook';
 export * from './x';
+export * from './sender-actions.service';
+export * from './mark-conversation-read.use-case';

@@ -68,7 +68,9 @@ export class CitizenSessionService {
         ? { state: 'waiting' }
         : row.status === 'assigned'
           ? { state: 'assigned', agentName: row.display_name ?? undefined }
-          : { state: 'closed' };
+          : row.status === 'closed'
+            ? { state: 'closed', closedBy: 'agent' }
+            : { state: 'closed' };
     return { conversationId: row.id, status };
   }
 

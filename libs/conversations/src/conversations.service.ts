@@ -5,6 +5,7 @@ import { Agent, AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { ChannelIdentity, Contact } from '@brigade/contacts';
 import { JobProducer, QueueName } from '@brigade/queue';
+import { RealtimePublisher } from '@brigade/realtime';
 import type {
   CitizenMessageView,
   DeskAssignmentEvent,
@@ -18,6 +19,13 @@ import { Message } from './message.entity';
 
 const HISTORY_LIMIT = 200;
 
+/** What the assignee opening a conversation changed: how many citizen messages became read, on which channel. */
+export interface ConversationRead {
+  conversationId: string;
+  channel: string;
+  read: number;
+}
+
 /** Reading and answering conversations, for the desk and for the citizen's own view. */
 @Injectable()
 export class ConversationsService {
@@ -25,6 +33,7 @@ export class ConversationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly jobs: JobProducer,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   async openConversationsOf(agentId: string): Promise<DeskConversationView[]> {
@@ -134,7 +143,7 @@ export class ConversationsService {
       const mayClose =
         conversation.assigneeId === principal.agentId || principal.role === 'supervisor' || principal.role === 'admin';
       if (!mayClose) throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
-      if (conversation.status === 'closed') return conversation;
+      if (conversation.status === 'closed') return { conversation, newlyClosed: false };
       const now = new Date();
       conversation.status = 'closed';
       conversation.closedAt = now;
@@ -157,10 +166,60 @@ export class ConversationsService {
         },
         manager,
       );
-      return conversation;
+      return { conversation, newlyClosed: true };
     });
     await this.jobs.add(QueueName.Routing, { reason: 'capacity-freed' });
-    return this.deskView(closed);
+    if (closed.newlyClosed) await this.tellWebchatCitizenClosed(closed.conversation);
+    return this.deskView(closed.conversation);
+  }
+
+  /**
+   * The web chat citizen sees at once that the gendarme ended the conversation (and is offered the rating and the
+   * transcript); writing again reopens it through the usual intake. Not after a quick exit: nobody is there.
+   */
+  private async tellWebchatCitizenClosed(conversation: Conversation): Promise<void> {
+    if (conversation.channel !== 'webchat' || conversation.citizenLeftAt) return;
+    const identity = await this.dataSource.getRepository(ChannelIdentity).findOneBy({ id: conversation.identityId });
+    if (!identity) return;
+    await this.realtime.toCitizen(identity.externalId, 'status', { state: 'closed', closedBy: 'agent' });
+  }
+
+  /**
+   * The assignee has the conversation on screen: the citizen's messages that arrived until now become read. Only
+   * the assignee counts (a supervisor looking in is not the person answering). The web chat citizen sees "read" live;
+   * other channels are told by the caller (Messenger's "seen").
+   */
+  async markReadByAssignee(principal: AgentPrincipal, conversationId: string): Promise<ConversationRead> {
+    const conversation = await this.findOrFail(conversationId);
+    if (conversation.assigneeId !== principal.agentId || conversation.status !== 'assigned') {
+      throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+    }
+    // TypeORM returns [rows, count] for an UPDATE ... RETURNING.
+    const [rows] = (await this.dataSource.query(
+      `UPDATE messages SET delivery_status = 'read'
+        WHERE conversation_id = $1 AND direction = 'inbound' AND delivery_status = 'received'
+      RETURNING id, channel_message_id`,
+      [conversationId],
+    )) as [{ id: string; channel_message_id: string | null }[], number];
+    if (rows.length > 0 && conversation.channel === 'webchat' && !conversation.citizenLeftAt) {
+      const identity = await this.dataSource.getRepository(ChannelIdentity).findOneBy({ id: conversation.identityId });
+      if (identity) {
+        // The gateway stores web chat messages under "<visitorId>:<clientMessageId>".
+        const prefix = `${identity.externalId}:`;
+        await Promise.all(
+          rows.map((row) =>
+            this.realtime.toCitizen(identity.externalId, 'message:status', {
+              id: row.id,
+              status: 'read',
+              ...(row.channel_message_id?.startsWith(prefix)
+                ? { clientMessageId: row.channel_message_id.slice(prefix.length) }
+                : {}),
+            }),
+          ),
+        );
+      }
+    }
+    return { conversationId, channel: conversation.channel, read: rows.length };
   }
 
   /** What the citizen's widget shows on reconnect: the messages of their latest conversation, both ways. */

@@ -49,5 +49,6 @@ export function toCitizenMessage(message: Message, authorName?: string): Citizen
     authorName,
     text: message.text,
     at: message.createdAt.toISOString(),
+    ...(message.direction === 'inbound' && message.deliveryStatus === 'read' ? { read: true as const } : {}),
   };
 }

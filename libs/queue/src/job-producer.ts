@@ -13,12 +13,14 @@ export class JobProducer {
     @InjectQueue(QueueName.Outbound) outbound: Queue,
     @InjectQueue(QueueName.Routing) routing: Queue,
     @InjectQueue(QueueName.Realtime) realtime: Queue,
+    @InjectQueue(QueueName.SenderActions) senderActions: Queue,
   ) {
     this.queues = {
       [QueueName.Inbound]: inbound,
       [QueueName.Outbound]: outbound,
       [QueueName.Routing]: routing,
       [QueueName.Realtime]: realtime,
+      [QueueName.SenderActions]: senderActions,
     };
   }
 

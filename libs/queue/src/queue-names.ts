@@ -10,13 +10,19 @@ export enum QueueName {
   Routing = 'routing',
   /** Events for connected browsers, emitted by whichever API process takes the job. */
   Realtime = 'realtime',
+  /** Typing and seen notices to a channel (Messenger): best effort, dropped when stale, never a reply. */
+  SenderActions = 'sender-actions',
 }
+
+export type SenderActionName = 'typing_on' | 'typing_off' | 'mark_seen';
 
 export interface JobPayloads {
   [QueueName.Inbound]: { inboxEntryId: string };
   [QueueName.Outbound]: { messageId: string };
   [QueueName.Routing]: { reason: string };
   [QueueName.Realtime]: { namespace: 'desk' | 'webchat'; room: string; event: string; payload: unknown };
+  /** requestedAt: epoch ms when the desk asked; a notice that waited too long is dropped, not sent late. */
+  [QueueName.SenderActions]: { conversationId: string; action: SenderActionName; requestedAt: number };
 }
 
 export const JOB_NAMES: { [Q in QueueName]: string } = {
@@ -24,6 +30,7 @@ export const JOB_NAMES: { [Q in QueueName]: string } = {
   [QueueName.Outbound]: 'deliver-message',
   [QueueName.Routing]: 'drain-queue',
   [QueueName.Realtime]: 'emit',
+  [QueueName.SenderActions]: 'send-sender-action',
 };
 
 /** Job defaults, in one place. Completed jobs are removed: PostgreSQL, not Redis, is the record. */
@@ -42,6 +49,8 @@ export const JOB_DEFAULTS: { [Q in QueueName]: JobsOptions } = {
   },
   [QueueName.Routing]: { attempts: 3, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: 100 },
   [QueueName.Realtime]: { attempts: 3, backoff: { type: 'fixed', delay: 100 }, removeOnComplete: true, removeOnFail: 100 },
+  // One quick retry at most: "typing" or "seen" sent late is worse than not sent.
+  [QueueName.SenderActions]: { attempts: 2, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: 100 },
 };
 
 /**

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { AgentPrincipal } from '@brigade/agents';
+import { MarkConversationReadUseCase } from '@brigade/channels';
 import { ConversationsService, DeskToolsService } from '@brigade/conversations';
 import { CurrentAgent } from '../auth/auth.decorators';
 
@@ -51,6 +52,7 @@ export class ConversationsController {
   constructor(
     private readonly conversations: ConversationsService,
     private readonly deskTools: DeskToolsService,
+    private readonly markConversationRead: MarkConversationReadUseCase,
   ) {}
 
   @Get('desk/conversations')
@@ -70,6 +72,13 @@ export class ConversationsController {
     @Body() body: ReplyRequest,
   ) {
     return this.conversations.reply(principal, id, body.clientMessageId, body.text);
+  }
+
+  /** The assignee has the conversation on screen: the citizen's messages become read (web chat "Lu", Messenger "seen"). */
+  @Post('conversations/:id/read')
+  @HttpCode(200)
+  markRead(@CurrentAgent() principal: AgentPrincipal, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.markConversationRead.execute(principal, id);
   }
 
   @Post('conversations/:id/close')

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, ForbiddenException, Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -12,6 +12,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { AgentPrincipal, AgentsService, AuthService, PRESENCES } from '@brigade/agents';
+import { SenderActionsService } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { CitizenSessionService, ConversationsService } from '@brigade/conversations';
 import { JobProducer, QueueName } from '@brigade/queue';
@@ -19,6 +20,8 @@ import {
   DESK_NAMESPACE,
   DeskClientToServerEvents,
   DeskServerToClientEvents,
+  QUEUE_WATCH_ROOM,
+  RealtimePublisher,
   SUPERVISORS_ROOM,
   WEBCHAT_NAMESPACE,
   WebchatServerToClientEvents,
@@ -26,6 +29,7 @@ import {
   citizenRoom,
 } from '@brigade/realtime';
 import { acknowledge, parsePayload } from '../socket-ack';
+import { QueueStatusBroadcaster } from './queue-status-broadcaster';
 
 type DeskSocket = Socket<DeskClientToServerEvents, DeskServerToClientEvents, Record<string, never>, { principal: AgentPrincipal }>;
 
@@ -39,6 +43,8 @@ const sendRequest = z
   .strict();
 
 const typingRequest = z.object({ conversationId: z.string().uuid(), typing: z.boolean() }).strict();
+
+const watchRequest = z.object({ watch: z.boolean() }).strict();
 
 /**
  * The agents' live channel. The JWT is checked in the handshake; every socket joins its agent's room.
@@ -63,6 +69,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   ) {}
 
   afterInit(namespace: Namespace): void {
+    this.queueStatus.bind(namespace);
     // Guards do not run on connection: the handshake is authenticated here, before any event is accepted.
     namespace.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.token;
@@ -132,6 +139,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       this.server.to(agentRoom(status.id)).emit('presence:changed', { presence: status.presence });
       if (status.presence === 'available') await this.jobs.add(QueueName.Routing, { reason: 'agent-available' });
       if (status.presence === 'offline') await this.jobs.add(QueueName.Routing, { reason: 'presence-offline' });
+      await this.realtime.queueChanged('presence');
       return { presence: status.presence };
     });
   }
@@ -149,11 +157,16 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     });
   }
 
-  // Injected as a property so that the typing relay stays an addition to this gateway.
+  // Injected as properties so that the typing relay stays an addition to this gateway.
   @Inject(CitizenSessionService)
   private readonly citizenSessions: CitizenSessionService;
+  @Inject(SenderActionsService)
+  private readonly senderActions: SenderActionsService;
 
-  /** The agent is typing: the web chat citizen of that conversation sees "a gendarme is writing". */
+  /**
+   * The agent is typing: the web chat citizen of that conversation sees "a gendarme is writing", a Messenger citizen
+   * "typing…" (sender action).
+   */
   @SubscribeMessage('typing')
   async typing(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
     const request = parsePayload(typingRequest, body);
@@ -167,8 +180,42 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
           WebchatServerToClientEvents
         >;
         webchat.to(citizenRoom(visitorId)).emit('typing', { typing });
+        return { forwarded: true };
       }
-      return { forwarded: !!visitorId };
+      // Messenger: a best-effort sender action, queued (thinned out, within the reply window) without waiting for Meta.
+      const queued = await this.senderActions.requestFromDesk(
+        socket.data.principal.agentId,
+        conversationId,
+        typing ? 'typing_on' : 'typing_off',
+      );
+      return { forwarded: queued };
+    });
+  }
+
+  // Injected as properties so that the supervisors' live view stays an addition to this gateway.
+  @Inject(RealtimePublisher)
+  private readonly realtime: RealtimePublisher;
+  @Inject(QueueStatusBroadcaster)
+  private readonly queueStatus: QueueStatusBroadcaster;
+
+  /**
+   * The supervisor console starts (or stops) receiving `queue:status`. The role is read again from the database:
+   * an agent, or a supervisor demoted since the socket connected, is refused (403) and never joins the room.
+   */
+  @SubscribeMessage('queue:watch')
+  async watchQueue(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
+    const request = parsePayload(watchRequest, body);
+    if (!request.ok) return request;
+    return acknowledge(async () => {
+      if (!request.value.watch) {
+        await socket.leave(QUEUE_WATCH_ROOM);
+        return { watching: false };
+      }
+      const { role } = await this.agents.status(socket.data.principal.agentId);
+      if (role !== 'supervisor' && role !== 'admin') throw new ForbiddenException('Réservé aux superviseurs');
+      await socket.join(QUEUE_WATCH_ROOM);
+      await this.queueStatus.watcherJoined();
+      return { watching: true };
     });
   }
 }

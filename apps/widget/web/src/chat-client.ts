@@ -225,8 +225,14 @@ export class ChatClient {
       this.showAgentTyping(event.typing);
     });
     socket.on('message:status', (event) => {
-      const message = this.state.messages.find((candidate) => candidate.ids.includes(event.id));
+      // A message sent from this tab is known by its client id until a history gives its stored id.
+      const message = this.state.messages.find(
+        (candidate) =>
+          candidate.ids.includes(event.id) ||
+          (!!event.clientMessageId && candidate.clientMessageId === event.clientMessageId),
+      );
       if (!message) return;
+      if (!message.ids.includes(event.id)) message.ids.push(event.id);
       message.delivery = event.status === 'read' ? 'read' : message.delivery === 'read' ? 'read' : 'accepted';
       this.changed();
     });
@@ -243,7 +249,7 @@ export class ChatClient {
       merged.push({
         ...toChatMessage(view),
         ids: [...new Set([view.id, ...(local?.ids ?? [])])],
-        delivery: view.author === 'citizen' ? (local?.delivery === 'read' ? 'read' : 'accepted') : undefined,
+        delivery: view.author === 'citizen' ? (view.read || local?.delivery === 'read' ? 'read' : 'accepted') : undefined,
       });
     }
     // The citizen's own messages that the server has not stored yet (still queued, or never sent) stay at the end.
@@ -303,7 +309,7 @@ function toChatMessage(view: CitizenMessageView): ChatMessage {
     authorName: view.authorName,
     text: view.text,
     at: view.at,
-    delivery: view.author === 'citizen' ? 'accepted' : undefined,
+    delivery: view.author === 'citizen' ? (view.read ? 'read' : 'accepted') : undefined,
   };
 }
 

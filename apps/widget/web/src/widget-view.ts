@@ -46,6 +46,7 @@ export class WidgetView {
   private readonly chatView: HTMLDivElement;
   private readonly endView: HTMLDivElement;
   private readonly endHeading: HTMLHeadingElement;
+  private readonly endClosedByAgent: HTMLParagraphElement;
   private readonly ratingFeedback: HTMLParagraphElement;
   private readonly transcriptFeedback: HTMLParagraphElement;
   private lastState: string | undefined;
@@ -121,10 +122,12 @@ export class WidgetView {
     this.chatView = el('div', { class: 'view' }, [this.scroller, composer, el('div', { class: 'footer' }, [endLink])]);
 
     this.endHeading = this.text(el('h3', { tabindex: '-1' }), (t) => t.endTitle);
+    this.endClosedByAgent = this.text(el('p', { class: 'end__closed', hidden: '' }), (t) => `${t.closedByAgent} ${t.closedByAgentHelp}`);
     this.ratingFeedback = el('p', { class: 'feedback', role: 'status' });
     this.transcriptFeedback = el('p', { class: 'feedback', role: 'status' });
     this.endView = el('div', { class: 'view end', hidden: '' }, [
       this.endHeading,
+      this.endClosedByAgent,
       this.text(el('p'), (t) => t.endIntro),
       this.buildRatingForm(),
       this.buildTranscriptActions(),
@@ -257,7 +260,9 @@ export class WidgetView {
     this.renderStatus();
     this.renderCounter();
     const stateName = state.status?.state;
-    if (stateName === 'closed' && this.lastState !== 'closed' && this.lastState !== undefined) this.showEnd(false);
+    this.endClosedByAgent.hidden = !(stateName === 'closed' && state.status?.closedBy === 'agent');
+    // Closed while the citizen was here (not an old conversation found closed on return): rating and transcript.
+    if (stateName === 'closed' && (this.lastState === 'assigned' || this.lastState === 'waiting')) this.showEnd(true);
     this.lastState = stateName ?? 'none';
   }
 
@@ -277,7 +282,7 @@ export class WidgetView {
     } else if (state.status?.state === 'assigned') {
       lines.push(t.assigned(state.status.agentName));
     } else if (state.status?.state === 'closed') {
-      lines.push(t.closed);
+      lines.push(state.status.closedBy === 'agent' ? t.closedByAgent : t.closed, t.writeAgain);
     } else if (state.status?.state === 'waiting' || state.messages.some((m) => m.author === 'citizen')) {
       lines.push(t.waiting);
       const position = state.status?.queuePosition;

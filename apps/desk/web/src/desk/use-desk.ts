@@ -110,6 +110,14 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     return event;
   }, []);
 
+  /**
+   * The conversation is on my screen: the citizen's messages become read (web chat "Lu", Messenger "seen").
+   * Best effort: a failure changes nothing on the desk.
+   */
+  const markRead = useCallback((conversationId: string) => {
+    void api.post(`/api/conversations/${conversationId}/read`).catch(() => undefined);
+  }, []);
+
   const sendOne = useCallback(
     async (item: OutboxItem) => {
       if (!socket.connected) return;
@@ -144,9 +152,12 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     const open = new Set(mine.map((c) => c.id));
     setMessages((current) => Object.fromEntries(Object.entries(current).filter(([id]) => open.has(id))));
     const selected = selectedRef.current;
-    if (selected && open.has(selected)) await loadConversation(selected);
+    if (selected && open.has(selected)) {
+      await loadConversation(selected);
+      if (!document.hidden) markRead(selected);
+    }
     for (const item of outboxRef.current) if (!item.error && open.has(item.conversationId)) await sendOne(item);
-  }, [loadConversation, sendOne]);
+  }, [loadConversation, markRead, sendOne]);
 
   useEffect(() => {
     const onConnect = () => void resync().catch(() => undefined);
@@ -198,6 +209,9 @@ export function useDesk(socket: DeskSocket, agentId: string) {
       );
       if (message.direction === 'inbound' && (selectedRef.current !== message.conversationId || document.hidden)) {
         setUnread((current) => ({ ...current, [message.conversationId]: (current[message.conversationId] ?? 0) + 1 }));
+      } else if (message.direction === 'inbound') {
+        // Arrived in the conversation I am looking at: read as it arrives.
+        markRead(message.conversationId);
       }
     };
     const onStatus = (event: { messageId: string; conversationId: string; status: DeskMessageView['deliveryStatus']; error: string | null }) => {
@@ -247,25 +261,29 @@ export function useDesk(socket: DeskSocket, agentId: string) {
       socket.off('message:new', onMessage);
       socket.off('message:status', onStatus);
     };
-  }, [socket, agentId, resync, upsertConversation, notify]);
+  }, [socket, agentId, resync, upsertConversation, notify, markRead]);
 
   const select = useCallback(
     (conversationId: string) => {
       setSelectedId(conversationId);
       setUnread((current) => ({ ...current, [conversationId]: 0 }));
       void loadConversation(conversationId).catch(() => undefined);
+      markRead(conversationId);
     },
-    [loadConversation],
+    [loadConversation, markRead],
   );
 
   // Reading the open conversation clears its counter when the tab comes back to the front.
   useEffect(() => {
     const onVisible = () => {
-      if (!document.hidden && selectedRef.current) setUnread((current) => ({ ...current, [selectedRef.current as string]: 0 }));
+      const selected = selectedRef.current;
+      if (document.hidden || !selected) return;
+      setUnread((current) => ({ ...current, [selected]: 0 }));
+      markRead(selected);
     };
     document.addEventListener('visibilitychange', onVisible);
     return () => document.removeEventListener('visibilitychange', onVisible);
-  }, []);
+  }, [markRead]);
 
   const send = useCallback(
     (conversationId: string, text: string) => {
