@@ -55,7 +55,7 @@ describe('Facebook Messenger channel: signed webhook -> desk -> reply through th
     sockets.push(desk.socket);
     const ack = (await desk.socket.emitWithAck('presence:set', { presence: 'available' })) as Ack<unknown>;
     expect(ack.ok).toBe(true);
-    return { agent, ...desk };
+    return { agent, token, ...desk };
   }
 
   function postWebhook(body: unknown, signature: string | null | undefined = undefined, extraHeaders: Record<string, string> = {}) {
@@ -94,6 +94,36 @@ describe('Facebook Messenger channel: signed webhook -> desk -> reply through th
     const assigned = await gendarme.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
     await graph.waitFor((request) => (request.body as { message?: { text?: string } })?.message?.text === ackText);
     return { gendarme, conversationId: assigned.conversation.id };
+  }
+
+  /** The desk's 'typing' takes no acknowledgement in the contract; the test asks for one to know the outcome. */
+  function typing(socket: DeskClient, conversationId: string, isTyping: boolean) {
+    return (socket as unknown as { emitWithAck(event: string, body: unknown): Promise<Ack<{ forwarded: boolean }>> }).emitWithAck(
+      'typing',
+      { conversationId, typing: isTyping },
+    );
+  }
+
+  function openOnDesk(token: string, conversationId: string) {
+    return fetch(`${platform.url}/api/conversations/${conversationId}/read`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{}',
+    });
+  }
+
+  /** Every queued sender action has been taken and finished (sent or dropped). */
+  async function senderActionsSettled(): Promise<void> {
+    const { JobProducer, QueueName } = await import('@brigade/queue');
+    const queue = platform.app.get(JobProducer).queue(QueueName.SenderActions);
+    await waitUntil(async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((n) => n === 0);
+    });
+  }
+
+  function actionsFor(psid: string) {
+    return graph.senderActions(psid).map((request) => request.body.sender_action);
   }
 
   it("answers Meta's verification handshake with the challenge only for the configured verify token", async () => {
@@ -372,6 +402,68 @@ describe('Facebook Messenger channel: signed webhook -> desk -> reply through th
     expect(await platform.dataSource.query(`SELECT outcome FROM delivery_attempts WHERE message_id = $1`, [inFlight])).toEqual([
       { outcome: 'pending' },
     ]);
+  });
+
+  it('turns desk typing into typing_on (at most one per 5 s) and typing_off, and opening into mark_seen, never as replies', async () => {
+    const { gendarme, conversationId } = await conversationWithOneCitizen('psid-desk');
+    const outbound = `SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound'`;
+    const attempts = `SELECT count(*)::int AS n FROM delivery_attempts`;
+    await senderActionsSettled();
+    const before = { sends: graph.messageSends().length, outbound: await count(outbound), attempts: await count(attempts) };
+
+    // Three "typing" notices in a row (several desk tabs, repeated keystrokes): Meta hears one typing_on.
+    for (let i = 0; i < 3; i += 1) expect(await typing(gendarme.socket, conversationId, true)).toEqual({ ok: true, data: { forwarded: true } });
+    await graph.waitForSenderAction('typing_on');
+    expect(await typing(gendarme.socket, conversationId, false)).toEqual({ ok: true, data: { forwarded: true } });
+    await graph.waitForSenderAction('typing_off');
+    await senderActionsSettled();
+    expect(actionsFor('psid-desk')).toEqual(['typing_on', 'typing_off']);
+    const [first] = graph.senderActions();
+    expect(first.query.access_token).toBe(TOKEN_A);
+    expect(first.body).toEqual({ recipient: { id: 'psid-desk' }, sender_action: 'typing_on' });
+
+    // The agent opens the conversation: the citizen's message is read (stored) and Messenger shows "seen".
+    const opened = await openOnDesk(gendarme.token, conversationId);
+    expect(opened.status).toBe(200);
+    expect(await opened.json()).toEqual({ conversationId, channel: 'facebook', read: 1 });
+    await graph.waitForSenderAction('mark_seen');
+    expect(
+      await platform.dataSource.query(`SELECT delivery_status FROM messages WHERE conversation_id = $1 AND direction = 'inbound'`, [
+        conversationId,
+      ]),
+    ).toEqual([{ delivery_status: 'read' }]);
+    // Opening it again with nothing new sends nothing more.
+    expect(await (await openOnDesk(gendarme.token, conversationId)).json()).toMatchObject({ read: 0 });
+    await senderActionsSettled();
+    expect(actionsFor('psid-desk')).toEqual(['typing_on', 'typing_off', 'mark_seen']);
+
+    // Sender actions are not replies: no message, no delivery attempt, no Send API message call.
+    expect({ sends: graph.messageSends().length, outbound: await count(outbound), attempts: await count(attempts) }).toEqual(before);
+
+    // Another agent's typing about this conversation goes nowhere.
+    const colleague = await availableAgent();
+    expect(await typing(colleague.socket, conversationId, true)).toEqual({ ok: true, data: { forwarded: false } });
+  });
+
+  it('sends no sender action outside the 7-day window, and a Meta refusal of one bothers nobody', async () => {
+    const { gendarme, conversationId } = await conversationWithOneCitizen('psid-late');
+    await platform.dataSource.query(`UPDATE conversations SET last_citizen_message_at = now() - interval '8 days' WHERE id = $1`, [
+      conversationId,
+    ]);
+    expect(await typing(gendarme.socket, conversationId, true)).toMatchObject({ ok: true });
+    expect((await openOnDesk(gendarme.token, conversationId)).status).toBe(200);
+    await senderActionsSettled();
+    expect(actionsFor('psid-late')).toEqual([]);
+
+    // Back within 24 h, Meta refuses the notice (551, person unavailable): dropped, nothing shown as failed.
+    await platform.dataSource.query(`UPDATE conversations SET last_citizen_message_at = now() WHERE id = $1`, [conversationId]);
+    graph.failNextSenderAction({ code: 551, message: '(#551) This person isn’t available right now.' }, 'typing_off');
+    expect(await typing(gendarme.socket, conversationId, false)).toMatchObject({ ok: true, data: { forwarded: true } });
+    await graph.waitForSenderAction('typing_off');
+    await senderActionsSettled();
+    // Refused once, never retried.
+    expect(actionsFor('psid-late')).toEqual(['typing_off']);
+    expect(gendarme.log.all('message:status').filter((event) => (event as StatusEvent).status === 'failed')).toEqual([]);
   });
 
   it('shows typing and seen to the citizen through sender actions', async () => {

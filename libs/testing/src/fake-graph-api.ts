@@ -33,10 +33,41 @@ export class FakeGraphApi extends LoopbackFake {
     return this.requests.filter(isMessageSend) as (RecordedRequest & { body: GraphSendBody })[];
   }
 
-  senderActions(): (RecordedRequest & { body: GraphSendBody })[] {
+  /** Sender actions (typing_on, typing_off, mark_seen) in the order received, refused ones included. */
+  senderActions(psid?: string): (RecordedRequest & { body: GraphSendBody })[] {
     return this.requests.filter(
-      (request) => request.path.endsWith('/me/messages') && typeof (request.body as GraphSendBody)?.sender_action === 'string',
+      (request) => isSenderAction(request) && (psid === undefined || (request.body as GraphSendBody).recipient?.id === psid),
     ) as (RecordedRequest & { body: GraphSendBody })[];
+  }
+
+  async waitForSenderAction(action: string, psid?: string, timeoutMs?: number): Promise<RecordedRequest & { body: GraphSendBody }> {
+    const [request] = await this.waitFor(
+      (candidate) =>
+        isSenderAction(candidate) &&
+        (candidate.body as GraphSendBody).sender_action === action &&
+        (psid === undefined || (candidate.body as GraphSendBody).recipient?.id === psid),
+      1,
+      timeoutMs,
+    );
+    return request as RecordedRequest & { body: GraphSendBody };
+  }
+
+  /** The next sender action (optionally only this one) fails with this Graph error. */
+  failNextSenderAction(error: { code: number; message?: string; status?: number }, action?: string): void {
+    this.answerNext(
+      {
+        status: error.status ?? 400,
+        body: {
+          error: {
+            message: error.message ?? `(#${error.code}) planned failure`,
+            type: error.code === 190 ? 'OAuthException' : 'FacebookApiException',
+            code: error.code,
+            fbtrace_id: `trace${this.sequence}`,
+          },
+        },
+      },
+      (request) => isSenderAction(request) && (action === undefined || (request.body as GraphSendBody).sender_action === action),
+    );
   }
 
   profileLookups(): RecordedRequest[] {
@@ -95,6 +126,10 @@ export class FakeGraphApi extends LoopbackFake {
 
 function isMessageSend(request: RecordedRequest): boolean {
   return request.method === 'POST' && request.path.endsWith('/me/messages') && typeof (request.body as GraphSendBody)?.message === 'object';
+}
+
+function isSenderAction(request: RecordedRequest): boolean {
+  return request.method === 'POST' && request.path.endsWith('/me/messages') && typeof (request.body as GraphSendBody)?.sender_action === 'string';
 }
 
 function graphError(status: number, code: number, message: string): PlannedAnswer {
