@@ -75,10 +75,22 @@ describe('citizen web chat widget in Chromium', () => {
 
   async function availableAgent() {
     const agent = await createAgent(platform.dataSource);
-    const desk = await connectDesk(platform.url, await login(platform.url, agent.login, TEST_PASSWORD));
+    const token = await login(platform.url, agent.login, TEST_PASSWORD);
+    const desk = await connectDesk(platform.url, token);
     sockets.push(desk.socket);
     expect(((await desk.socket.emitWithAck('presence:set', { presence: 'available' })) as Ack<unknown>).ok).toBe(true);
-    return { agent, ...desk };
+    return { agent, token, ...desk };
+  }
+
+  /** What the desk does when the agent opens or closes a conversation (apps/desk/web/src/desk). */
+  async function deskPost(token: string, path: string, body: unknown = {}): Promise<number> {
+    const response = await fetch(`${platform.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    await response.arrayBuffer();
+    return response.status;
   }
 
   async function reply(socket: DeskClient, conversationId: string, text: string) {
@@ -277,6 +289,51 @@ describe('citizen web chat widget in Chromium', () => {
     expect(text).toContain('Conversation avec la gendarmerie');
     expect(text).toContain('Vous :\nQuestion sur une procuration');
     await page.screenshot({ path: artifactPath('widget-page-end-phone.png') });
+  });
+
+  it('shows "Lu" once the gendarme opens the conversation, says plainly when the gendarme closes it, and reopens on a new message', async () => {
+    const gendarme = await availableAgent();
+    const context = await newContext();
+    const page = await context.newPage();
+    await openWidget(page);
+    await sendFromWidget(page, 'Mon portefeuille a été retrouvé ?');
+    const assigned = await gendarme.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
+    const conversationId = assigned.conversation.id;
+    const own = messages(page).filter({ hasText: 'Mon portefeuille a été retrouvé ?' });
+    await own.locator('[data-delivery="accepted"]').waitFor();
+
+    // The gendarme opens the conversation on the desk: the citizen sees "Lu" live, in French or English.
+    expect(await deskPost(gendarme.token, `/api/conversations/${conversationId}/read`)).toBe(200);
+    await own.locator('[data-delivery="read"]').getByText('Lu', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await own.locator('[data-delivery="read"]').getByText('Read', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Passer en français' }).click();
+    // Still read after a reload: the state comes from the database.
+    await page.reload();
+    await messages(page).filter({ hasText: 'Mon portefeuille a été retrouvé ?' }).locator('[data-delivery="read"]').waitFor();
+
+    // The gendarme closes it: a plain closing message, the rating and the transcript are offered at once.
+    expect(await deskPost(gendarme.token, `/api/conversations/${conversationId}/close`, { outcome: 'resolved' })).toBe(201);
+    const widget = page.locator('#brigade-widget');
+    await widget.getByText('Le gendarme a terminé la conversation. Si vous avez encore besoin d’aide').waitFor();
+    await widget.getByRole('status').getByText('Le gendarme a terminé la conversation.').waitFor();
+    expect(await page.getByRole('button', { name: 'Envoyer mon avis' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Télécharger la conversation' }).isVisible()).toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: artifactPath('widget-closed-by-agent.png') });
+    await page.getByLabel('4 sur 5').check();
+    await page.getByRole('button', { name: 'Envoyer mon avis' }).click();
+    await page.getByText('Merci pour votre avis.').waitFor();
+    expect((await platform.dataSource.query(`SELECT citizen_rating FROM conversations WHERE id = $1`, [conversationId]))[0]).toEqual({
+      citizen_rating: 4,
+    });
+
+    // Writing again reopens the same conversation, back to the same gendarme.
+    await page.getByRole('button', { name: 'Revenir à la conversation' }).click();
+    await sendFromWidget(page, 'Encore une question, pardon.');
+    const reopened = await gendarme.log.waitFor<DeskAssignmentEvent>('conversation:assigned', (event) => event.reason === 'reopened');
+    expect(reopened.conversation.id).toBe(conversationId);
+    await page.getByText(`${gendarme.agent.displayName} vous répond.`).waitFor();
   });
 
   it('keeps an over-long message in the box with a clear explanation instead of sending it', async () => {
