@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { login } from '../support/clients';
+import { MESSAGE_METADATA } from '@nestjs/websockets/constants';
+import { DeskGateway } from '../../apps/api/src/desk/desk.gateway';
+import { connectDesk, login } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { RouteInfo, listRoutes } from '../support/routes';
 import { TestPlatform, startPlatform } from '../support/test-platform';
@@ -78,6 +80,35 @@ describe('authorization matrix: every route, every role', () => {
         else expect([key(route), role, status]).toEqual([key(route), role, 403]);
       }
     }
+  });
+
+  it('gives the queue watch of the supervisor console to supervisors and admins only', async () => {
+    for (const role of ['agent', 'supervisor', 'admin'] as const) {
+      const { socket } = await connectDesk(platform.url, tokens[role]);
+      try {
+        const ack = (await socket.emitWithAck('queue:watch', { watch: true })) as { ok: boolean; status?: number };
+        expect([role, ack]).toEqual([role, role === 'agent' ? expect.objectContaining({ ok: false, status: 403 }) : { ok: true, data: { watching: true } }]);
+      } finally {
+        socket.disconnect();
+      }
+    }
+  });
+
+  it('shows agents the active queues’ keys and names only', async () => {
+    const response = await fetch(`${platform.url}/api/desk/queues`, { headers: { authorization: `Bearer ${tokens.agent}` } });
+    expect(response.status).toBe(200);
+    const queues = (await response.json()) as Record<string, unknown>[];
+    for (const queue of queues) expect(Object.keys(queue).sort()).toEqual(['key', 'nameEn', 'nameFr']);
+  });
+
+  it('lists every desk socket event the clients may send in the written matrix (docs/security.md)', () => {
+    const matrix = readFileSync(join(__dirname, '..', '..', 'docs', 'security.md'), 'utf8');
+    const prototype = DeskGateway.prototype as unknown as Record<string, unknown>;
+    const events = Object.getOwnPropertyNames(prototype)
+      .map((name) => (typeof prototype[name] === 'function' ? Reflect.getMetadata(MESSAGE_METADATA, prototype[name] as object) : undefined))
+      .filter((event): event is string => typeof event === 'string');
+    expect(events).toEqual(expect.arrayContaining(['message:send', 'queue:watch']));
+    expect(events.filter((event) => !matrix.includes(`\`${event}\``))).toEqual([]);
   });
 
   it('lists every route in the written matrix (docs/security.md)', () => {

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { QueueDirectory } from '@brigade/administration';
 import { AgentsModule } from '@brigade/agents';
 import { ChannelsModule } from '@brigade/channels';
 import { ConversationsModule } from '@brigade/conversations';
 import { IntakeModule } from '@brigade/intake';
 import { RoutingModule } from '@brigade/routing';
 import { PrivacyModule } from '@brigade/privacy';
+import { RealtimeModule } from '@brigade/realtime';
 import { TriageModule } from '@brigade/triage';
 import { ReportingModule } from '@brigade/reporting';
 import { AdministrationApiModule } from './administration/administration-api.module';
@@ -16,6 +18,7 @@ import { SessionController } from './auth/session.controller';
 import { BotFrameworkController } from './botframework/botframework.controller';
 import { ConversationsController } from './desk/conversations.controller';
 import { DeskGateway } from './desk/desk.gateway';
+import { QueueStatusBroadcaster } from './desk/queue-status-broadcaster';
 import { HealthController } from './health/health.controller';
 import { MetricsApiModule } from './metrics/metrics-api.module';
 import { PrivacyController } from './privacy/privacy.controller';
@@ -33,8 +36,8 @@ import { XWebhookController } from './webhooks/x-webhook.controller';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
-  imports: [AdministrationApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule],
+  imports: [AdministrationApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
   controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController],
-  providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor, RealtimeResyncService],
+  providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor, RealtimeResyncService, QueueStatusBroadcaster, QueueDirectory],
 })
 export class ApiModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { DeliveryRelay } from '@brigade/intake';
+import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier, ReroutingService } from '@brigade/routing';
 
 /**
@@ -19,6 +20,7 @@ export class BackgroundTimersService implements OnApplicationBootstrap, OnApplic
     private readonly relay: DeliveryRelay,
     private readonly rerouting: ReroutingService,
     private readonly notifier: AssignmentNotifier,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -27,7 +29,10 @@ export class BackgroundTimersService implements OnApplicationBootstrap, OnApplic
       if (requeued.inbound || requeued.outbound) this.logger.log({ requeued }, 'relay re-enqueued pending work');
     });
     this.every('routing-tick', this.config.routing.tickMs, async () => {
-      await this.notifier.notifyChange(await this.rerouting.sweep('tick'), 'queue');
+      const change = await this.rerouting.sweep('tick');
+      await this.notifier.notifyChange(change, 'queue');
+      // Assignments and removals refresh the supervisors' view through their desk events; abandonments do here.
+      if (change.abandoned.length > 0) await this.realtime.queueChanged('abandoned');
       await this.notifier.publishQueueStatuses();
     });
   }

@@ -10,6 +10,7 @@ export * from './csv';
 export * from './entities';
 export * from './local-time';
 export * from './password-reset.service';
+export * from './queue-directory';
 export * from './queues-admin.service';
 export * from './roster-admin.service';
 export * from './routing-refresh';

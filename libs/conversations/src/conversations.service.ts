@@ -169,6 +169,7 @@ export class ConversationsService {
       return { conversation, newlyClosed: true };
     });
     await this.jobs.add(QueueName.Routing, { reason: 'capacity-freed' });
+    if (closed.newlyClosed) await this.realtime.queueChanged('close');
     if (closed.newlyClosed) await this.tellWebchatCitizenClosed(closed.conversation);
     return this.deskView(closed.conversation);
   }

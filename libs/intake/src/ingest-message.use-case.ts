@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { ChannelIdentity, Contact, newPseudonym } from '@brigade/contacts';
 import { Conversation, Message } from '@brigade/conversations';
+import { RealtimePublisher } from '@brigade/realtime';
 import { InboxEntry } from './inbox-entry.entity';
 
 export interface IngestOutcome {
@@ -27,9 +28,17 @@ export class IngestMessageUseCase {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   async execute(inboxEntryId: string): Promise<IngestOutcome | null> {
+    const outcome = await this.store(inboxEntryId);
+    // A conversation entered the queue: the supervisors' live view counts it (after the commit, so it is seen).
+    if (outcome?.stored && outcome.conversationOpened) await this.realtime.queueChanged('arrival');
+    return outcome;
+  }
+
+  private async store(inboxEntryId: string): Promise<IngestOutcome | null> {
     return this.dataSource.transaction(async (manager) => {
       const entry = await manager
         .getRepository(InboxEntry)

@@ -2,6 +2,7 @@
  * The Socket.io contract between the platform and its browsers: event names and payloads in one place,
  * used by the gateways, the worker's publisher and the web apps alike.
  */
+import type { AgentLoadView, QueueLoadView } from '../../reporting/src/reporting-views';
 
 export type PresenceValue = 'available' | 'away' | 'offline';
 export type DeliveryStatusValue = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -45,6 +46,13 @@ export interface DeskContactHistoryView {
   hiddenSensitive: number;
 }
 
+/** An active queue a conversation can be transferred to (GET /api/desk/queues). */
+export interface DeskQueueView {
+  key: string;
+  nameFr: string;
+  nameEn: string;
+}
+
 /** A ready-made answer, inserted in the reply box by its shortcut (GET /api/canned-replies). */
 export interface CannedReplyView {
   id: string;
@@ -83,6 +91,14 @@ export interface DeskServerToClientEvents {
   'conversation:typing': (event: { conversationId: string; typing: boolean }) => void;
   /** The web chat citizen used the quick exit: their device kept nothing and they will not read replies. */
   'conversation:citizen-left': (event: { conversationId: string; leftAt: string }) => void;
+  /** Supervisors watching the queue (`queue:watch`): the console's live numbers, at most one snapshot a second. */
+  'queue:status': (status: QueueStatusEvent) => void;
+}
+
+/** The same figures as GET /api/supervisor/queue (default thresholds) and GET /api/supervisor/agents. */
+export interface QueueStatusEvent {
+  queue: QueueLoadView;
+  agents: AgentLoadView[];
 }
 
 export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: string; status: number }) => void;
@@ -95,6 +111,8 @@ export interface DeskClientToServerEvents {
   ) => void;
   /** The agent is typing: forwarded to the citizen where the channel supports it. */
   typing: (request: { conversationId: string; typing: boolean }) => void;
+  /** Start (true) or stop receiving `queue:status`: supervisors and admins only (403 otherwise). */
+  'queue:watch': (request: { watch: boolean }, ack: Ack<{ watching: boolean }>) => void;
 }
 
 export interface CitizenMessageView {
@@ -154,3 +172,5 @@ export const WEBCHAT_NAMESPACE = '/webchat';
 export const agentRoom = (agentId: string): string => `agent:${agentId}`;
 export const citizenRoom = (visitorId: string): string => `citizen:${visitorId}`;
 export const SUPERVISORS_ROOM = 'supervisors';
+/** Supervisor sockets showing the console: they receive `queue:status`. */
+export const QUEUE_WATCH_ROOM = 'supervisors:queue';

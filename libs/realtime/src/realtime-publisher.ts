@@ -1,11 +1,26 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { JobProducer, QueueName } from '@brigade/queue';
 import {
   DeskServerToClientEvents,
+  QUEUE_WATCH_ROOM,
   WebchatServerToClientEvents,
   agentRoom,
   citizenRoom,
 } from './events';
+
+/**
+ * Shortest time between two `queue:status` snapshots, across every process: every change within it is served by
+ * one computation, made at its end.
+ */
+export const QUEUE_STATUS_INTERVAL_MS = 1_000;
+/** Deduplication id of the pending snapshot job (one waiting and one running at most, cluster-wide). */
+const QUEUE_STATUS_JOB = 'queue-status';
+/** Desk events that change what the supervisors see of the queue. */
+const QUEUE_CHANGING_EVENTS = new Set<keyof DeskServerToClientEvents>([
+  'conversation:assigned',
+  'conversation:removed',
+  'conversation:updated',
+]);
 
 /**
  * Lets processes without sockets (the worker) reach browsers: the event goes through the realtime queue
@@ -13,6 +28,8 @@ import {
  */
 @Injectable()
 export class RealtimePublisher {
+  private readonly logger = new Logger(RealtimePublisher.name);
+
   constructor(private readonly jobs: JobProducer) {}
 
   async toAgent<E extends keyof DeskServerToClientEvents>(
@@ -21,6 +38,7 @@ export class RealtimePublisher {
     payload: Parameters<DeskServerToClientEvents[E]>[0],
   ): Promise<void> {
     await this.jobs.add(QueueName.Realtime, { namespace: 'desk', room: agentRoom(agentId), event, payload });
+    if (QUEUE_CHANGING_EVENTS.has(event)) await this.queueChanged(event);
   }
 
   async toCitizen<E extends keyof WebchatServerToClientEvents>(
@@ -29,5 +47,24 @@ export class RealtimePublisher {
     payload: Parameters<WebchatServerToClientEvents[E]>[0],
   ): Promise<void> {
     await this.jobs.add(QueueName.Realtime, { namespace: 'webchat', room: citizenRoom(visitorId), event, payload });
+  }
+
+  /**
+   * The queue changed (arrival, assignment, close, presence): the supervisors watching it get a fresh `queue:status`
+   * within QUEUE_STATUS_INTERVAL_MS. The job carries no figures: the API process that takes it reads them once
+   * from PostgreSQL and broadcasts them to every process. Deduplicated in Redis, so a burst of changes costs one
+   * snapshot; a change made while a snapshot is being computed schedules exactly one more. Never throws: a lost
+   * signal is caught up by the API's periodic refresh.
+   */
+  async queueChanged(reason: string): Promise<void> {
+    try {
+      await this.jobs.add(
+        QueueName.Realtime,
+        { namespace: 'desk', room: QUEUE_WATCH_ROOM, event: 'queue:status', payload: { reason } },
+        { delay: QUEUE_STATUS_INTERVAL_MS, deduplication: { id: QUEUE_STATUS_JOB, keepLastIfActive: true } },
+      );
+    } catch (error) {
+      this.logger.warn({ err: error, reason }, 'queue status refresh not scheduled');
+    }
   }
 }

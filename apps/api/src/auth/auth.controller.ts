@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Put } from '@nestjs
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { AgentPrincipal, AgentsService, AgentStatus, AuthService, PRESENCES, Presence } from '@brigade/agents';
 import { JobProducer, QueueName } from '@brigade/queue';
+import { RealtimePublisher } from '@brigade/realtime';
 import { CurrentAgent, Public } from './auth.decorators';
 
 class LoginRequest {
@@ -27,6 +28,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly agents: AgentsService,
     private readonly jobs: JobProducer,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   @Public()
@@ -47,6 +49,7 @@ export class AuthController {
     if (status.presence === 'available') await this.jobs.add(QueueName.Routing, { reason: 'agent-available' });
     // Going offline hands the agent's conversations over at once (no grace period: it was deliberate).
     if (status.presence === 'offline') await this.jobs.add(QueueName.Routing, { reason: 'presence-offline' });
+    await this.realtime.queueChanged('presence');
     return status;
   }
 }

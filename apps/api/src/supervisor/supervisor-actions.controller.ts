@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } f
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { AgentPrincipal, AgentsService } from '@brigade/agents';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
+import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier, DutyRequest, QueueStatusService, ReroutingService } from '@brigade/routing';
 import { CurrentAgent, Roles } from '../auth/auth.decorators';
 
@@ -54,6 +55,7 @@ export class SupervisorActionsController {
     private readonly notifier: AssignmentNotifier,
     private readonly agents: AgentsService,
     private readonly queueStatus: QueueStatusService,
+    private readonly realtime: RealtimePublisher,
   ) {}
 
   @Get('routing')
@@ -70,6 +72,7 @@ export class SupervisorActionsController {
   ) {
     const change = await this.rerouting.setDuty(principal, agentId, body.duty);
     await this.notifier.notifyChange(change, body.duty === 'on' ? 'reinforcement' : 'duty-change');
+    await this.realtime.queueChanged('duty');
     return { status: await this.agents.status(agentId), handedOver: change.released.length };
   }
 

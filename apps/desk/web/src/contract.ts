@@ -7,9 +7,11 @@ export type {
   DeskClientToServerEvents,
   DeskConversationView,
   DeskMessageView,
+  DeskQueueView,
   DeskServerToClientEvents,
   DeliveryStatusValue,
   PresenceValue,
+  QueueStatusEvent,
 } from '../../../../libs/realtime/src/events';
 export type {
   AgentLoadView,

@@ -1,8 +1,17 @@
-// The supervisor console: live queue load, agents and roster (polled every few seconds from PostgreSQL-backed
-// routes), the supervisor's actions, read-only access to any conversation, and reports with CSV export.
+// The supervisor console: live queue load and agents (pushed by the server as `queue:status`, fetched over REST on
+// every (re)connection), the roster, the supervisor's actions, read-only access to any conversation, and reports
+// with CSV export.
 import { useCallback, useEffect, useState } from 'react';
 import * as api from '../api';
-import type { AgentLoadView, DeskAssignmentEvent, MeView, QueueLoadView, ReportView, RosterView } from '../contract';
+import type {
+  AgentLoadView,
+  DeskAssignmentEvent,
+  MeView,
+  QueueLoadView,
+  QueueStatusEvent,
+  ReportView,
+  RosterView,
+} from '../contract';
 import { channelOf, clockTime, duration, secondsSince } from '../format';
 import { fill, useLanguage, useT } from '../i18n';
 import { MessageList } from '../desk/conversation-pane';
@@ -10,7 +19,8 @@ import { PriorityBadge, useNow } from '../desk/desk-screen';
 import type { DeskSocket } from '../socket';
 import { DistributionChart, HourlyChart } from './charts';
 
-const POLL_MS = 2000;
+/** The roster is a schedule, not a live figure: read again now and then. */
+const ROSTER_REFRESH_MS = 5 * 60_000;
 
 function usePolling<T>(path: string, intervalMs: number): { data: T | null; error: string | null; reload: () => void } {
   const [data, setData] = useState<T | null>(null);
@@ -32,10 +42,55 @@ function usePolling<T>(path: string, intervalMs: number): { data: T | null; erro
   return { data, error, reload };
 }
 
+/**
+ * Queue load and agents kept live by the server: the console watches the queue (`queue:watch`), receives
+ * `queue:status` when something changes (at most once a second, and every 15 s as a safety net), and fetches both
+ * over REST on every (re)connection and `resync`. No polling.
+ */
+function useQueueStatus(socket: DeskSocket) {
+  const [queue, setQueue] = useState<QueueLoadView | null>(null);
+  const [agents, setAgents] = useState<AgentLoadView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(() => {
+    Promise.all([api.get<QueueLoadView>('/api/supervisor/queue'), api.get<AgentLoadView[]>('/api/supervisor/agents')]).then(
+      ([nextQueue, nextAgents]) => {
+        setQueue(nextQueue);
+        setAgents(nextAgents);
+        setError(null);
+      },
+      (caught: Error) => setError(caught.message),
+    );
+  }, []);
+  useEffect(() => {
+    const watch = () => {
+      socket.emit('queue:watch', { watch: true }, (ack) => {
+        if (!ack.ok) setError(ack.error);
+      });
+      reload();
+    };
+    const onStatus = (status: QueueStatusEvent) => {
+      setQueue(status.queue);
+      setAgents(status.agents);
+      setError(null);
+    };
+    socket.on('connect', watch);
+    socket.on('resync', reload);
+    socket.on('queue:status', onStatus);
+    if (socket.connected) watch();
+    else reload();
+    return () => {
+      socket.off('connect', watch);
+      socket.off('resync', reload);
+      socket.off('queue:status', onStatus);
+      if (socket.connected) socket.emit('queue:watch', { watch: false }, () => undefined);
+    };
+  }, [socket, reload]);
+  return { queue, agents, error, reload };
+}
+
 export function ConsoleScreen({ socket, me }: { socket: DeskSocket; me: MeView }) {
   const t = useT();
   const [tab, setTab] = useState<'live' | 'reports'>('live');
-  void socket;
   void me;
   useEffect(() => {
     document.title = `${t.supervisor} – Brigade`;
@@ -51,29 +106,29 @@ export function ConsoleScreen({ socket, me }: { socket: DeskSocket; me: MeView }
           {t.reports}
         </button>
       </div>
-      {tab === 'live' ? <LiveView /> : <ReportsView />}
+      {tab === 'live' ? <LiveView socket={socket} /> : <ReportsView />}
     </main>
   );
 }
 
-function LiveView() {
+function LiveView({ socket }: { socket: DeskSocket }) {
   const t = useT();
   const language = useLanguage();
   const now = useNow();
-  const queue = usePolling<QueueLoadView>('/api/supervisor/queue', POLL_MS);
-  const agents = usePolling<AgentLoadView[]>('/api/supervisor/agents', POLL_MS);
-  const roster = usePolling<RosterView>('/api/supervisor/roster', 30_000);
+  const live = useQueueStatus(socket);
+  const agents = { data: live.agents };
+  const roster = usePolling<RosterView>('/api/supervisor/roster', ROSTER_REFRESH_MS);
   const [reading, setReading] = useState<DeskAssignmentEvent | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [moving, setMoving] = useState<string | null>(null);
-  const q = queue.data;
+  const q = live.queue;
 
   async function act(work: () => Promise<unknown>) {
     setActionError(null);
     try {
       await work();
-      queue.reload();
-      agents.reload();
+      // The push follows within a second; the acting supervisor sees the result at once.
+      live.reload();
     } catch (caught) {
       setActionError(caught instanceof Error ? caught.message : String(caught));
     }
@@ -81,9 +136,9 @@ function LiveView() {
 
   return (
     <>
-      {(queue.error || agents.error || actionError) && (
+      {(live.error || actionError) && (
         <p role="alert" className="error">
-          {queue.error ?? agents.error ?? actionError}
+          {live.error ?? actionError}
         </p>
       )}
       <section aria-labelledby="kpi-title" className="kpis">
@@ -123,8 +178,8 @@ function LiveView() {
           <span className="value">{q?.closedToday ?? '–'}</span>
         </div>
         {q && (
-          <p className="updated">
-            {t.lastUpdate} {clockTime(q.at, language)}
+          <p className="updated" data-testid="live-status">
+            {t.liveUpdates} · {t.lastUpdate} {clockTime(q.at, language)}
           </p>
         )}
       </section>

@@ -1,12 +1,20 @@
 // One conversation: its history, the reply box with drafts and canned replies, and the desk's actions.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as api from '../api';
-import type { CannedReplyView, DeskContactHistoryView, DeskConversationView, DeskMessageView, MeView } from '../contract';
+import type {
+  CannedReplyView,
+  DeskContactHistoryView,
+  DeskConversationView,
+  DeskMessageView,
+  DeskQueueView,
+  MeView,
+} from '../contract';
 import type { ColleagueView } from '../../../../../libs/reporting/src/reporting-views';
 import { channelOf, clockTime, duration, newClientMessageId, replyWindow } from '../format';
 import { fill, useLanguage, useT } from '../i18n';
 import { PriorityBadge } from './desk-screen';
 import type { DeskState } from './use-desk';
+import { AttachmentList } from './attachments';
 
 const draftKey = (agentId: string, conversationId: string) => `brigade.desk.${agentId}.draft.${conversationId}`;
 
@@ -54,6 +62,7 @@ export function MessageList({ messages, now }: { messages: DeskMessageView[]; no
             </span>
             {/* Citizen text is untrusted: rendered as a text node, never as HTML. */}
             <p className="text">{message.text}</p>
+            <AttachmentList attachments={message.attachments ?? []} />
           </li>
         );
       })}
@@ -423,11 +432,14 @@ function TransferForm({
   onCancel: () => void;
 }) {
   const t = useT();
+  const language = useLanguage();
   const [colleagues, setColleagues] = useState<ColleagueView[]>([]);
+  const [queues, setQueues] = useState<DeskQueueView[]>([]);
   const [target, setTarget] = useState('');
   const [note, setNote] = useState('');
   useEffect(() => {
     api.get<ColleagueView[]>('/api/desk/colleagues').then(setColleagues, () => setColleagues([]));
+    api.get<DeskQueueView[]>('/api/desk/queues').then(setQueues, () => setQueues([]));
   }, []);
   return (
     <form
@@ -450,9 +462,9 @@ function TransferForm({
           ))}
         </optgroup>
         <optgroup label={t.queue}>
-          {['general', 'violence', 'offence', 'recruitment'].map((queue) => (
-            <option key={queue} value={`queue:${queue}`}>
-              {queue}
+          {queues.map((queue) => (
+            <option key={queue.key} value={`queue:${queue.key}`}>
+              {language === 'en' ? queue.nameEn : queue.nameFr}
             </option>
           ))}
         </optgroup>
