@@ -7,7 +7,7 @@ import { IngestMessageUseCase } from '@brigade/intake';
 import { platformMetrics } from '@brigade/metrics';
 import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
-import { AssignmentNotifier, RoutingService } from '@brigade/routing';
+import { AssignmentNotifier, QueueDrainer } from '@brigade/routing';
 import { TriageService } from '@brigade/triage';
 
 /** Stores each inbound message, acknowledges a new conversation, then routes it or tells the assigned agent. */
@@ -16,7 +16,7 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ingest: IngestMessageUseCase,
-    private readonly routing: RoutingService,
+    private readonly drainer: QueueDrainer,
     private readonly notifier: AssignmentNotifier,
     private readonly realtime: RealtimePublisher,
     private readonly triage: TriageService,
@@ -37,11 +37,12 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
     // Before routing: an emergency must enter the queue at emergency priority.
     await this.triage.afterIngest(outcome);
     if (conversation.status === 'waiting') {
-      const result = await this.routing.drainQueue(outcome.conversationReopened ? 'reopened' : 'new-message');
-      await this.notifier.notify(result.assignments, outcome.conversationReopened ? 'reopened' : 'new-conversation');
-      if (!result.assignments.some((a) => a.conversationId === conversation.id)) {
-        await this.notifier.publishQueueStatuses([conversation.id]);
-      }
+      // Coalesced with the other messages of a burst: one drain serves them all (see QueueDrainer).
+      const { assigned } = await this.drainer.serve({
+        reason: outcome.conversationReopened ? 'reopened' : 'new-conversation',
+        conversationId: conversation.id,
+      });
+      if (!assigned) await this.notifier.publishQueueStatuses([conversation.id]);
       return;
     }
     // Pushed again on a redelivered job too: the desk ignores a message id it already shows.

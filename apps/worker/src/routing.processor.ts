@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
-import { AssignmentNotifier, ReroutingService, RoutingService } from '@brigade/routing';
+import { AssignmentNotifier, QueueDrainer, ReroutingService } from '@brigade/routing';
 
 /** Triggers that call for a re-routing sweep before serving the queue (not just a drain). */
 export const SWEEP_REASONS = new Set(['presence-grace', 'presence-offline']);
@@ -13,7 +13,7 @@ export const SWEEP_REASONS = new Set(['presence-grace', 'presence-offline']);
 @Processor(QueueName.Routing, WORKER_OPTIONS)
 export class RoutingProcessor extends WorkerHost {
   constructor(
-    private readonly routing: RoutingService,
+    private readonly drainer: QueueDrainer,
     private readonly rerouting: ReroutingService,
     private readonly notifier: AssignmentNotifier,
   ) {
@@ -25,7 +25,6 @@ export class RoutingProcessor extends WorkerHost {
       await this.notifier.notifyChange(await this.rerouting.sweep(job.data.reason), job.data.reason);
       return;
     }
-    const result = await this.routing.drainQueue(job.data.reason);
-    await this.notifier.notify(result.assignments, job.data.reason);
+    await this.drainer.serve({ reason: job.data.reason });
   }
 }

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { AssignmentNotifier } from './assignment-notifier';
+import { RoutingService } from './routing.service';
+
+/** Why the queue is being served, and for which conversation when a message triggered it. */
+export interface DrainRequest {
+  reason: string;
+  conversationId?: string;
+}
+
+export interface DrainOutcome {
+  /** The requesting conversation was assigned by the drain that served this request. */
+  assigned: boolean;
+  /** Conversations assigned by that drain, every request of the batch included. */
+  assignedCount: number;
+}
+
+interface Batch {
+  requests: DrainRequest[];
+  settle: { resolve: (outcome: DrainOutcome) => void; reject: (error: unknown) => void }[];
+}
+
+/**
+ * Serves the waiting queue on demand, one drain at a time per process, and coalesces the requests that arrive
+ * while a drain runs into the next one.
+ *
+ * Why: every routing decision takes one global lock (nothing is assigned twice). A burst of new conversations (a
+ * surge, or every citizen of a load test opening a chat) used to queue one transaction per message behind that
+ * lock, each holding a database connection while it waited, and each deciding for one conversation. A drain reads
+ * the whole head of the queue anyway, so one drain started after a request serves it and all its companions: a
+ * request waits for at most the drain in progress plus its own, whatever the burst.
+ *
+ * A request is only answered by a drain that started after it was made, so a conversation stored before the
+ * request is always considered. Assignments are notified once, by the drain that made them.
+ */
+@Injectable()
+export class QueueDrainer {
+  private running = false;
+  private next: Batch | null = null;
+
+  constructor(
+    private readonly routing: RoutingService,
+    private readonly notifier: AssignmentNotifier,
+  ) {}
+
+  serve(request: DrainRequest): Promise<DrainOutcome> {
+    const batch = (this.next ??= { requests: [], settle: [] });
+    batch.requests.push(request);
+    const outcome = new Promise<DrainOutcome>((resolve, reject) => batch.settle.push({ resolve, reject }));
+    this.startNext();
+    return outcome;
+  }
+
+  private startNext(): void {
+    if (this.running || !this.next) return;
+    const batch = this.next;
+    this.next = null;
+    this.running = true;
+    this.drain(batch)
+      .catch(() => undefined)
+      .finally(() => {
+        this.running = false;
+        this.startNext();
+      });
+  }
+
+  private async drain(batch: Batch): Promise<void> {
+    const reasons = new Map<string, string>();
+    for (const request of batch.requests) {
+      if (request.conversationId) reasons.set(request.conversationId, request.reason);
+    }
+    try {
+      const result = await this.routing.drainQueue(batch.requests[0].reason, reasons);
+      const assigned = new Set(result.assignments.map((assignment) => assignment.conversationId));
+      // Grouped by reason: the desk shows why a conversation arrived (a reopened one is not a new one).
+      const byReason = new Map<string, typeof result.assignments>();
+      for (const assignment of result.assignments) {
+        byReason.set(assignment.reason, [...(byReason.get(assignment.reason) ?? []), assignment]);
+      }
+      await Promise.all([...byReason].map(([reason, assignments]) => this.notifier.notify(assignments, reason)));
+      batch.requests.forEach((request, index) =>
+        batch.settle[index].resolve({
+          assigned: request.conversationId !== undefined && assigned.has(request.conversationId),
+          assignedCount: assigned.size,
+        }),
+      );
+    } catch (error) {
+      // Every request of the batch fails with the drain: each caller's job is retried by its queue.
+      batch.settle.forEach(({ reject }) => reject(error));
+      throw error;
+    }
+  }
+}
