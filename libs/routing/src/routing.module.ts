@@ -4,13 +4,14 @@ import { AuditModule } from '@brigade/audit';
 import { ConversationsModule } from '@brigade/conversations';
 import { RealtimeModule } from '@brigade/realtime';
 import { AssignmentNotifier } from './assignment-notifier';
+import { QueueDrainer } from './queue-drainer';
 import { QueueStatusService } from './queue-status.service';
 import { ReroutingService } from './rerouting.service';
 import { RoutingService } from './routing.service';
 
 @Module({
   imports: [AgentsModule, AuditModule, ConversationsModule, RealtimeModule],
-  providers: [RoutingService, ReroutingService, QueueStatusService, AssignmentNotifier],
-  exports: [RoutingService, ReroutingService, QueueStatusService, AssignmentNotifier],
+  providers: [RoutingService, ReroutingService, QueueStatusService, AssignmentNotifier, QueueDrainer],
+  exports: [RoutingService, ReroutingService, QueueStatusService, AssignmentNotifier, QueueDrainer],
 })
 export class RoutingModule {}

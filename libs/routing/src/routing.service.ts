@@ -39,8 +39,13 @@ export const SCHEDULED_SQL = `(a.duty_override IS NOT DISTINCT FROM 'on'
 /** Routable: active, scheduled, available and connected (not inside a presence grace period). */
 export const ROUTABLE_SQL = `a.active AND a.presence = 'available' AND a.disconnected_at IS NULL AND ${SCHEDULED_SQL}`;
 
+/** An assignment as written, with the reason recorded in its history row and shown on the desk. */
+export interface RoutedAssignment extends PlannedAssignment {
+  reason: string;
+}
+
 export interface RoutingResult {
-  assignments: PlannedAssignment[];
+  assignments: RoutedAssignment[];
   decisionMs: number;
 }
 
@@ -68,19 +73,30 @@ export class RoutingService {
     return this.clock.now();
   }
 
-  async drainQueue(reason = 'trigger'): Promise<RoutingResult> {
+  /**
+   * Serves the waiting queue once. `reasons` names the reason of particular conversations when one drain serves
+   * several triggers; the others get `reason`, except a reopened conversation, which is always 'reopened'.
+   */
+  async drainQueue(reason = 'trigger', reasons?: ReadonlyMap<string, string>): Promise<RoutingResult> {
     const started = process.hrtime.bigint();
     const assignments = await this.dataSource.transaction(async (manager) => {
       await takeRoutingLock(manager);
-      return this.drainWithin(manager, this.clock.now(), reason);
+      return this.drainWithin(manager, this.clock.now(), reason, reasons);
     });
     platformMetrics.routingDecisionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
-    platformMetrics.assignments.inc({ reason }, assignments.length);
+    const counts = new Map<string, number>();
+    for (const assignment of assignments) counts.set(assignment.reason, (counts.get(assignment.reason) ?? 0) + 1);
+    for (const [recorded, count] of counts) platformMetrics.assignments.inc({ reason: recorded }, count);
     return { assignments, decisionMs: Number(process.hrtime.bigint() - started) / 1e6 };
   }
 
   /** The decision and its writes, inside a transaction that already holds the routing lock. */
-  async drainWithin(manager: EntityManager, now: Date, reason: string): Promise<PlannedAssignment[]> {
+  async drainWithin(
+    manager: EntityManager,
+    now: Date,
+    reason: string,
+    reasons?: ReadonlyMap<string, string>,
+  ): Promise<RoutedAssignment[]> {
     const options = routingOptionsFrom(this.config, now);
     const { agents, skillsOnDuty } = await this.routableAgents(manager, now, false);
     const freeSeats = agents.reduce((sum, agent) => sum + Math.max(0, agent.capacity - agent.load), 0);
@@ -92,7 +108,7 @@ export class RoutingService {
     const overflowPossible = options.emergencyOverflow > 0 && waiting.some((c) => c.priority === EMERGENCY);
     const pool = overflowPossible ? (await this.routableAgents(manager, now, true)).agents : agents;
     const plan = planAssignments(waiting, pool, options, skillsOnDuty);
-    return plan.length > 0 ? this.applyPlan(manager, plan, now, reason) : [];
+    return plan.length > 0 ? this.applyPlan(manager, plan, now, reason, reasons) : [];
   }
 
   /**
@@ -182,25 +198,36 @@ export class RoutingService {
     plan: PlannedAssignment[],
     now: Date,
     reason: string,
-  ): Promise<PlannedAssignment[]> {
+    reasons?: ReadonlyMap<string, string>,
+  ): Promise<RoutedAssignment[]> {
     // One statement (one round trip): the status guard makes the write itself refuse a conversation that is no
     // longer waiting (closed meanwhile), and only what was written gets an assignment row.
-    const rows: { id: string }[] = await manager.query(
-      `WITH plan AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS p(conversation_id, agent_id)),
+    // A reopened conversation (hint 'prefer-previous', set only when the citizen writes again after a close) is
+    // recorded as such whichever trigger served it: the desk tells the agent it is a conversation they know.
+    const rows: { id: string; reason: string }[] = await manager.query(
+      `WITH plan AS (
+              SELECT p.conversation_id, p.agent_id,
+                     CASE WHEN c.routing_hint = 'prefer-previous' THEN 'reopened' ELSE p.reason END AS reason
+                FROM unnest($1::uuid[], $2::uuid[], $4::text[]) AS p(conversation_id, agent_id, reason)
+                JOIN conversations c ON c.id = p.conversation_id),
             written AS (
               UPDATE conversations c SET status = 'assigned', assignee_id = plan.agent_id, assigned_at = $3, routing_hint = NULL
                 FROM plan WHERE c.id = plan.conversation_id AND c.status = 'waiting'
-              RETURNING c.id, plan.agent_id),
+              RETURNING c.id, plan.agent_id, plan.reason),
             history AS (
               INSERT INTO assignments (conversation_id, agent_id, reason, assigned_at)
-              SELECT id, agent_id, $4, $3 FROM written),
+              SELECT id, agent_id, reason, $3 FROM written),
             idle AS (
               UPDATE agents SET last_assigned_at = $3 WHERE id IN (SELECT agent_id FROM written))
-       SELECT id FROM written`,
-      [plan.map((p) => p.conversationId), plan.map((p) => p.agentId), now, reason],
+       SELECT id, reason FROM written`,
+      [
+        plan.map((p) => p.conversationId),
+        plan.map((p) => p.agentId),
+        now,
+        plan.map((p) => reasons?.get(p.conversationId) ?? reason),
+      ],
     );
-    const written = new Set(rows.map((row) => row.id));
-    const applied = plan.filter((p) => written.has(p.conversationId));
-    return applied;
+    const written = new Map(rows.map((row) => [row.id, row.reason]));
+    return plan.filter((p) => written.has(p.conversationId)).map((p) => ({ ...p, reason: written.get(p.conversationId)! }));
   }
 }
