@@ -8,6 +8,7 @@ import { CannedRepliesAdminService } from './canned-replies-admin.service';
 import { ChannelSwitchService } from './channel-switch.service';
 import { ContactsAdminService } from './contacts-admin.service';
 import { PasswordResetService } from './password-reset.service';
+import { QueueCatalogModule } from './queue-catalog.module';
 import { QueuesAdminService } from './queues-admin.service';
 import { RosterAdminService } from './roster-admin.service';
 import { RoutingRefresh } from './routing-refresh';
@@ -26,7 +27,7 @@ const SERVICES = [
 
 /** Administration of people, roster, queues, canned replies, channels, contacts and the audit log. */
 @Module({
-  imports: [AgentsModule, AuditModule, RoutingModule],
+  imports: [AgentsModule, AuditModule, RoutingModule, QueueCatalogModule],
   providers: SERVICES,
   exports: SERVICES,
 })

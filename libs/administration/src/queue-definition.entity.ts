@@ -1,8 +1,10 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /**
- * A topic queue as the administrators define it: routing reads its required skill and the retention purge its
- * retention days at every decision, so an edit applies without a restart.
+ * A topic queue as the administrators define it, the single source of truth for its settings: routing reads its
+ * required skill and no-reply delay, the supervisor views its service levels and the retention purge its retention
+ * days at every decision; the triage menu is built from the active queues (cached briefly, dropped on any change).
+ * An edit applies without a restart.
  */
 @Entity('queues')
 export class QueueDefinition {
@@ -43,6 +45,10 @@ export class QueueDefinition {
   /** Words of a citizen's answer that lead the triage to this topic. */
   @Column({ name: 'triage_keywords', type: 'text', array: true, default: () => "'{}'" })
   triageKeywords: string[];
+
+  /** Place in the triage menu (1 = first choice); null: after the numbered ones, by key. */
+  @Column({ name: 'triage_position', type: 'int', nullable: true })
+  triagePosition: number | null;
 
   /** Victim-safety rules: shown by pseudonym, not surfaced in other histories. */
   @Column({ type: 'boolean', default: false })

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AgentPrincipal } from '@brigade/agents';
@@ -9,7 +9,7 @@ import { RoutingRefresh } from './routing-refresh';
 
 export type QueueSettings = Omit<QueueDefinition, 'key' | 'updatedAt'>;
 
-/** Topic queues: names, priority class, required skill, service levels, re-route delay, retention, triage words. */
+/** Topic queues: names, priority class, required skill, service levels, re-route delay, retention, triage menu. */
 @Injectable()
 export class QueuesAdminService {
   constructor(
@@ -23,12 +23,17 @@ export class QueuesAdminService {
   }
 
   async create(actor: AgentPrincipal, key: string, settings: Partial<QueueSettings> & Pick<QueueSettings, 'nameFr' | 'nameEn'>): Promise<QueueDefinition> {
+    // The triage answers TOPIC_emergency and "0" with the emergency procedure; no queue may take that name.
+    if (key === 'emergency') throw new BadRequestException('key: "emergency" is reserved for the emergency choice of the triage');
     await this.dataSource.transaction(async (manager) => {
       if (await manager.getRepository(QueueDefinition).existsBy({ key })) throw new ConflictException(`key: queue "${key}" already exists`);
       const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
-      await manager.getRepository(QueueDefinition).insert({ key, requiredSkill: key, ...given });
+      // A new topic is offered last in the triage menu unless its place is given.
+      const [{ last }]: { last: number }[] = await manager.query(`SELECT COALESCE(max(triage_position), 0)::int AS last FROM queues`);
+      await manager.getRepository(QueueDefinition).insert({ key, requiredSkill: key, triagePosition: last + 1, ...given });
       await this.audit.record(auditBy(actor, 'queue.create', 'queue', key, { ...settings }), manager);
     });
+    await this.routing.afterQueueChange();
     return this.get(key);
   }
 
@@ -42,8 +47,8 @@ export class QueuesAdminService {
       const previous = Object.fromEntries(Object.keys(patch).map((field) => [field, before[field as keyof QueueDefinition]]));
       await this.audit.record(auditBy(actor, 'queue.update', 'queue', key, { before: previous, after: patch }), manager);
     });
-    // A different required skill may make waiting conversations assignable now.
-    await this.routing.afterChange('queue-changed');
+    // The triage menu changes everywhere; a different required skill or no-reply delay applies at once.
+    await this.routing.afterQueueChange();
     return this.get(key);
   }
 

@@ -22,9 +22,16 @@ export class RetentionService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Retention days of a queue, as configured. */
-  retentionDays(queue: string): number {
-    return this.config.retention.daysByQueue[queue] ?? this.config.retention.defaultDays;
+  /**
+   * Retention days of a queue, as the purge applies them: the queue's retention_days in the queues table (read now,
+   * so an administrator's edit applies at the next purge), else RETENTION_DAYS_BY_QUEUE, else RETENTION_DAYS.
+   */
+  async retentionDays(queue: string): Promise<number> {
+    const rows: { retention_days: number | null }[] = await this.dataSource.query(
+      `SELECT retention_days FROM queues WHERE key = $1`,
+      [queue],
+    );
+    return rows[0]?.retention_days ?? this.config.retention.daysByQueue[queue] ?? this.config.retention.defaultDays;
   }
 
   async purgeExpired(now = new Date()): Promise<PurgeReport> {

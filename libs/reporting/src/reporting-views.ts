@@ -17,8 +17,19 @@ export interface QueueLoadView {
   assigned: number;
   longestWaitSeconds: number;
   buckets: QueueBucket[];
-  /** Waiting longer than the waiting threshold, or assigned with the citizen unanswered past the reply threshold. */
-  breaches: { waiting: number; unanswered: number; waitThresholdSeconds: number; replyThresholdSeconds: number };
+  /**
+   * Waiting longer than the waiting threshold, or assigned with the citizen unanswered past the reply threshold.
+   * thresholdsFrom 'queues': each queue's own thresholds (byQueue), and the top-level ones apply only to conversations
+   * of a queue without a row; 'request': the thresholds asked for, for every queue.
+   */
+  breaches: {
+    waiting: number;
+    unanswered: number;
+    thresholdsFrom: 'queues' | 'request';
+    waitThresholdSeconds: number;
+    replyThresholdSeconds: number;
+    byQueue: QueueBreaches[];
+  };
   abandonedToday: number;
   closedToday: number;
   /** The last 12 hours, oldest first: conversations that arrived, and assignments made, in each hour. */
@@ -27,6 +38,15 @@ export interface QueueLoadView {
   waitDistribution: { label: string; fromSeconds: number; toSeconds: number | null; count: number }[];
   /** Open conversations, waiting ones first (by priority then wait), at most 100: what a supervisor can open or move. */
   open: OpenConversationView[];
+}
+
+/** One queue's thresholds and the open conversations past them; every active queue and every queue with open ones. */
+export interface QueueBreaches {
+  queue: string;
+  waitThresholdSeconds: number;
+  replyThresholdSeconds: number;
+  waiting: number;
+  unanswered: number;
 }
 
 export interface OpenConversationView {

@@ -2,10 +2,12 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '@brigade/agents';
+import { SERVICE_LEVEL_FALLBACK } from '@brigade/routing';
 import type {
   AgentLoadView,
   ColleagueView,
   OpenConversationView,
+  QueueBreaches,
   QueueLoadView,
   ReportRow,
   ReportView,
@@ -13,9 +15,6 @@ import type {
   RosterView,
 } from './reporting-views';
 
-/** Service-level thresholds of the live view: a citizen waits at most 2 minutes for a gendarme, then 5 for an answer. */
-export const DEFAULT_WAIT_THRESHOLD_SECONDS = 120;
-export const DEFAULT_REPLY_THRESHOLD_SECONDS = 300;
 /** "Today" and "tomorrow" are the desk's local days, not UTC days. */
 export const REPORTING_TIME_ZONE = 'Europe/Paris';
 const MAX_REPORT_DAYS = 366;
@@ -39,11 +38,22 @@ export class ReportingService {
     private readonly clock: Clock,
   ) {}
 
-  async queueLoad(
-    waitThresholdSeconds = DEFAULT_WAIT_THRESHOLD_SECONDS,
-    replyThresholdSeconds = DEFAULT_REPLY_THRESHOLD_SECONDS,
-  ): Promise<QueueLoadView> {
+  /**
+   * The live load. Breaches are counted against each queue's own thresholds (queues.sla_wait_seconds, the wait for a
+   * gendarme; queues.sla_first_reply_seconds, the wait for an answer), read at every call; thresholds given here
+   * replace them for every queue (a "what if" view).
+   */
+  async queueLoad(waitThresholdSeconds?: number, replyThresholdSeconds?: number): Promise<QueueLoadView> {
     const now = this.clock.now();
+    const requestedWait = waitThresholdSeconds ?? null;
+    const requestedReply = replyThresholdSeconds ?? null;
+    const thresholds = `LEFT JOIN queues q ON q.key = c.queue
+         CROSS JOIN LATERAL (SELECT COALESCE($2::int, q.sla_wait_seconds, ${SERVICE_LEVEL_FALLBACK.waitSeconds}) AS wait_s,
+                                    COALESCE($3::int, q.sla_first_reply_seconds, ${SERVICE_LEVEL_FALLBACK.firstReplySeconds}) AS reply_s) t`;
+    const waitBreach = `c.status = 'waiting' AND c.waiting_since < $1::timestamptz - make_interval(secs => t.wait_s)`;
+    const replyBreach = `c.status = 'assigned' AND c.last_citizen_message_at IS NOT NULL
+                                 AND (c.last_agent_message_at IS NULL OR c.last_agent_message_at < c.last_citizen_message_at)
+                                 AND GREATEST(c.last_citizen_message_at, c.assigned_at) < $1::timestamptz - make_interval(secs => t.reply_s)`;
     const buckets: { queue: string; channel: string; priority: number; waiting: number; longest: number }[] =
       await this.dataSource.query(
         `SELECT queue, channel, priority, count(*)::int AS waiting,
@@ -54,25 +64,36 @@ export class ReportingService {
       );
     const [counts] = await this.dataSource.query(
       `WITH day AS (SELECT (date_trunc('day', $1::timestamptz AT TIME ZONE $4) AT TIME ZONE $4) AS start)
-       SELECT count(*) FILTER (WHERE status = 'assigned')::int AS assigned,
-              count(*) FILTER (WHERE status = 'waiting' AND waiting_since < $1::timestamptz - make_interval(secs => $2))::int
-                AS waiting_breaches,
-              count(*) FILTER (WHERE status = 'assigned' AND last_citizen_message_at IS NOT NULL
-                                 AND (last_agent_message_at IS NULL OR last_agent_message_at < last_citizen_message_at)
-                                 AND GREATEST(last_citizen_message_at, assigned_at) < $1::timestamptz - make_interval(secs => $3))::int
-                AS unanswered_breaches,
-              count(*) FILTER (WHERE status = 'abandoned' AND COALESCE(closed_at, waiting_since) >= (SELECT start FROM day))::int
+       SELECT count(*) FILTER (WHERE c.status = 'assigned')::int AS assigned,
+              count(*) FILTER (WHERE ${waitBreach})::int AS waiting_breaches,
+              count(*) FILTER (WHERE ${replyBreach})::int AS unanswered_breaches,
+              count(*) FILTER (WHERE c.status = 'abandoned' AND COALESCE(c.closed_at, c.waiting_since) >= (SELECT start FROM day))::int
                 AS abandoned_today,
-              count(*) FILTER (WHERE status = 'closed' AND closed_at >= (SELECT start FROM day))::int AS closed_today,
+              count(*) FILTER (WHERE c.status = 'closed' AND c.closed_at >= (SELECT start FROM day))::int AS closed_today,
               ${WAIT_BUCKETS.map(
                 (bucket, index) =>
-                  `count(*) FILTER (WHERE status = 'waiting' AND waiting_since <= $1::timestamptz - make_interval(secs => ${bucket.fromSeconds})` +
-                  (bucket.toSeconds === null ? '' : ` AND waiting_since > $1::timestamptz - make_interval(secs => ${bucket.toSeconds})`) +
+                  `count(*) FILTER (WHERE c.status = 'waiting' AND c.waiting_since <= $1::timestamptz - make_interval(secs => ${bucket.fromSeconds})` +
+                  (bucket.toSeconds === null ? '' : ` AND c.waiting_since > $1::timestamptz - make_interval(secs => ${bucket.toSeconds})`) +
                   `)::int AS wait_${index}`,
               ).join(',\n              ')}
-         FROM conversations WHERE status IN ('waiting', 'assigned') OR closed_at >= $1::timestamptz - interval '2 days'
-            OR (status = 'abandoned' AND waiting_since >= $1::timestamptz - interval '2 days')`,
-      [now, waitThresholdSeconds, replyThresholdSeconds, REPORTING_TIME_ZONE],
+         FROM conversations c ${thresholds}
+        WHERE c.status IN ('waiting', 'assigned') OR c.closed_at >= $1::timestamptz - interval '2 days'
+            OR (c.status = 'abandoned' AND c.waiting_since >= $1::timestamptz - interval '2 days')`,
+      [now, requestedWait, requestedReply, REPORTING_TIME_ZONE],
+    );
+    const byQueue: QueueBreaches[] = await this.dataSource.query(
+      `SELECT k.queue, t.wait_s::int AS "waitThresholdSeconds", t.reply_s::int AS "replyThresholdSeconds",
+              count(c.id) FILTER (WHERE ${waitBreach})::int AS waiting,
+              count(c.id) FILTER (WHERE ${replyBreach})::int AS unanswered
+         FROM (SELECT key AS queue FROM queues WHERE active
+               UNION SELECT queue FROM conversations WHERE status IN ('waiting', 'assigned')) k
+         LEFT JOIN queues q ON q.key = k.queue
+         CROSS JOIN LATERAL (SELECT COALESCE($2::int, q.sla_wait_seconds, ${SERVICE_LEVEL_FALLBACK.waitSeconds}) AS wait_s,
+                                    COALESCE($3::int, q.sla_first_reply_seconds, ${SERVICE_LEVEL_FALLBACK.firstReplySeconds}) AS reply_s) t
+         LEFT JOIN conversations c ON c.queue = k.queue AND c.status IN ('waiting', 'assigned')
+        GROUP BY k.queue, t.wait_s, t.reply_s
+        ORDER BY k.queue`,
+      [now, requestedWait, requestedReply],
     );
     const hourly: { hour: Date; arrivals: number; assignments: number }[] = await this.dataSource.query(
       `SELECT h AS hour,
@@ -129,8 +150,10 @@ export class ReportingService {
       breaches: {
         waiting: num(counts.waiting_breaches),
         unanswered: num(counts.unanswered_breaches),
-        waitThresholdSeconds,
-        replyThresholdSeconds,
+        thresholdsFrom: requestedWait === null && requestedReply === null ? 'queues' : 'request',
+        waitThresholdSeconds: requestedWait ?? SERVICE_LEVEL_FALLBACK.waitSeconds,
+        replyThresholdSeconds: requestedReply ?? SERVICE_LEVEL_FALLBACK.firstReplySeconds,
+        byQueue,
       },
       abandonedToday: num(counts.abandoned_today),
       closedToday: num(counts.closed_today),

@@ -5,6 +5,12 @@ import { Clock, localToInstant } from '@brigade/agents';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { ROUTABLE_SQL, SCHEDULED_SQL } from './routing.service';
 
+/**
+ * Service levels of a conversation whose queue has no row in the queues table: the table's column defaults, so such a
+ * queue counts like one created without thresholds. Every queue with a row uses its own (read at each request).
+ */
+export const SERVICE_LEVEL_FALLBACK = { waitSeconds: 300, firstReplySeconds: 600 } as const;
+
 /** Assignments over this window give the service rate the wait estimate is computed from. */
 const THROUGHPUT_WINDOW_MS = 30 * 60_000;
 
@@ -17,9 +23,32 @@ export interface CitizenQueueStatus {
   estimatedWaitSeconds?: number;
 }
 
+/** One queue's service levels, from its row in the queues table, and the open conversations now past them. */
+export interface QueueServiceLevel {
+  queue: string;
+  slaWaitSeconds: number;
+  slaFirstReplySeconds: number;
+  waiting: number;
+  /** Waiting (since arrival or the last re-route) longer than slaWaitSeconds. */
+  waitingOverSla: number;
+  /** Open (waiting or assigned), no agent reply yet, arrived more than slaFirstReplySeconds ago. */
+  awaitingFirstReplyOverSla: number;
+}
+
 export interface QueueOverview {
   at: string;
-  waiting: { queue: string; priority: number; channel: string; count: number; longestWaitSeconds: number }[];
+  waiting: {
+    queue: string;
+    priority: number;
+    channel: string;
+    count: number;
+    longestWaitSeconds: number;
+    /** The wait threshold of the queue, and how many of these conversations are past it. */
+    slaWaitSeconds: number;
+    overSla: number;
+  }[];
+  /** Every active queue and every queue holding open conversations, by key. */
+  serviceLevels: QueueServiceLevel[];
   longestWaitSeconds: number;
   abandonedToday: number;
   agents: {
@@ -86,14 +115,41 @@ export class QueueStatusService {
     return n;
   }
 
-  /** The live view of the supervisor: waiting per queue, priority and channel, agents and their load. */
+  /**
+   * The live view of the supervisor: waiting per queue, priority and channel, each queue's service levels (its own
+   * thresholds from the queues table) with what is past them, agents and their load.
+   */
   async overview(): Promise<QueueOverview> {
     const now = this.clock.now();
+    const fallback = [SERVICE_LEVEL_FALLBACK.waitSeconds, SERVICE_LEVEL_FALLBACK.firstReplySeconds];
     const waiting: QueueOverview['waiting'] = await this.dataSource.query(
-      `SELECT queue, priority::int AS priority, channel, count(*)::int AS count,
-              floor(extract(epoch FROM ($1::timestamptz - min(waiting_since))))::int AS "longestWaitSeconds"
-         FROM conversations WHERE status = 'waiting' GROUP BY queue, priority, channel ORDER BY priority, queue, channel`,
-      [now],
+      `SELECT c.queue, c.priority::int AS priority, c.channel, count(*)::int AS count,
+              floor(extract(epoch FROM ($1::timestamptz - min(c.waiting_since))))::int AS "longestWaitSeconds",
+              COALESCE(q.sla_wait_seconds, $2)::int AS "slaWaitSeconds",
+              count(*) FILTER (WHERE c.waiting_since <= $1::timestamptz - make_interval(secs => COALESCE(q.sla_wait_seconds, $2)))::int
+                AS "overSla"
+         FROM conversations c LEFT JOIN queues q ON q.key = c.queue
+        WHERE c.status = 'waiting'
+        GROUP BY c.queue, c.priority, c.channel, q.sla_wait_seconds ORDER BY c.priority, c.queue, c.channel`,
+      [now, fallback[0]],
+    );
+    const serviceLevels: QueueServiceLevel[] = await this.dataSource.query(
+      `SELECT k.queue, COALESCE(q.sla_wait_seconds, $2)::int AS "slaWaitSeconds",
+              COALESCE(q.sla_first_reply_seconds, $3)::int AS "slaFirstReplySeconds",
+              count(c.id) FILTER (WHERE c.status = 'waiting')::int AS waiting,
+              count(c.id) FILTER (WHERE c.status = 'waiting'
+                AND c.waiting_since <= $1::timestamptz - make_interval(secs => COALESCE(q.sla_wait_seconds, $2)))::int
+                AS "waitingOverSla",
+              count(c.id) FILTER (WHERE c.first_agent_reply_at IS NULL
+                AND c.created_at <= $1::timestamptz - make_interval(secs => COALESCE(q.sla_first_reply_seconds, $3)))::int
+                AS "awaitingFirstReplyOverSla"
+         FROM (SELECT key AS queue FROM queues WHERE active
+               UNION SELECT queue FROM conversations WHERE status IN ('waiting', 'assigned')) k
+         LEFT JOIN queues q ON q.key = k.queue
+         LEFT JOIN conversations c ON c.queue = k.queue AND c.status IN ('waiting', 'assigned')
+        GROUP BY k.queue, q.sla_wait_seconds, q.sla_first_reply_seconds
+        ORDER BY k.queue`,
+      [now, ...fallback],
     );
     const agents: QueueOverview['agents'] = await this.dataSource.query(
       `SELECT a.id, a.display_name AS "displayName", a.presence, ${SCHEDULED_SQL} AS scheduled, ${ROUTABLE_SQL} AS routable,
@@ -105,6 +161,7 @@ export class QueueStatusService {
     return {
       at: now.toISOString(),
       waiting,
+      serviceLevels,
       longestWaitSeconds: Math.max(0, ...waiting.map((w) => w.longestWaitSeconds)),
       abandonedToday: await this.abandonedSince(localToInstant(localDate, '00:00', this.config.routing.rosterTimeZone)),
       agents: agents.filter((agent) => agent.scheduled || agent.load > 0 || agent.presence !== 'offline'),

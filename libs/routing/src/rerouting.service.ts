@@ -53,8 +53,11 @@ interface ReleaseItem {
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
-/** The automatic note written in the conversation when it changes hands, so that the next gendarme knows why. */
-function handoverNote(reason: ReleaseReason, agentName: string, config: AppConfig, priority: number): string {
+/**
+ * The automatic note written in the conversation when it changes hands, so that the next gendarme knows why.
+ * noReplyMs: the delay that applied (the queue's own, or the default of the priority class).
+ */
+function handoverNote(reason: ReleaseReason, agentName: string, noReplyMs: number): string {
   switch (reason) {
     case 'shift-end':
       return `Relève : ${agentName} a terminé son service. Conversation transmise à un gendarme de service.`;
@@ -64,7 +67,7 @@ function handoverNote(reason: ReleaseReason, agentName: string, config: AppConfi
       return `Relève : ${agentName} est hors ligne (délai de reconnexion dépassé). Conversation transmise.`;
     case 'no-reply':
       return (
-        `Réattribution : pas de réponse de ${agentName} dans les ${minutes(config.routing.noReplyMs[priority] ?? 0)} ` +
+        `Réattribution : pas de réponse de ${agentName} dans les ${minutes(noReplyMs)} ` +
         'minutes suivant l’attribution.'
       );
     default:
@@ -219,7 +222,8 @@ export class ReroutingService {
 
   /**
    * Conversations whose agent is gone (offline, or disconnected past the grace period), off duty (end of shift,
-   * taken off) or silent past the no-reply delay of their priority go back to the queue with a hand-over note.
+   * taken off) or silent past the no-reply delay of their queue (or, without one, of their priority) go back to the
+   * queue with a hand-over note.
    */
   private async releaseStale(manager: EntityManager, now: Date, onlyAgentId?: string): Promise<ReleasedConversation[]> {
     const graceLimit = new Date(now.getTime() - this.config.routing.presenceGraceMs);
@@ -228,19 +232,25 @@ export class ReroutingService {
       `UPDATE agents SET presence = 'offline' WHERE disconnected_at IS NOT NULL AND disconnected_at <= $1 AND presence <> 'offline'`,
       [graceLimit],
     );
-    const rows: { id: string; display_name: string; priority: number; why: ReleaseReason }[] = await manager.query(
+    // The no-reply delay is the queue's own (queues.no_reply_reroute_minutes, read at every sweep) when set, else
+    // the configured default of the priority class (0 there: never).
+    const rows: { id: string; display_name: string; no_reply_ms: number | null; why: ReleaseReason }[] = await manager.query(
       `SELECT * FROM (
-         SELECT c.id, a.display_name, c.priority,
+         SELECT c.id, a.display_name, d.no_reply_ms,
                 CASE
                   WHEN NOT a.active OR a.presence = 'offline' THEN 'agent-offline'
                   WHEN a.duty_override = 'off' THEN 'off-duty'
                   WHEN NOT ${SCHEDULED_SQL} THEN 'shift-end'
                   WHEN (c.last_agent_message_at IS NULL OR c.last_agent_message_at < c.assigned_at)
-                       AND ($2::float8[])[c.priority + 1] > 0
-                       AND c.assigned_at <= $1::timestamptz - ($2::float8[])[c.priority + 1] * interval '1 millisecond'
+                       AND d.no_reply_ms > 0
+                       AND c.assigned_at <= $1::timestamptz - d.no_reply_ms * interval '1 millisecond'
                     THEN 'no-reply'
                 END AS why
            FROM conversations c JOIN agents a ON a.id = c.assignee_id
+           LEFT JOIN queues q ON q.key = c.queue
+           CROSS JOIN LATERAL (
+             SELECT COALESCE(q.no_reply_reroute_minutes * 60000.0, ($2::float8[])[c.priority + 1])::float8 AS no_reply_ms
+           ) d
           WHERE c.status = 'assigned' AND ($3::uuid IS NULL OR a.id = $3)) s
         WHERE why IS NOT NULL`,
       [now, this.config.routing.noReplyMs, onlyAgentId ?? null],
@@ -252,7 +262,7 @@ export class ReroutingService {
         conversationId: row.id,
         reason: row.why,
         hint: row.why === 'no-reply' ? 'avoid-previous' : null,
-        note: handoverNote(row.why, row.display_name, this.config, row.priority),
+        note: handoverNote(row.why, row.display_name, Number(row.no_reply_ms ?? 0)),
         noteAuthorId: null,
       })),
     );

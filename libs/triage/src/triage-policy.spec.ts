@@ -1,6 +1,16 @@
 import { DEFAULT_KNOWLEDGE_BASE, TALK_TO_A_GENDARME } from './knowledge-base';
 import { EMERGENCY_MESSAGE, TriageState, decideTriage } from './triage-policy';
-import { parseTopicChoice, topicMenu } from './topics';
+import { QueueTopicSource, parseTopicChoice, topicMenu, topicsFromQueues } from './topics';
+
+/** The five topics the queues table is seeded with (migration Administration), in their triage positions. */
+const SEEDED_QUEUES: QueueTopicSource[] = [
+  { key: 'general', nameFr: 'Une question, un renseignement', nameEn: 'A question, information', priority: 2, sensitive: false, active: true, triagePosition: 1, triageKeywords: ['question', 'renseignement', 'information', 'info'] },
+  { key: 'offence', nameFr: 'Signaler une infraction (vol, arnaque, dégradation…)', nameEn: 'Report an offence (theft, scam, damage…)', priority: 2, sensitive: false, active: true, triagePosition: 2, triageKeywords: ['signaler', 'infraction', 'vol', 'vole', 'arnaque', 'escroquerie', 'cambriolage', 'plainte'] },
+  { key: 'violence', nameFr: 'Violences, dont violences sexuelles et sexistes', nameEn: 'Violence, including sexual and gender-based violence', priority: 1, sensitive: true, active: true, triagePosition: 3, triageKeywords: ['violence', 'violences', 'harcelement', 'agression', 'conjugale', 'sexuelle', 'sexiste'] },
+  { key: 'procedure', nameFr: 'Suivre une procédure en cours', nameEn: 'Follow up a case', priority: 3, sensitive: false, active: true, triagePosition: 4, triageKeywords: ['procedure', 'suivi', 'dossier', 'convocation'] },
+  { key: 'recruitment', nameFr: 'Devenir gendarme (recrutement)', nameEn: 'Joining the Gendarmerie', priority: 3, sensitive: false, active: true, triagePosition: 5, triageKeywords: ['recrutement', 'devenir gendarme', 'concours', 'engager', 'reserviste', 'reserve'] },
+];
+const TOPICS = topicsFromQueues(SEEDED_QUEUES);
 
 const waiting: TriageState = {
   status: 'waiting',
@@ -14,7 +24,7 @@ const waiting: TriageState = {
 
 describe('decideTriage', () => {
   it('answers danger wording at once with 17 / 112 / 114 and emergency priority, before anything else', () => {
-    const decision = decideTriage({ ...waiting, firstMessage: true }, 'il me frappe', DEFAULT_KNOWLEDGE_BASE);
+    const decision = decideTriage({ ...waiting, firstMessage: true }, 'il me frappe', TOPICS, DEFAULT_KNOWLEDGE_BASE);
     expect(decision.priority).toBe(0);
     expect(decision.replies).toEqual([EMERGENCY_MESSAGE.fr]);
     expect(decision.replies[0]).toMatch(/17.*112.*114/);
@@ -22,34 +32,34 @@ describe('decideTriage', () => {
   });
 
   it('treats the explicit emergency choice like danger wording', () => {
-    expect(decideTriage(waiting, '0').priority).toBe(0);
-    expect(decideTriage(waiting, 'TOPIC_emergency').priority).toBe(0);
+    expect(decideTriage(waiting, '0', TOPICS).priority).toBe(0);
+    expect(decideTriage(waiting, 'TOPIC_emergency', TOPICS).priority).toBe(0);
   });
 
   it('still raises an assigned conversation to emergency, but gives the numbers only once', () => {
     const assigned = { ...waiting, status: 'assigned' as const, topicChosen: true };
-    expect(decideTriage(assigned, 'il a un couteau').replies).toEqual([EMERGENCY_MESSAGE.fr]);
-    const again = decideTriage({ ...assigned, priority: 0, emergencyNotified: true }, 'il a un couteau');
+    expect(decideTriage(assigned, 'il a un couteau', TOPICS).replies).toEqual([EMERGENCY_MESSAGE.fr]);
+    const again = decideTriage({ ...assigned, priority: 0, emergencyNotified: true }, 'il a un couteau', TOPICS);
     expect(again.replies).toEqual([]);
     expect(again.priority).toBeNull();
   });
 
   it('greets a new conversation with the numbered topic menu', () => {
-    const decision = decideTriage({ ...waiting, firstMessage: true }, 'Bonjour');
-    expect(decision.replies).toEqual([topicMenu('fr')]);
+    const decision = decideTriage({ ...waiting, firstMessage: true }, 'Bonjour', TOPICS);
+    expect(decision.replies).toEqual([topicMenu(TOPICS, 'fr')]);
     expect(decision.replies[0]).toMatch(/0\. C’est une urgence/);
   });
 
   it('sets queue, priority and victim safety from a chosen topic, and stops asking', () => {
-    const decision = decideTriage(waiting, '3');
+    const decision = decideTriage(waiting, '3', TOPICS);
     expect(decision).toMatchObject({ queue: 'violence', priority: 1, sensitive: true, topicChosen: true });
-    expect(decideTriage(waiting, 'TOPIC_recruitment')).toMatchObject({ queue: 'recruitment', priority: null });
-    const chosen = decideTriage({ ...waiting, topicChosen: true }, '3');
+    expect(decideTriage(waiting, 'TOPIC_recruitment', TOPICS)).toMatchObject({ queue: 'recruitment', priority: null });
+    const chosen = decideTriage({ ...waiting, topicChosen: true }, '3', TOPICS);
     expect(chosen.queue).toBeNull();
   });
 
   it('answers a frequent question and always offers a gendarme', () => {
-    const decision = decideTriage(waiting, 'comment faire une procuration pour voter ?');
+    const decision = decideTriage(waiting, 'comment faire une procuration pour voter ?', TOPICS);
     expect(decision.replies).toHaveLength(1);
     expect(decision.replies[0]).toMatch(/maprocuration\.gouv\.fr/);
     expect(decision.replies[0]).toContain(TALK_TO_A_GENDARME);
@@ -57,16 +67,16 @@ describe('decideTriage', () => {
 
   it('stays silent once a gendarme holds the conversation, except for danger', () => {
     const assigned = { ...waiting, status: 'assigned' as const };
-    expect(decideTriage(assigned, 'comment faire une procuration ?').replies).toEqual([]);
-    expect(decideTriage(assigned, '2').queue).toBeNull();
+    expect(decideTriage(assigned, 'comment faire une procuration ?', TOPICS).replies).toEqual([]);
+    expect(decideTriage(assigned, '2', TOPICS).queue).toBeNull();
   });
 
   it('warns of longer waits and pushes the surge questions first in surge mode', () => {
-    const decision = decideTriage({ ...waiting, firstMessage: true, surge: true }, 'Bonjour', DEFAULT_KNOWLEDGE_BASE);
+    const decision = decideTriage({ ...waiting, firstMessage: true, surge: true }, 'Bonjour', TOPICS, DEFAULT_KNOWLEDGE_BASE);
     expect(decision.replies[0]).toMatch(/beaucoup de demandes/);
     const surgeAnswers = DEFAULT_KNOWLEDGE_BASE.filter((entry) => entry.surge).map((entry) => entry.answer);
     expect(decision.replies.slice(1, 1 + surgeAnswers.length)).toEqual(surgeAnswers);
-    expect(decision.replies.at(-1)).toBe(topicMenu('fr'));
+    expect(decision.replies.at(-1)).toBe(topicMenu(TOPICS, 'fr'));
   });
 });
 
@@ -79,13 +89,76 @@ describe('parseTopicChoice', () => {
     ['recrutement', 'recruitment'],
     ['harcèlement', 'violence'],
   ])('reads %p as the %s queue', (text, queue) => {
-    const choice = parseTopicChoice(text);
+    const choice = parseTopicChoice(text, TOPICS);
     expect(choice?.kind === 'topic' && choice.topic.queue).toBe(queue);
   });
 
   it('recognises a request for a human and ignores ordinary long sentences', () => {
-    expect(parseTopicChoice('Parler à un gendarme')).toEqual({ kind: 'human' });
-    expect(parseTopicChoice('9')).toBeNull();
-    expect(parseTopicChoice('Bonjour je voudrais savoir comment se passe la suite de mon dossier de vol')).toBeNull();
+    expect(parseTopicChoice('Parler à un gendarme', TOPICS)).toEqual({ kind: 'human' });
+    expect(parseTopicChoice('9', TOPICS)).toBeNull();
+    expect(parseTopicChoice('Bonjour je voudrais savoir comment se passe la suite de mon dossier de vol', TOPICS)).toBeNull();
+  });
+});
+
+describe('topicsFromQueues', () => {
+  const queue = (key: string, changes: Partial<QueueTopicSource> = {}): QueueTopicSource => ({
+    key,
+    nameFr: `Sujet ${key}`,
+    nameEn: `Topic ${key}`,
+    priority: 2,
+    sensitive: false,
+    active: true,
+    triagePosition: null,
+    triageKeywords: [],
+    ...changes,
+  });
+
+  it('offers the active queues by triage position, then those without one by key', () => {
+    const topics = topicsFromQueues([
+      queue('zeta'),
+      queue('second', { triagePosition: 2 }),
+      queue('closed', { triagePosition: 1, active: false }),
+      queue('alpha'),
+      queue('first', { triagePosition: 1 }),
+    ]);
+    expect(topics.map((topic) => topic.queue)).toEqual(['first', 'second', 'alpha', 'zeta']);
+    expect(topicMenu(topics, 'en')).toBe(
+      'To direct you, reply with a number:\n1. Topic first\n2. Topic second\n3. Topic alpha\n4. Topic zeta\n0. It is an emergency',
+    );
+  });
+
+  it('carries the label, priority and victim-safety flag, with keywords folded like citizens\' answers', () => {
+    const [topic] = topicsFromQueues([
+      queue('lost-items', { nameFr: 'Objets trouvés', priority: 3, sensitive: true, triageKeywords: ['Objet Perdu', ' ', 'égaré', 'objet perdu'] }),
+    ]);
+    expect(topic).toEqual({
+      queue: 'lost-items',
+      label: { fr: 'Objets trouvés', en: 'Topic lost-items' },
+      priority: 3,
+      sensitive: true,
+      keywords: ['objet perdu', 'egare'],
+    });
+    expect(parseTopicChoice('J’ai égaré mes clés', [topic])).toEqual({ kind: 'topic', topic });
+    expect(parseTopicChoice('TOPIC_lost-items', [topic])).toEqual({ kind: 'topic', topic });
+  });
+
+  it('never lets a queue named emergency shadow the emergency choice', () => {
+    const topics = topicsFromQueues([queue('emergency', { triagePosition: 1 }), queue('general', { triagePosition: 2 })]);
+    expect(topics.map((topic) => topic.queue)).toEqual(['general']);
+    expect(parseTopicChoice('TOPIC_emergency', topics)).toEqual({ kind: 'emergency' });
+  });
+
+  it('numbers past nine and reads two-digit choices', () => {
+    const topics = topicsFromQueues(Array.from({ length: 11 }, (_, i) => queue(`q${String(i + 1).padStart(2, '0')}`, { triagePosition: i + 1 })));
+    expect(topicMenu(topics, 'fr')).toContain('\n11. Sujet q11\n0. C’est une urgence');
+    const choice = parseTopicChoice('11', topics);
+    expect(choice?.kind === 'topic' && choice.topic.queue).toBe('q11');
+    expect(parseTopicChoice('12', topics)).toBeNull();
+  });
+
+  it('offers no menu when no queue is active: the citizen waits for a gendarme', () => {
+    const decision = decideTriage({ ...waiting, firstMessage: true }, 'Bonjour', topicsFromQueues([queue('general', { active: false })]));
+    expect(decision.replies).toEqual([]);
+    expect(decideTriage(waiting, '1', []).queue).toBeNull();
   });
 });

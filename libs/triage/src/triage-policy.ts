@@ -46,10 +46,16 @@ const SURGE_MESSAGE = {
 
 /**
  * What the first-line assistant does with one citizen message. Emergency first, always; then, while the conversation
- * waits for a human, topic choice and frequent questions. It never stands between the citizen and a gendarme: every
- * message stays in the queue for the agent, who sees the whole exchange.
+ * waits for a human, topic choice (among the topics built from the queues table) and frequent questions. It never
+ * stands between the citizen and a gendarme: every message stays in the queue for the agent, who sees the whole
+ * exchange.
  */
-export function decideTriage(state: TriageState, text: string, knowledgeBase?: FaqEntry[]): TriageDecision {
+export function decideTriage(
+  state: TriageState,
+  text: string,
+  topics: readonly Topic[],
+  knowledgeBase?: FaqEntry[],
+): TriageDecision {
   const decision: TriageDecision = {
     priority: null,
     queue: null,
@@ -58,7 +64,7 @@ export function decideTriage(state: TriageState, text: string, knowledgeBase?: F
     emergency: null,
     replies: [],
   };
-  const choice = state.status === 'waiting' && !state.topicChosen ? parseTopicChoice(text) : null;
+  const choice = state.status === 'waiting' && !state.topicChosen ? parseTopicChoice(text, topics) : null;
   const danger = assessEmergency(text);
   if (danger.emergency || choice?.kind === 'emergency') {
     decision.emergency = { matched: danger.matched ?? 'choix urgence' };
@@ -87,7 +93,8 @@ export function decideTriage(state: TriageState, text: string, knowledgeBase?: F
     }
     const answer = findAnswer(text, knowledgeBase);
     if (answer) decision.replies.push(`${answer.answer}\n${TALK_TO_A_GENDARME}`);
-    if (!state.topicChosen) decision.replies.push(topicMenu(state.language));
+    // Without any active queue there is nothing to choose: the citizen simply waits for a gendarme.
+    if (!state.topicChosen && topics.length > 0) decision.replies.push(topicMenu(topics, state.language));
     return decision;
   }
   const answer = findAnswer(text, knowledgeBase);

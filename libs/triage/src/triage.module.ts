@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { QueueCatalogModule } from '@brigade/administration';
 import { AuditModule } from '@brigade/audit';
 import { RealtimeModule } from '@brigade/realtime';
 import { RoutingModule } from '@brigade/routing';
@@ -6,7 +7,7 @@ import { SurgeService } from './surge.service';
 import { TriageService } from './triage.service';
 
 @Module({
-  imports: [AuditModule, RealtimeModule, RoutingModule],
+  imports: [AuditModule, RealtimeModule, RoutingModule, QueueCatalogModule],
   providers: [TriageService, SurgeService],
   exports: [TriageService, SurgeService],
 })

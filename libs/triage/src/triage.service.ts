@@ -1,11 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { QueueCatalog } from '@brigade/administration';
 import { AuditService } from '@brigade/audit';
 import { Conversation, Message, toDeskMessage } from '@brigade/conversations';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier } from '@brigade/routing';
 import { DEFAULT_KNOWLEDGE_BASE } from './knowledge-base';
+import { topicsFromQueues } from './topics';
 import { EMERGENCY_PRIORITY, TriageDecision, TriageState, decideTriage } from './triage-policy';
 
 interface StoredTriageState {
@@ -33,11 +35,14 @@ export class TriageService {
     private readonly notifier: AssignmentNotifier,
     private readonly realtime: RealtimePublisher,
     private readonly audit: AuditService,
+    private readonly queues: QueueCatalog,
   ) {}
 
   async afterIngest(input: TriageInput): Promise<TriageDecision | null> {
     // A redelivered job has been triaged already: saying it twice would only confuse the citizen.
     if (!input.stored || input.message.authorType !== 'citizen') return null;
+    // The menu and what each choice leads to come from the queues table, as the administrators left it.
+    const topics = topicsFromQueues(await this.queues.all());
     const { decision, replies, conversation } = await this.dataSource.transaction(async (manager) => {
       const current = await manager
         .getRepository(Conversation)
@@ -55,7 +60,7 @@ export class TriageService {
         emergencyNotified: stored.emergencyNotified ?? false,
         surge,
       };
-      const decision = decideTriage(state, input.message.text, DEFAULT_KNOWLEDGE_BASE);
+      const decision = decideTriage(state, input.message.text, topics, DEFAULT_KNOWLEDGE_BASE);
       const nextState: StoredTriageState = {
         topicChosen: decision.topicChosen,
         emergencyNotified: state.emergencyNotified || decision.emergency !== null,

@@ -64,6 +64,14 @@ class QueueChangesBody {
   @MaxLength(60, { each: true })
   triageKeywords?: string[];
 
+  /** Place in the triage menu (1 = first); null: after the numbered ones. A new queue goes last by default. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  triagePosition?: number | null;
+
   @IsOptional()
   @IsBoolean()
   sensitive?: boolean;

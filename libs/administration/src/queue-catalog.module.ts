@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { QueueCatalog } from './queue-catalog';
+import { QueueChangeSignal } from './queue-change-signal';
+
+/** The queues table as other areas read it (the triage menu), kept fresh across processes. */
+@Module({
+  providers: [QueueCatalog, QueueChangeSignal],
+  exports: [QueueCatalog, QueueChangeSignal],
+})
+export class QueueCatalogModule {}
