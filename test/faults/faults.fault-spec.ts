@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { AuthService } from '@brigade/agents';
-import { runMigrations } from '@brigade/database';
 import { TEST_PASSWORD } from '../support/factories';
 import { login } from '../support/clients';
+import { freshDatabase } from '../support/databases';
 import { PlatformProcesses, freePort } from '../support/processes';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/test-env';
+import { TEST_REDIS_URL } from '../support/test-env';
 import { AgentSimulation, CitizenSimulation } from './load-simulation';
 
 /**
@@ -29,21 +29,6 @@ const SETTLE_TIMEOUT_MS = 120_000;
 jest.setTimeout(300_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freshDatabase(name: string): Promise<string> {
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${url.pathname.slice(1)}_${name}`;
-  const admin = new URL(TEST_DATABASE_URL);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  const database = url.pathname.slice(1);
-  await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await client.query(`CREATE DATABASE "${database}"`);
-  await client.end();
-  await runMigrations(url.toString());
-  return url.toString();
-}
 
 async function injectFault(fault: string, platform: PlatformProcesses): Promise<void> {
   switch (fault) {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { QueueDirectory } from '@brigade/administration';
 import { AgentsModule } from '@brigade/agents';
@@ -33,11 +33,21 @@ import { WebchatExitController } from './webchat/webchat-exit.controller';
 import { WebchatGateway } from './webchat/webchat.gateway';
 import { FacebookWebhookController } from './webhooks/facebook-webhook.controller';
 import { XWebhookController } from './webhooks/x-webhook.controller';
+import { CorrelationInterceptor } from './correlation.interceptor';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
   imports: [AdministrationApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
   controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController],
-  providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }, DeskGateway, WebchatGateway, RealtimeRelayProcessor, RealtimeResyncService, QueueStatusBroadcaster, QueueDirectory],
+  providers: [
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: CorrelationInterceptor },
+    DeskGateway,
+    WebchatGateway,
+    RealtimeRelayProcessor,
+    RealtimeResyncService,
+    QueueStatusBroadcaster,
+    QueueDirectory,
+  ],
 })
 export class ApiModule {}

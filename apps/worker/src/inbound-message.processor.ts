@@ -1,11 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { toDeskMessage } from '@brigade/conversations';
 import { IngestMessageUseCase } from '@brigade/intake';
 import { platformMetrics } from '@brigade/metrics';
-import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
+import { JobPayloads, QueueName, WORKER_OPTIONS, withJobCorrelation } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier, QueueDrainer } from '@brigade/routing';
 import { TriageService } from '@brigade/triage';
@@ -13,6 +13,8 @@ import { TriageService } from '@brigade/triage';
 /** Stores each inbound message, acknowledges a new conversation, then routes it or tells the assigned agent. */
 @Processor(QueueName.Inbound, WORKER_OPTIONS)
 export class InboundMessageProcessor extends WorkerHost implements OnModuleInit {
+  private readonly logger = new Logger(InboundMessageProcessor.name);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly ingest: IngestMessageUseCase,
@@ -28,11 +30,22 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
     this.worker.concurrency = this.config.workers.ingestConcurrency;
   }
 
-  async process(job: Job<JobPayloads[QueueName.Inbound]>): Promise<void> {
-    const outcome = await this.ingest.execute(job.data.inboxEntryId);
+  process(job: Job<JobPayloads[QueueName.Inbound]>): Promise<void> {
+    return withJobCorrelation(job, () => this.handle(job.data.inboxEntryId));
+  }
+
+  private async handle(inboxEntryId: string): Promise<void> {
+    const outcome = await this.ingest.execute(inboxEntryId);
     if (!outcome) return;
-    if (outcome.stored) platformMetrics.messages.inc({ channel: outcome.message.channel, direction: 'inbound' });
     const { conversation, message } = outcome;
+    if (outcome.stored) {
+      platformMetrics.messages.inc({ channel: message.channel, direction: 'inbound' });
+      // Ids only: citizen text never goes to the logs.
+      this.logger.log(
+        { inboxEntryId, messageId: message.id, conversationId: conversation.id, channel: message.channel, status: conversation.status },
+        'inbound message stored',
+      );
+    }
     if (outcome.acknowledgement) await this.notifier.sendAcknowledgement(outcome.acknowledgement);
     // Before routing: an emergency must enter the queue at emergency priority.
     await this.triage.afterIngest(outcome);

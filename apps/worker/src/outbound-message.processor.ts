@@ -4,7 +4,7 @@ import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DeliverReplyUseCase, PermanentDeliveryError, TransientDeliveryError } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { platformMetrics } from '@brigade/metrics';
-import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
+import { JobPayloads, QueueName, WORKER_OPTIONS, withJobCorrelation } from '@brigade/queue';
 
 /**
  * Sends agent replies. Permanent refusals are not retried; a provider that says when to come back (rate limits)
@@ -25,9 +25,14 @@ export class OutboundMessageProcessor extends WorkerHost implements OnModuleInit
     this.worker.concurrency = this.config.workers.outboundConcurrency;
   }
 
-  async process(job: Job<JobPayloads[QueueName.Outbound]>, token?: string): Promise<void> {
+  process(job: Job<JobPayloads[QueueName.Outbound]>, token?: string): Promise<void> {
+    return withJobCorrelation(job, () => this.handle(job, token));
+  }
+
+  private async handle(job: Job<JobPayloads[QueueName.Outbound]>, token?: string): Promise<void> {
     try {
-      await this.deliver.execute(job.data.messageId);
+      const outcome = await this.deliver.execute(job.data.messageId);
+      this.logger.log({ messageId: job.data.messageId, outcome, attempt: job.attemptsMade + 1 }, 'outbound delivery');
     } catch (error) {
       platformMetrics.deliveryFailures.inc({ reason: error instanceof PermanentDeliveryError ? 'permanent' : 'transient' });
       if (error instanceof PermanentDeliveryError) throw new UnrecoverableError(error.message);

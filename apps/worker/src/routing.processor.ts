@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
+import { JobPayloads, QueueName, WORKER_OPTIONS, withJobCorrelation } from '@brigade/queue';
 import { AssignmentNotifier, QueueDrainer, ReroutingService } from '@brigade/routing';
 
 /** Triggers that call for a re-routing sweep before serving the queue (not just a drain). */
@@ -20,7 +20,11 @@ export class RoutingProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<JobPayloads[QueueName.Routing]>): Promise<void> {
+  process(job: Job<JobPayloads[QueueName.Routing]>): Promise<void> {
+    return withJobCorrelation(job, () => this.handle(job));
+  }
+
+  private async handle(job: Job<JobPayloads[QueueName.Routing]>): Promise<void> {
     if (SWEEP_REASONS.has(job.data.reason)) {
       await this.notifier.notifyChange(await this.rerouting.sweep(job.data.reason), job.data.reason);
       return;

@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { SenderActionsService } from '@brigade/channels';
-import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
+import { JobPayloads, QueueName, WORKER_OPTIONS, withJobCorrelation } from '@brigade/queue';
 
 /** Sends the desk's typing and seen notices to Messenger; a lost one costs nothing, so failures are only logged. */
 @Processor(QueueName.SenderActions, { ...WORKER_OPTIONS, concurrency: 8 })
@@ -13,7 +13,11 @@ export class SenderActionProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<JobPayloads[QueueName.SenderActions]>): Promise<string> {
+  process(job: Job<JobPayloads[QueueName.SenderActions]>): Promise<string> {
+    return withJobCorrelation(job, () => this.handle(job));
+  }
+
+  private async handle(job: Job<JobPayloads[QueueName.SenderActions]>): Promise<string> {
     try {
       return await this.senderActions.deliver(job.data);
     } catch (error) {

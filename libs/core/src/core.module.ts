@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule } from '@brigade/config';
 import { DatabaseModule } from '@brigade/database';
-import { QueueModule } from '@brigade/queue';
+import { QueueModule, correlation } from '@brigade/queue';
 
 /** What every process needs: validated config, JSON logs, PostgreSQL and the queues. */
 @Module({})
@@ -15,6 +15,11 @@ export class CoreModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
+            // Every line written while serving a webhook, a socket event or a job names the work it belongs to.
+            mixin: () => {
+              const correlationId = correlation.current();
+              return correlationId ? { correlationId } : {};
+            },
             autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             genReqId: (request, response) => {

@@ -19,8 +19,8 @@ export class DeliveryRelay {
   ) {}
 
   async requeueStale(graceMs: number, batch = 1000): Promise<{ inbound: number; outbound: number }> {
-    const inbound: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM inbox_entries WHERE processed_at IS NULL AND received_at < now() - ($1::int * interval '1 millisecond')
+    const inbound: { id: string; correlation_id: string | null }[] = await this.dataSource.query(
+      `SELECT id, payload->>'correlationId' AS correlation_id FROM inbox_entries WHERE processed_at IS NULL AND received_at < now() - ($1::int * interval '1 millisecond')
         ORDER BY id LIMIT $2`,
       [graceMs, batch],
     );
@@ -32,7 +32,10 @@ export class DeliveryRelay {
     );
     await this.jobs.addBulk(
       QueueName.Inbound,
-      inbound.map((row) => ({ data: { inboxEntryId: String(row.id) }, options: { jobId: inboundJobId(String(row.id)) } })),
+      inbound.map((row) => ({
+        data: { inboxEntryId: String(row.id), ...(row.correlation_id ? { correlationId: row.correlation_id } : {}) },
+        options: { jobId: inboundJobId(String(row.id)) },
+      })),
     );
     await this.jobs.addBulk(
       QueueName.Outbound,

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { NormalisedInboundMessage } from '@brigade/channels';
-import { JobProducer, QueueName } from '@brigade/queue';
+import { JobProducer, QueueName, correlation } from '@brigade/queue';
 import { InboxEntry } from './inbox-entry.entity';
 
 export interface IntakeReceipt {
@@ -35,7 +35,8 @@ export class IntakeService {
   ) {}
 
   async accept(inbound: NormalisedInboundMessage): Promise<IntakeReceipt> {
-    const message = { ...inbound, text: withoutControlCharacters(inbound.text) };
+    // The correlation id is kept with the entry, so that a job the relay re-sends still carries it.
+    const message = { ...inbound, text: withoutControlCharacters(inbound.text), correlationId: correlation.current() };
     const result = await this.dataSource
       .createQueryBuilder()
       .insert()

@@ -1,3 +1,4 @@
+export * from './correlation';
 export * from './job-producer';
 export * from './queue-names';
 export * from './queue.module';

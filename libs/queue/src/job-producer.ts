@@ -1,7 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
+import { correlation } from './correlation';
 import { JOB_DEFAULTS, JOB_NAMES, JobPayloads, QueueName } from './queue-names';
+
+/** The payload with the correlation id of the work that produced it, unless it names one already. */
+function correlated<T extends object>(data: T): T {
+  const correlationId = correlation.current();
+  return correlationId && !('correlationId' in data) ? { ...data, correlationId } : data;
+}
 
 /** The only way the domain puts work on a queue: typed payloads, shared defaults, deterministic ids. */
 @Injectable()
@@ -25,13 +32,13 @@ export class JobProducer {
   }
 
   async add<Q extends QueueName>(queue: Q, data: JobPayloads[Q], options: JobsOptions = {}): Promise<void> {
-    await this.queues[queue].add(JOB_NAMES[queue], data, { ...JOB_DEFAULTS[queue], ...options });
+    await this.queues[queue].add(JOB_NAMES[queue], correlated(data), { ...JOB_DEFAULTS[queue], ...options });
   }
 
   async addBulk<Q extends QueueName>(queue: Q, jobs: { data: JobPayloads[Q]; options?: JobsOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
     await this.queues[queue].addBulk(
-      jobs.map((job) => ({ name: JOB_NAMES[queue], data: job.data, opts: { ...JOB_DEFAULTS[queue], ...job.options } })),
+      jobs.map((job) => ({ name: JOB_NAMES[queue], data: correlated(job.data), opts: { ...JOB_DEFAULTS[queue], ...job.options } })),
     );
   }
 

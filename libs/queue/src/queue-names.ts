@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import type { CorrelatedJobData } from './correlation';
 
 /** Never rename a queue without draining it first: names are stored in Redis with their jobs. */
 export enum QueueName {
@@ -17,12 +18,12 @@ export enum QueueName {
 export type SenderActionName = 'typing_on' | 'typing_off' | 'mark_seen';
 
 export interface JobPayloads {
-  [QueueName.Inbound]: { inboxEntryId: string };
-  [QueueName.Outbound]: { messageId: string };
-  [QueueName.Routing]: { reason: string };
-  [QueueName.Realtime]: { namespace: 'desk' | 'webchat'; room: string; event: string; payload: unknown };
+  [QueueName.Inbound]: { inboxEntryId: string } & CorrelatedJobData;
+  [QueueName.Outbound]: { messageId: string } & CorrelatedJobData;
+  [QueueName.Routing]: { reason: string } & CorrelatedJobData;
+  [QueueName.Realtime]: { namespace: 'desk' | 'webchat'; room: string; event: string; payload: unknown } & CorrelatedJobData;
   /** requestedAt: epoch ms when the desk asked; a notice that waited too long is dropped, not sent late. */
-  [QueueName.SenderActions]: { conversationId: string; action: SenderActionName; requestedAt: number };
+  [QueueName.SenderActions]: { conversationId: string; action: SenderActionName; requestedAt: number } & CorrelatedJobData;
 }
 
 export const JOB_NAMES: { [Q in QueueName]: string } = {

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, ForbiddenException, Inject, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, ForbiddenException, Inject, Logger, UseInterceptors } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -30,6 +30,7 @@ import {
 } from '@brigade/realtime';
 import { acknowledge, parsePayload } from '../socket-ack';
 import { QueueStatusBroadcaster } from './queue-status-broadcaster';
+import { CorrelationInterceptor } from '../correlation.interceptor';
 
 type DeskSocket = Socket<DeskClientToServerEvents, DeskServerToClientEvents, Record<string, never>, { principal: AgentPrincipal }>;
 
@@ -52,6 +53,8 @@ const watchRequest = z.object({ watch: z.boolean() }).strict();
  * API process) does the grace period start, and a reconnection anywhere ends it.
  */
 @WebSocketGateway({ namespace: DESK_NAMESPACE })
+// Global interceptors do not reach gateways: each socket event gets its correlation id here.
+@UseInterceptors(CorrelationInterceptor)
 export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeskGateway.name);
   /** Sockets closed by our own shutdown are not agents leaving: no presence change, no cross-process query. */

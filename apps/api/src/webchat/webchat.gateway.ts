@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, UseInterceptors } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -28,6 +28,7 @@ import { DeskGateway } from '../desk/desk.gateway';
 import { acknowledge, parsePayload } from '../socket-ack';
 import { isOriginAllowed } from './origin-policy';
 import { RateLimiter } from './rate-limiter';
+import { CorrelationInterceptor } from '../correlation.interceptor';
 
 interface CitizenSocketData {
   visitorId: string;
@@ -51,6 +52,8 @@ const rateRequest = z.object({ rating: z.number().int().min(1).max(5) }).strict(
 
 /** The anonymous citizens' namespace: a resumable token instead of an account. */
 @WebSocketGateway({ namespace: WEBCHAT_NAMESPACE })
+// Global interceptors do not reach gateways: each socket event gets its correlation id here.
+@UseInterceptors(CorrelationInterceptor)
 export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger(WebchatGateway.name);
   private readonly sendRequest;
