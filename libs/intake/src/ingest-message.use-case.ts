@@ -48,40 +48,50 @@ export class IngestMessageUseCase {
       const identity = await this.identityFor(manager, entry);
       const { conversation, opened, reopened } = await this.openConversationFor(manager, identity, entry.receivedAt);
 
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Message)
-        .values({
-          conversationId: conversation.id,
-          channel: inbound.channel,
-          direction: 'inbound',
-          authorType: 'citizen',
-          text: inbound.text,
-          attachments: inbound.attachments,
-          channelMessageId: inbound.channelMessageId,
-          deliveryStatus: 'received',
-          createdAt: entry.receivedAt,
-        })
-        .orIgnore()
-        .returning('id')
-        .execute();
+      const values = {
+        conversationId: conversation.id,
+        channel: inbound.channel,
+        direction: 'inbound' as const,
+        authorType: 'citizen' as const,
+        text: inbound.text,
+        attachments: inbound.attachments,
+        channelMessageId: inbound.channelMessageId,
+        deliveryStatus: 'received' as const,
+        createdAt: entry.receivedAt,
+      };
+      const inserted = await manager.createQueryBuilder().insert().into(Message).values(values).orIgnore().execute();
       const stored = (inserted.raw as unknown[]).length > 0;
-      const message = await manager
-        .getRepository(Message)
-        .findOneByOrFail({ channel: inbound.channel, channelMessageId: inbound.channelMessageId });
-      if (stored) {
+      // Stored now: the row is what was written (its generated columns returned). Else an earlier run stored it.
+      const message = stored
+        ? manager.create(Message, {
+            ...values,
+            authorAgentId: null,
+            clientMessageId: null,
+            deliveryError: null,
+            sentAt: null,
+            ...(inserted.generatedMaps[0] as Partial<Message>),
+          })
+        : await manager.getRepository(Message).findOneByOrFail({ channel: inbound.channel, channelMessageId: inbound.channelMessageId });
+      // A conversation opened by this message already has it as its last citizen message.
+      if (stored && (reopened || !opened)) {
         await manager.query(
           `UPDATE conversations SET last_citizen_message_at = GREATEST(last_citizen_message_at, $2) WHERE id = $1`,
           [conversation.id, entry.receivedAt],
         );
+        if (!conversation.lastCitizenMessageAt || conversation.lastCitizenMessageAt < entry.receivedAt) {
+          conversation.lastCitizenMessageAt = entry.receivedAt;
+        }
       }
       if (!entry.processedAt) {
         await manager.update(InboxEntry, { id: entry.id }, { processedAt: new Date() });
       }
       const acknowledgement = opened && stored ? await this.acknowledge(manager, conversation, entry) : null;
-      // The conversation the message landed in, which may not be the open one when this is a redelivery.
-      const home = await manager.getRepository(Conversation).findOneByOrFail({ id: message.conversationId });
+      // The conversation the message landed in, which is not the open one when this is a redelivery of a message
+      // stored in a conversation closed since.
+      const home =
+        message.conversationId === conversation.id
+          ? conversation
+          : await manager.getRepository(Conversation).findOneByOrFail({ id: message.conversationId });
       return { conversation: home, message, stored, conversationOpened: opened, conversationReopened: reopened, acknowledgement };
     });
   }

@@ -123,4 +123,26 @@ describe('QueueDrainer', () => {
     routing.drains[2].finish({ assignments: [assignment('c1')], decisionMs: 1 });
     await expect(retry).resolves.toEqual({ assigned: true, assignedCount: 1 });
   });
+
+  it('starts the next drain without waiting for the notifications of the previous one', async () => {
+    let releaseNotification: () => void = () => undefined;
+    notifier.notify = (assignments, reason) => {
+      notifier.notified.push({ reason, conversationIds: assignments.map((a) => a.conversationId) });
+      return new Promise<void>((resolve) => (releaseNotification = resolve));
+    };
+    const first = drainer.serve({ reason: 'new-conversation', conversationId: 'c1' });
+    const second = drainer.serve({ reason: 'new-conversation', conversationId: 'c2' });
+    routing.drains[0].finish({ assignments: [assignment('c1')], decisionMs: 1 });
+    await settled();
+    expect(routing.drains).toHaveLength(2);
+    let firstAnswered = false;
+    void first.then(() => (firstAnswered = true));
+    await settled();
+    // Its caller is answered only once its assignment is on the desk.
+    expect(firstAnswered).toBe(false);
+    releaseNotification();
+    await expect(first).resolves.toEqual({ assigned: true, assignedCount: 1 });
+    routing.drains[1].finish({ assignments: [], decisionMs: 1 });
+    await expect(second).resolves.toEqual({ assigned: false, assignedCount: 0 });
+  });
 });

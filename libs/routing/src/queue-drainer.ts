@@ -56,12 +56,7 @@ export class QueueDrainer {
     const batch = this.next;
     this.next = null;
     this.running = true;
-    this.drain(batch)
-      .catch(() => undefined)
-      .finally(() => {
-        this.running = false;
-        this.startNext();
-      });
+    void this.drain(batch);
   }
 
   private async drain(batch: Batch): Promise<void> {
@@ -69,15 +64,26 @@ export class QueueDrainer {
     for (const request of batch.requests) {
       if (request.conversationId) reasons.set(request.conversationId, request.reason);
     }
+    let result: Awaited<ReturnType<RoutingService['drainQueue']>>;
     try {
-      const result = await this.routing.drainQueue(batch.requests[0].reason, reasons);
-      const assigned = new Set(result.assignments.map((assignment) => assignment.conversationId));
+      result = await this.routing.drainQueue(batch.requests[0].reason, reasons);
+    } catch (error) {
+      // Every request of the batch fails with the drain: each caller's job is retried by its queue.
+      batch.settle.forEach(({ reject }) => reject(error));
+      return;
+    } finally {
+      // The next drain need not wait for these notifications: the decisions are written, the lock released.
+      this.running = false;
+      this.startNext();
+    }
+    try {
       // Grouped by reason: the desk shows why a conversation arrived (a reopened one is not a new one).
       const byReason = new Map<string, typeof result.assignments>();
       for (const assignment of result.assignments) {
         byReason.set(assignment.reason, [...(byReason.get(assignment.reason) ?? []), assignment]);
       }
       await Promise.all([...byReason].map(([reason, assignments]) => this.notifier.notify(assignments, reason)));
+      const assigned = new Set(result.assignments.map((assignment) => assignment.conversationId));
       batch.requests.forEach((request, index) =>
         batch.settle[index].resolve({
           assigned: request.conversationId !== undefined && assigned.has(request.conversationId),
@@ -85,9 +91,8 @@ export class QueueDrainer {
         }),
       );
     } catch (error) {
-      // Every request of the batch fails with the drain: each caller's job is retried by its queue.
+      // The callers' jobs are retried; an assigned conversation's retried job tells its agent again.
       batch.settle.forEach(({ reject }) => reject(error));
-      throw error;
     }
   }
 }
