@@ -1,5 +1,5 @@
 import { DEFAULT_KNOWLEDGE_BASE, TALK_TO_A_GENDARME } from './knowledge-base';
-import { EMERGENCY_MESSAGE, TriageState, decideTriage } from './triage-policy';
+import { EMERGENCY_MESSAGE, TriageState, changesNothing, decideTriage } from './triage-policy';
 import { QueueTopicSource, parseTopicChoice, topicMenu, topicsFromQueues } from './topics';
 
 /** The five topics the queues table is seeded with (migration Administration), in their triage positions. */
@@ -160,5 +160,22 @@ describe('topicsFromQueues', () => {
     const decision = decideTriage({ ...waiting, firstMessage: true }, 'Bonjour', topicsFromQueues([queue('general', { active: false })]));
     expect(decision.replies).toEqual([]);
     expect(decideTriage(waiting, '1', []).queue).toBeNull();
+  });
+});
+
+describe('changesNothing', () => {
+  const chosen = { ...waiting, topicChosen: true };
+
+  it('lets an ordinary message after the topic choice through without a write', () => {
+    const decision = decideTriage(chosen, 'Mon vélo a été volé hier soir', TOPICS, DEFAULT_KNOWLEDGE_BASE);
+    expect(changesNothing(decision, { topicChosen: true, emergencyNotified: false })).toBe(true);
+  });
+
+  it('never skips danger wording, a topic choice, the first message or a changed state', () => {
+    expect(changesNothing(decideTriage(chosen, 'il me frappe', TOPICS), { topicChosen: true })).toBe(false);
+    expect(changesNothing(decideTriage(waiting, '3', TOPICS), {})).toBe(false);
+    expect(changesNothing(decideTriage({ ...waiting, firstMessage: true }, 'Bonjour', TOPICS), {})).toBe(false);
+    const decision = decideTriage(chosen, 'Merci', TOPICS);
+    expect(changesNothing(decision, { topicChosen: false })).toBe(false);
   });
 });

@@ -24,6 +24,12 @@ export interface TriageState {
   surge: boolean;
 }
 
+/** What triage keeps on the conversation between messages (jsonb `triage_state`). */
+export interface StoredTriageState {
+  topicChosen?: boolean;
+  emergencyNotified?: boolean;
+}
+
 export interface TriageDecision {
   /** New priority class, only ever raised (a lower number). */
   priority: number | null;
@@ -111,5 +117,17 @@ function applyTopic(decision: TriageDecision, state: TriageState, topic: Topic):
     state.language === 'fr'
       ? `Merci. Votre demande « ${topic.label.fr} » est transmise : un gendarme va vous répondre.`
       : `Thank you. Your request "${topic.label.en}" is passed on: a gendarme will answer you.`,
+  );
+}
+
+/** A decision with nothing to say, nothing to raise or move, and the same stored state: there is nothing to write. */
+export function changesNothing(decision: TriageDecision, stored: StoredTriageState): boolean {
+  return (
+    decision.replies.length === 0 &&
+    decision.emergency === null &&
+    decision.priority === null &&
+    decision.queue === null &&
+    !decision.sensitive &&
+    decision.topicChosen === (stored.topicChosen ?? false)
   );
 }

@@ -8,12 +8,7 @@ import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier } from '@brigade/routing';
 import { DEFAULT_KNOWLEDGE_BASE } from './knowledge-base';
 import { topicsFromQueues } from './topics';
-import { EMERGENCY_PRIORITY, TriageDecision, TriageState, decideTriage } from './triage-policy';
-
-interface StoredTriageState {
-  topicChosen?: boolean;
-  emergencyNotified?: boolean;
-}
+import { EMERGENCY_PRIORITY, StoredTriageState, TriageDecision, TriageState, changesNothing, decideTriage } from './triage-policy';
 
 export interface TriageInput {
   conversation: Conversation;
@@ -43,6 +38,38 @@ export class TriageService {
     if (!input.stored || input.message.authorType !== 'citizen') return null;
     // The menu and what each choice leads to come from the queues table, as the administrators left it.
     const topics = topicsFromQueues(await this.queues.all());
+    // Most messages (any after the topic choice, without danger words) change nothing: decided from one read,
+    // without a transaction. Anything to write or say is decided again under the conversation's lock.
+    const [snapshot] = (await this.dataSource.query(
+      `SELECT c.status, c.priority, c.language, c.triage_state,
+              (SELECT value FROM platform_settings WHERE key = 'surge') AS surge
+         FROM conversations c WHERE c.id = $1`,
+      [input.conversation.id],
+    )) as {
+      status: TriageState['status'];
+      priority: number;
+      language: string;
+      triage_state: StoredTriageState | null;
+      surge: { enabled?: boolean } | null;
+    }[];
+    if (!snapshot) return null;
+    const snapshotState = (snapshot.triage_state ?? {}) as StoredTriageState;
+    const quick = decideTriage(
+      {
+        status: snapshot.status,
+        priority: snapshot.priority,
+        language: snapshot.language === 'en' ? 'en' : 'fr',
+        firstMessage: input.conversationOpened,
+        topicChosen: snapshotState.topicChosen ?? false,
+        emergencyNotified: snapshotState.emergencyNotified ?? false,
+        surge: snapshot.surge?.enabled === true,
+      },
+      input.message.text,
+      topics,
+      DEFAULT_KNOWLEDGE_BASE,
+    );
+    if (changesNothing(quick, snapshotState)) return quick;
+
     const { decision, replies, conversation } = await this.dataSource.transaction(async (manager) => {
       const current = await manager
         .getRepository(Conversation)
