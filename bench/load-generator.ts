@@ -1,6 +1,11 @@
 /**
  * Open-loop load generator, run as its own process: citizens on the web chat socket send at a fixed rate
  * whatever the answers; agents on the desk socket answer part of them. Prints one JSON result line.
+ *
+ * The workload of a contact desk: most messages belong to conversations already open, and a share opens new ones.
+ * Each step first opens one conversation per regular citizen at a paced rate (timed apart, as "opening"), then
+ * runs the measured open loop, in which every `1 / newConversationShare`-th message comes from a citizen writing
+ * for the first time (routing is in the measured path) and the others from the regular citizens.
  */
 import { performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
@@ -18,6 +23,10 @@ export interface StepRequest {
   drainMs: number;
   /** Each citizen sends one message per this many ms, so that `rate` needs rate * interval / 1000 citizens. */
   citizenIntervalMs: number;
+  /** Share of the measured messages sent by citizens writing for the first time (0 = none). */
+  newConversationShare: number;
+  /** Conversations opened per second before the measured loop (one per regular citizen). */
+  openingRate: number;
   tag: string;
 }
 
@@ -33,6 +42,10 @@ export interface StepResult {
   deliveredRate: number;
   sockets: { citizens: number; desks: number; connectErrors: number };
   citizenToDesk: LatencySummary;
+  /** The measured messages that opened a conversation: send -> `conversation:assigned` on a desk. */
+  newConversationToDesk: LatencySummary;
+  /** Conversations opened before the loop, at `openingRate`, and how long each took to reach a desk. */
+  opening: { rate: number; opened: number; toDesk: LatencySummary };
   repliesSent: number;
   repliesDelivered: number;
   replyToCitizen: LatencySummary;
@@ -78,6 +91,12 @@ async function inBatches<T>(count: number, size: number, make: (index: number) =
 export async function runStep(request: StepRequest): Promise<StepResult> {
   const total = Math.max(1, Math.round(request.rate * request.durationSeconds));
   const citizenCount = Math.max(1, Math.min(total, Math.ceil((request.rate * request.citizenIntervalMs) / 1000)));
+  const newEvery = request.newConversationShare > 0 ? Math.max(1, Math.round(1 / request.newConversationShare)) : Infinity;
+  const isNewConversation = (index: number) => index % newEvery === newEvery - 1;
+  const newCitizenCount = newEvery === Infinity ? 0 : Math.floor(total / newEvery);
+  const newConversationToDesk: number[] = [];
+  const openingSentAt = new Map<number, number>();
+  const openingToDesk: number[] = [];
   const errors: Record<string, number> = {};
   const fail = (reason: string) => (errors[reason] = (errors[reason] ?? 0) + 1);
   const sentAt = new Map<number, number>();
@@ -100,6 +119,13 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
   }
   const onCitizenMessage = (desk: Socket, message: DeskMessage) => {
     if (message.author !== 'citizen') return;
+    const opening = /^open (\S+) (\d+)$/.exec(message.text);
+    if (opening && opening[1] === request.tag) {
+      const started = openingSentAt.get(Number(opening[2]));
+      if (started !== undefined) openingToDesk.push(now() - started);
+      openingSentAt.delete(Number(opening[2]));
+      return;
+    }
     const match = /^bench (\S+) (\d+)$/.exec(message.text);
     // Late deliveries of an earlier step are not this step's.
     if (!match || match[1] !== request.tag) return;
@@ -112,6 +138,7 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
     deliveredAt.set(index, at);
     const started = sentAt.get(index);
     if (started !== undefined) citizenToDesk.push(at - started);
+    if (started !== undefined && isNewConversation(index)) newConversationToDesk.push(at - started);
     if (index % replyEvery === 0) {
       repliesSent++;
       replySentAt.set(index, now());
@@ -137,7 +164,13 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
     if (result.status === 'fulfilled') citizens.push(result.value);
     else connectErrors++;
   }
-  for (const citizen of citizens) {
+  // Connected before the loop, silent until their first message in it.
+  const newCitizens: Socket[] = [];
+  for (const result of await inBatches(newCitizenCount, 100, () => connect(`${request.url}/webchat`, {}, true))) {
+    if (result.status === 'fulfilled') newCitizens.push(result.value);
+    else connectErrors++;
+  }
+  for (const citizen of [...citizens, ...newCitizens]) {
     citizen.on('message', (message: { author: string; text: string }) => {
       const match = /^reply (\S+) (\d+)$/.exec(message.text);
       if (message.author !== 'agent' || !match || match[1] !== request.tag) return;
@@ -150,6 +183,25 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
   }
   if (citizens.length === 0) throw new Error('no citizen socket could connect');
 
+  // Opening: one conversation per regular citizen, paced, each waited for until it reaches a desk.
+  if (request.openingRate > 0) {
+    const openingStarted = now();
+    for (let i = 0; i < citizens.length; i++) {
+      const due = openingStarted + (i * 1000) / request.openingRate;
+      if (due > now()) await new Promise((resolve) => setTimeout(resolve, due - now()));
+      openingSentAt.set(i, now());
+      citizens[i]
+        .timeout(10_000)
+        .emitWithAck('message:send', { clientMessageId: `o${request.tag}${i}`, text: `open ${request.tag} ${i}` })
+        .then((ack: Ack) => (ack.ok ? undefined : fail(`open: ${ack.error}`)))
+        .catch(() => fail('open: ack timeout'));
+    }
+    const openingDeadline = now() + 60_000;
+    while (openingSentAt.size > 0 && now() < openingDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Leave the citizens' rate limit (one message a second after a burst) room for the loop.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+
   // Open loop: message k leaves at start + k / rate, whether or not earlier ones were answered.
   let next = 0;
   let lagMax = 0;
@@ -160,7 +212,8 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
       while (next < total && (next * 1000) / request.rate <= elapsed) {
         const index = next++;
         lagMax = Math.max(lagMax, elapsed - (index * 1000) / request.rate);
-        const citizen = citizens[index % citizens.length];
+        const newCitizen = isNewConversation(index) ? newCitizens[Math.floor(index / newEvery)] : undefined;
+        const citizen = newCitizen ?? citizens[(index - Math.floor(index / newEvery)) % citizens.length];
         sentAt.set(index, now());
         citizen
           .timeout(10_000)
@@ -183,7 +236,7 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const lastDelivery = Math.max(...deliveredAt.values(), started + 1);
-  [...citizens, ...desks].forEach((socket) => socket.disconnect());
+  [...citizens, ...newCitizens, ...desks].forEach((socket) => socket.disconnect());
   return {
     rate: request.rate,
     sent: total,
@@ -194,8 +247,10 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
     errors,
     sendSeconds: Number(sendSeconds.toFixed(2)),
     deliveredRate: Math.round(deliveredAt.size / ((lastDelivery - started) / 1000)),
-    sockets: { citizens: citizens.length, desks: desks.length, connectErrors },
+    sockets: { citizens: citizens.length + newCitizens.length, desks: desks.length, connectErrors },
     citizenToDesk: summarise(citizenToDesk),
+    newConversationToDesk: summarise(newConversationToDesk),
+    opening: { rate: request.openingRate, opened: openingToDesk.length, toDesk: summarise(openingToDesk) },
     repliesSent,
     repliesDelivered,
     replyToCitizen: summarise(replyToCitizen),

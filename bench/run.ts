@@ -3,7 +3,8 @@
  * run; writes BENCHMARKS.md and bench/results/latest.json. `npm run bench:smoke` is a few-second version.
  *
  * Settings (environment): BENCH_RUNS (3), BENCH_RATES (250,500,1000,1500,2000), BENCH_STEP_SECONDS (10),
- * BENCH_AGENTS (50), BENCH_REPLY_RATIO (0.25), BENCH_SOCKETS (2000), BENCH_SATURATION (true),
+ * BENCH_AGENTS (50), BENCH_REPLY_RATIO (0.25), BENCH_NEW_SHARE (0.05), BENCH_OPENING_RATE (200), BENCH_SOCKETS (2000),
+ * BENCH_SATURATION (true),
  * BENCH_DATABASE_BASE (postgres://postgres@127.0.0.1:5432/brigade_bench), REDIS_URL, BENCH_SMOKE.
  */
 import { spawn } from 'node:child_process';
@@ -22,6 +23,8 @@ const settings = {
   stepSeconds: Number(env('BENCH_STEP_SECONDS', smoke ? '3' : '10')),
   agents: Number(env('BENCH_AGENTS', smoke ? '5' : '50')),
   replyRatio: Number(env('BENCH_REPLY_RATIO', '0.25')),
+  newConversationShare: Number(env('BENCH_NEW_SHARE', '0.05')),
+  openingRate: Number(env('BENCH_OPENING_RATE', '200')),
   sockets: Number(env('BENCH_SOCKETS', smoke ? '0' : '2000')),
   saturation: env('BENCH_SATURATION', smoke ? 'false' : 'true') === 'true',
   databaseBase: env('BENCH_DATABASE_BASE', 'postgres://postgres@127.0.0.1:5432/brigade_bench'),
@@ -49,7 +52,11 @@ function runGenerator(request: StepRequest): Promise<StepResult> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // A step never outlives its budget: sending, draining, and a minute for connecting sockets.
-    const budget = setTimeout(() => child.kill('SIGKILL'), (request.durationSeconds + request.drainMs / 1000 + 60) * 1000);
+    const openingSeconds = request.openingRate > 0 ? (request.rate * request.citizenIntervalMs) / 1000 / request.openingRate + 60 : 0;
+    const budget = setTimeout(
+      () => child.kill('SIGKILL'),
+      (request.durationSeconds + request.drainMs / 1000 + openingSeconds + 60) * 1000,
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -81,6 +88,8 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
     replyRatio: settings.replyRatio,
     drainMs: 5_000,
     citizenIntervalMs: 1_000,
+    newConversationShare: settings.newConversationShare,
+    openingRate: settings.openingRate,
     tag: `s${process.pid}x${stepCounter++}`,
     ...overrides,
   });
@@ -150,9 +159,9 @@ function report(all: Measured[], saturations: Record<string, number[]>, socketSt
   );
   lines.push('## Fixed rates', '');
   lines.push(
-    '| rate (msg/s) | target | delivered % | p50 | p95 | p99 | max | reply p50 | reply p99 | routing p50 / p99 | errors | CPU % (server, worker) | peak RSS MiB (server, worker) |',
+    '| rate (msg/s) | target | delivered % | p50 | p95 | p99 | max | new conv. p50 / p99 | reply p50 | reply p99 | routing p50 / p99 | errors | CPU % (server, worker) | peak RSS MiB (server, worker) |',
   );
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const rate of settings.rates) {
     for (const target of ['baseline', 'platform']) {
       const cells = all.filter((m) => m.rate === rate && m.target === target && !('socketStep' in m));
@@ -162,6 +171,7 @@ function report(all: Measured[], saturations: Record<string, number[]>, socketSt
       lines.push(
         `| ${rate} | ${target} | ${pick((m) => (100 * m.delivered) / m.sent)} | ${pick((m) => m.citizenToDesk.p50)} | ` +
           `${pick((m) => m.citizenToDesk.p95)} | ${pick((m) => m.citizenToDesk.p99)} | ${pick((m) => m.citizenToDesk.max)} | ` +
+          `${pick((m) => m.newConversationToDesk.p50)} / ${pick((m) => m.newConversationToDesk.p99)} | ` +
           `${pick((m) => m.replyToCitizen.p50)} | ${pick((m) => m.replyToCitizen.p99)} | ` +
           `${cells[0].routingMs ? `${pick((m) => m.routingMs?.p50 ?? null)} / ${pick((m) => m.routingMs?.p99 ?? null)}` : '–'} | ` +
           `${pick((m) => Object.values(m.errors).reduce((s, n) => s + n, 0))} | ` +
@@ -170,7 +180,26 @@ function report(all: Measured[], saturations: Record<string, number[]>, socketSt
       );
     }
   }
-  lines.push('', 'Routing p50 / p99 are bucket upper bounds of `brigade_routing_decision_seconds` (worker metrics).', '');
+  lines.push(
+    '',
+    'All columns but the last ones are in ms. "new conv." is the part of the measured messages that opened a conversation',
+    '(routing included). Routing p50 / p99 are bucket upper bounds of `brigade_routing_decision_seconds` (worker metrics).',
+    '',
+  );
+  const openings = all.filter((m) => m.opening.opened > 0);
+  if (openings.length > 0) {
+    lines.push(
+      `Conversations opened before each step at ${settings.openingRate}/s (one per regular citizen), send -> assigned on a desk: ` +
+        ['baseline', 'platform']
+          .map((target) => {
+            const cells = openings.filter((m) => m.target === target);
+            return `${target} p50 ${spread(cells.map((m) => m.opening.toDesk.p50 ?? Infinity))} ms, p99 ${spread(cells.map((m) => m.opening.toDesk.p99 ?? Infinity))} ms`;
+          })
+          .join('; ') +
+        '.',
+      '',
+    );
+  }
   const p99At = (target: string, rate: number) =>
     all.filter((m) => m.target === target && m.rate === rate).map((m) => m.citizenToDesk.p99 ?? Infinity);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -241,7 +270,10 @@ async function main(): Promise<void> {
         const measured = await step(platform, run, Math.ceil(citizens / settings.stepSeconds), {
           citizenIntervalMs: settings.stepSeconds * 1000,
           replyRatio: 1,
-          drainMs: 15_000,
+          // Every citizen of this step opens a conversation: a surge of arrivals, not steady traffic.
+          newConversationShare: 0,
+          openingRate: 0,
+          drainMs: 30_000,
         });
         socketSteps.push(measured);
       }
@@ -264,10 +296,13 @@ function conditionsNote(): string {
   return [
     '## Conditions and method',
     '',
-    '- Open loop: message k leaves at start + k / rate whatever the answers; each citizen keeps one conversation and',
-    '  sends one message a second (the web chat allows a burst of 10 then 1/s per socket), so a rate of R msg/s uses R',
-    '  citizen sockets. Latency is measured inside the generator (one clock), from the `message:send` emit to the desk',
-    '  socket event. A step passes with p99 <= 100 ms, >= 99 % delivered and no error.',
+    '- Open loop: message k leaves at start + k / rate whatever the answers. A rate of R msg/s uses R regular citizens,',
+    `  each with one conversation, opened before the loop at ${settings.openingRate} per second and sending about one`,
+    '  message a second in it (the web chat allows a burst of 10 then 1/s per socket); every',
+    `  ${Math.round(1 / settings.newConversationShare)}th message of the loop comes from a citizen writing for the first`,
+    '  time, so new conversations and their routing stay in the measured path. Latency is measured inside the generator',
+    '  (one clock), from the `message:send` emit to the desk socket event. A step passes with p99 <= 100 ms, >= 99 %',
+    '  delivered and no error. The socket step instead has every citizen open a conversation during the step.',
     '- Baseline (`bench/baseline/`): node:http + socket.io, one INSERT, BullMQ add; a worker process takes the job and',
     '  hands the emit back through a BullMQ "realtime" queue to the server, which emits to the agent room: the same',
     '  hops as the platform without NestJS, TypeORM, the ingestion transaction, routing or the desk views.',

@@ -14,6 +14,8 @@ interface SmokeStep {
   errors: Record<string, number>;
   repliesSent: number;
   repliesDelivered: number;
+  newConversationToDesk: { count: number };
+  opening: { opened: number };
 }
 
 /** The benchmark's short version: the same tooling end to end, asserting that nothing is lost (not a speed). */
@@ -43,6 +45,9 @@ describe('benchmark smoke run', () => {
         errors: {},
       });
       expect(step.repliesSent).toBeGreaterThan(0);
+      // Conversations opened before the loop, and new ones inside it, all reached a desk.
+      expect(step.opening.opened).toBeGreaterThan(0);
+      expect(step.newConversationToDesk.count).toBeGreaterThan(0);
       expect(step.repliesDelivered).toBe(step.repliesSent);
     }
   }, 300_000);
