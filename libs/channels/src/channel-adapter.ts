@@ -75,6 +75,11 @@ export class TransientDeliveryError extends Error {
 /** The one interface every channel implements for the way back to the citizen. */
 export interface ChannelAdapter {
   readonly channel: ChannelName;
+  /**
+   * Sending the same message twice is harmless (the recipient keeps one per message id): the reply is sent, then
+   * recorded, and no ledger of attempts is kept. Providers that take no idempotency key leave it unset.
+   */
+  readonly idempotentSend?: boolean;
   limits(): ChannelLimits;
   send(delivery: OutboundDelivery): Promise<DeliveryReceipt>;
 }

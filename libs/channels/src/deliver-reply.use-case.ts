@@ -1,17 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Agent } from '@brigade/agents';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
-import { ChannelIdentity } from '@brigade/contacts';
-import { Conversation, DeliveryStatus, Message } from '@brigade/conversations';
+import { DeliveryStatus, Message, MessageAttachment } from '@brigade/conversations';
 import { platformMetrics } from '@brigade/metrics';
 import { RealtimePublisher } from '@brigade/realtime';
 import { ChannelRegistry } from './channel-registry';
-import { PermanentDeliveryError, TransientDeliveryError } from './channel-adapter';
+import { ChannelName, OutboundDelivery, PermanentDeliveryError, TransientDeliveryError } from './channel-adapter';
 import type { DeliveryAttemptOutcome } from './delivery-attempt.entity';
 
 export type DeliveryOutcome = 'sent' | 'already-done' | 'missing' | 'failed';
+
+/** A reply with what sending it needs, read in one query. */
+interface ReplyRow {
+  id: string;
+  conversation_id: string;
+  channel: ChannelName;
+  direction: string;
+  delivery_status: DeliveryStatus;
+  text: string;
+  attachments: MessageAttachment[];
+  created_at: Date;
+  author_agent_id: string | null;
+  last_citizen_message_at: Date | null;
+  external_id: string;
+  channel_account: string;
+  address: Record<string, unknown>;
+  author_name: string | null;
+}
 
 /** Time given to an attempt in flight before a later one treats it as abandoned (its worker died). */
 const LEASE_MARGIN_MS = 5_000;
@@ -21,6 +37,8 @@ const LEASE_MARGIN_MS = 5_000;
  * every try is a row of delivery_attempts written before the call (outcome 'pending') and closed right after it
  * together with the provider's message id, so a redelivered job never sends a recorded reply again. The one window
  * left for a duplicate is a worker dying between the provider's acceptance and that record (docs/channels.md).
+ * A channel whose recipient ignores a message id it has (the web chat) is sent to first and recorded after, with
+ * no ledger.
  */
 @Injectable()
 export class DeliverReplyUseCase {
@@ -38,14 +56,47 @@ export class DeliverReplyUseCase {
   }
 
   async execute(messageId: string): Promise<DeliveryOutcome> {
-    const message = await this.dataSource.getRepository(Message).findOneBy({ id: messageId });
-    if (!message || message.direction !== 'outbound') return 'missing';
-    if (message.deliveryStatus !== 'queued') return 'already-done';
-    const conversation = await this.dataSource.getRepository(Conversation).findOneByOrFail({ id: message.conversationId });
-    const identity = await this.dataSource.getRepository(ChannelIdentity).findOneByOrFail({ id: conversation.identityId });
-    const author = message.authorAgentId
-      ? await this.dataSource.getRepository(Agent).findOneBy({ id: message.authorAgentId })
-      : null;
+    // One round trip for everything the send needs: the reply, its recipient and its author's name.
+    const [row] = (await this.dataSource.query(
+      `SELECT m.id, m.conversation_id, m.channel, m.direction, m.delivery_status, m.text, m.attachments, m.created_at,
+              m.author_agent_id, c.last_citizen_message_at, i.external_id, i.channel_account, i.address,
+              a.display_name AS author_name
+         FROM messages m
+         JOIN conversations c ON c.id = m.conversation_id
+         JOIN channel_identities i ON i.id = c.identity_id
+         LEFT JOIN agents a ON a.id = m.author_agent_id
+        WHERE m.id = $1`,
+      [messageId],
+    )) as ReplyRow[];
+    if (!row || row.direction !== 'outbound') return 'missing';
+    if (row.delivery_status !== 'queued') return 'already-done';
+    const message = { id: row.id, conversationId: row.conversation_id, channel: row.channel, authorAgentId: row.author_agent_id };
+    const adapter = this.channels.get(row.channel);
+    const delivery: OutboundDelivery = {
+      messageId: row.id,
+      conversationId: row.conversation_id,
+      text: row.text,
+      attachments: row.attachments,
+      recipient: { externalId: row.external_id, channelAccount: row.channel_account, address: row.address },
+      authorName: row.author_name ?? 'Gendarmerie',
+      createdAt: row.created_at,
+      lastCitizenMessageAt: row.last_citizen_message_at,
+    };
+
+    if (adapter.idempotentSend) {
+      // Sent before it is recorded: a retry after a crash in between sends it again, and the recipient ignores
+      // the id it has. No attempt ledger is needed for that.
+      await adapter.send(delivery);
+      await this.dataSource.query(
+        `UPDATE messages SET delivery_status = 'sent', channel_message_id = $1, sent_at = now(), delivery_error = NULL,
+                delivery_attempts = delivery_attempts + 1
+          WHERE id = $1 AND delivery_status = 'queued'`,
+        [messageId],
+      );
+      platformMetrics.messages.inc({ channel: row.channel, direction: 'outbound' });
+      await this.publishStatus(message, 'sent', null);
+      return 'sent';
+    }
 
     const attempt = await this.beginAttempt(message);
     if (attempt === 'already-done') return 'already-done';
@@ -56,16 +107,7 @@ export class DeliverReplyUseCase {
 
     let providerMessageId: string;
     try {
-      const receipt = await this.channels.get(message.channel).send({
-        messageId: message.id,
-        conversationId: message.conversationId,
-        text: message.text,
-        attachments: message.attachments,
-        recipient: { externalId: identity.externalId, channelAccount: identity.channelAccount, address: identity.address },
-        authorName: author?.displayName ?? 'Gendarmerie',
-        createdAt: message.createdAt,
-        lastCitizenMessageAt: conversation.lastCitizenMessageAt,
-      });
+      const receipt = await adapter.send(delivery);
       providerMessageId = receipt.providerMessageId;
     } catch (error) {
       await this.finishAttempt(message.id, attempt, error);
@@ -91,7 +133,7 @@ export class DeliverReplyUseCase {
    * Opens attempt N+1 under a lock of the message row. A 'pending' attempt younger than the lease belongs to a
    * worker still sending: wait for it. An older one was abandoned by a dead worker: it is marked 'in-doubt'.
    */
-  private async beginAttempt(message: Message): Promise<number | 'already-done' | 'exhausted'> {
+  private async beginAttempt(message: Pick<Message, 'id' | 'channel'>): Promise<number | 'already-done' | 'exhausted'> {
     return this.dataSource.transaction(async (manager) => {
       const [locked] = (await manager.query(`SELECT delivery_status FROM messages WHERE id = $1 FOR UPDATE`, [message.id])) as {
         delivery_status: string;

@@ -9,6 +9,7 @@ import { ChannelAdapter, ChannelLimits, DeliveryReceipt, OutboundDelivery } from
 @Injectable()
 export class WebchatAdapter implements ChannelAdapter {
   readonly channel = 'webchat' as const;
+  readonly idempotentSend = true;
 
   constructor(private readonly realtime: RealtimePublisher) {}
 
