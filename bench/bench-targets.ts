@@ -21,6 +21,16 @@ export interface Target {
   stop(): Promise<void>;
 }
 
+/** The Messenger page and X account the load generator writes to, with their secrets and the fakes behind them. */
+export interface WebhookSettings {
+  facebookAppSecret: string;
+  facebookPageId: string;
+  graphBaseUrl: string;
+  xConsumerSecret: string;
+  xAccountId: string;
+  xApiBaseUrl: string;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -95,7 +105,12 @@ class Children {
 
 const ok = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
 
-export async function startBaseline(options: { databaseUrl: string; redisUrl: string; agents: number }): Promise<Target> {
+export async function startBaseline(options: {
+  databaseUrl: string;
+  redisUrl: string;
+  agents: number;
+  webhooks: WebhookSettings;
+}): Promise<Target> {
   await recreateDatabase(options.databaseUrl);
   const client = new Client({ connectionString: options.databaseUrl });
   await client.connect();
@@ -111,6 +126,8 @@ export async function startBaseline(options: { databaseUrl: string; redisUrl: st
     QUEUE_PREFIX: `bench-baseline-${process.pid}`,
     PORT: String(port),
     BENCH_AGENTS: String(options.agents),
+    BENCH_FACEBOOK_APP_SECRET: options.webhooks.facebookAppSecret,
+    BENCH_X_CONSUMER_SECRET: options.webhooks.xConsumerSecret,
   };
   const children = new Children();
   const server = children.start('baseline-server', [...TS_NODE, 'bench/baseline/baseline-server.ts'], env);
@@ -134,6 +151,7 @@ export async function startPlatform(options: {
   redisUrl: string;
   agents: number;
   fromSources: boolean;
+  webhooks: WebhookSettings;
 }): Promise<Target> {
   const node = (compiled: string, source: string) => (options.fromSources ? [...TS_NODE, source] : [compiled]);
   if (!options.fromSources) {
@@ -151,6 +169,16 @@ export async function startPlatform(options: {
     JWT_ACCESS_TTL_SECONDS: '86400',
     // Every bench agent logs in from loopback within a second.
     AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '100000',
+    FACEBOOK_ENABLED: 'true',
+    FACEBOOK_APP_SECRET: options.webhooks.facebookAppSecret,
+    FACEBOOK_VERIFY_TOKEN: 'bench-verify-token',
+    FACEBOOK_PAGES: `${options.webhooks.facebookPageId}:EAABenchPageToken`,
+    FACEBOOK_GRAPH_BASE_URL: options.webhooks.graphBaseUrl,
+    X_ENABLED: 'true',
+    X_CONSUMER_KEY: 'bench-consumer-key',
+    X_CONSUMER_SECRET: options.webhooks.xConsumerSecret,
+    X_ACCOUNTS: `${options.webhooks.xAccountId}:bench-token:bench-token-secret`,
+    X_API_BASE_URL: options.webhooks.xApiBaseUrl,
   };
   const migrate = spawnSync(process.execPath, node('dist/libs/database/src/migrate.js', 'libs/database/src/migrate.ts'), {
     cwd: ROOT,
@@ -162,8 +190,8 @@ export async function startPlatform(options: {
 
   const [port, metricsPort] = [await freePort(), await freePort()];
   const children = new Children();
-  const api = children.start('api', node('dist/apps/api/src/main.js', 'apps/api/src/main.ts'), { ...base, PORT: String(port) });
-  const worker = children.start('worker', node('dist/apps/worker/src/main.js', 'apps/worker/src/main.ts'), {
+  const api = children.start('api', [...(process.env.API_NODE_ARGS ? process.env.API_NODE_ARGS.split(' ') : []), ...node('dist/apps/api/src/main.js', 'apps/api/src/main.ts')], { ...base, PORT: String(port) });
+  const worker = children.start('worker', [...(process.env.WORKER_NODE_ARGS ? process.env.WORKER_NODE_ARGS.split(' ') : []), ...node('dist/apps/worker/src/main.js', 'apps/worker/src/main.ts')], {
     ...base,
     PORT: '0',
     METRICS_PORT: String(metricsPort),

@@ -5,8 +5,10 @@
  * The workload of a contact desk: most messages belong to conversations already open, and a share opens new ones.
  * Each step first opens one conversation per regular citizen at a paced rate (timed apart, as "opening"), then
  * runs the measured open loop, in which every `1 / newConversationShare`-th message comes from a citizen writing
- * for the first time (routing is in the measured path) and the others from the regular citizens.
+ * for the first time (routing is in the measured path) and the others from the regular citizens. A share of the
+ * regular traffic comes from Messenger and X users through signed webhooks instead of the web chat socket.
  */
+import { createHmac } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
 import { LatencySummary, summarise } from './bench-stats';
@@ -27,8 +29,18 @@ export interface StepRequest {
   newConversationShare: number;
   /** Conversations opened per second before the measured loop (one per regular citizen). */
   openingRate: number;
+  /** Signed Messenger and X webhooks carrying `webhookShare` of the regular messages, half each. */
+  webhooks: {
+    share: number;
+    facebookAppSecret: string;
+    facebookPageId: string;
+    xConsumerSecret: string;
+    xAccountId: string;
+  } | null;
   tag: string;
 }
+
+type Route = 'webchat' | 'facebook' | 'x';
 
 export interface StepResult {
   rate: number;
@@ -44,6 +56,8 @@ export interface StepResult {
   citizenToDesk: LatencySummary;
   /** The measured messages that opened a conversation: send -> `conversation:assigned` on a desk. */
   newConversationToDesk: LatencySummary;
+  /** Send (socket emit or webhook POST) -> desk, per way in. */
+  byRoute: Record<Route, LatencySummary>;
   /** Conversations opened before the loop, at `openingRate`, and how long each took to reach a desk. */
   opening: { rate: number; opened: number; toDesk: LatencySummary };
   repliesSent: number;
@@ -97,6 +111,64 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
   const newConversationToDesk: number[] = [];
   const openingSentAt = new Map<number, number>();
   const openingToDesk: number[] = [];
+  // Regular messages by way in: out of every ten, the first ones go through the webhooks.
+  const webhookTenths = request.webhooks ? Math.round(request.webhooks.share * 10) : 0;
+  const routeOf = (index: number): Route => {
+    if (isNewConversation(index) || webhookTenths === 0) return 'webchat';
+    const tenth = index % 10;
+    return tenth < webhookTenths / 2 ? 'facebook' : tenth < webhookTenths ? 'x' : 'webchat';
+  };
+  const webhookSenders = request.webhooks ? Math.max(1, Math.ceil((citizenCount * request.webhooks.share) / 2)) : 0;
+  const latencyByRoute: Record<Route, number[]> = { webchat: [], facebook: [], x: [] };
+  let webhookSequence = 0;
+  /** One signed webhook POST carrying one message of `sender` (0-based) on Messenger or X; resolves to the status. */
+  const postWebhook = async (route: 'facebook' | 'x', sender: number, text: string): Promise<number> => {
+    const hooks = request.webhooks!;
+    const mid = `${request.tag}.${route}.${++webhookSequence}`;
+    const senderId = `${route}-${request.tag}-${sender}`;
+    const body =
+      route === 'facebook'
+        ? {
+            object: 'page',
+            entry: [
+              {
+                id: hooks.facebookPageId,
+                time: Date.now(),
+                messaging: [
+                  { sender: { id: senderId }, recipient: { id: hooks.facebookPageId }, timestamp: Date.now(), message: { mid, text } },
+                ],
+              },
+            ],
+          }
+        : {
+            for_user_id: hooks.xAccountId,
+            direct_message_events: [
+              {
+                type: 'message_create',
+                id: mid,
+                created_timestamp: String(Date.now()),
+                message_create: { target: { recipient_id: hooks.xAccountId }, sender_id: senderId, message_data: { text, entities: {} } },
+              },
+            ],
+            users: {},
+          };
+    const raw = JSON.stringify(body);
+    const signature =
+      route === 'facebook'
+        ? `sha256=${createHmac('sha256', hooks.facebookAppSecret).update(raw).digest('hex')}`
+        : `sha256=${createHmac('sha256', hooks.xConsumerSecret).update(raw).digest('base64')}`;
+    const response = await fetch(`${request.url}/webhooks/${route === 'facebook' ? 'facebook' : 'twitter'}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [route === 'facebook' ? 'x-hub-signature-256' : 'x-twitter-webhooks-signature']: signature,
+      },
+      body: raw,
+      signal: AbortSignal.timeout(10_000),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  };
   const errors: Record<string, number> = {};
   const fail = (reason: string) => (errors[reason] = (errors[reason] ?? 0) + 1);
   const sentAt = new Map<number, number>();
@@ -139,7 +211,9 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
     const started = sentAt.get(index);
     if (started !== undefined) citizenToDesk.push(at - started);
     if (started !== undefined && isNewConversation(index)) newConversationToDesk.push(at - started);
-    if (index % replyEvery === 0) {
+    if (started !== undefined) latencyByRoute[routeOf(index)].push(at - started);
+    // Replies are measured on the web chat, where the generator is the citizen.
+    if (index % replyEvery === 0 && routeOf(index) === 'webchat') {
       repliesSent++;
       replySentAt.set(index, now());
       desk
@@ -196,6 +270,16 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
         .then((ack: Ack) => (ack.ok ? undefined : fail(`open: ${ack.error}`)))
         .catch(() => fail('open: ack timeout'));
     }
+    for (const route of ['facebook', 'x'] as const) {
+      for (let sender = 0; sender < webhookSenders; sender++) {
+        const key = (route === 'facebook' ? 1_000_000 : 2_000_000) + sender;
+        openingSentAt.set(key, now());
+        postWebhook(route, sender, `open ${request.tag} ${key}`)
+          .then((status) => (status === 200 ? undefined : fail(`open ${route}: HTTP ${status}`)))
+          .catch(() => fail(`open ${route}: no answer`));
+        await new Promise((resolve) => setTimeout(resolve, 1000 / request.openingRate));
+      }
+    }
     const openingDeadline = now() + 60_000;
     while (openingSentAt.size > 0 && now() < openingDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
     // Leave the citizens' rate limit (one message a second after a burst) room for the loop.
@@ -215,6 +299,14 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
         const newCitizen = isNewConversation(index) ? newCitizens[Math.floor(index / newEvery)] : undefined;
         const citizen = newCitizen ?? citizens[(index - Math.floor(index / newEvery)) % citizens.length];
         sentAt.set(index, now());
+        const route = routeOf(index);
+        if (route !== 'webchat') {
+          // Each sender writes about once a second, like a web chat citizen.
+          postWebhook(route, Math.floor(index / 10) % webhookSenders, `bench ${request.tag} ${index}`)
+            .then((status) => (status === 200 ? accepted++ : fail(`${route}: HTTP ${status}`)))
+            .catch(() => fail(`${route}: no answer`));
+          continue;
+        }
         citizen
           .timeout(10_000)
           .emitWithAck('message:send', { clientMessageId: `m${request.tag}${index}`, text: `bench ${request.tag} ${index}` })
@@ -250,6 +342,7 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
     sockets: { citizens: citizens.length + newCitizens.length, desks: desks.length, connectErrors },
     citizenToDesk: summarise(citizenToDesk),
     newConversationToDesk: summarise(newConversationToDesk),
+    byRoute: { webchat: summarise(latencyByRoute.webchat), facebook: summarise(latencyByRoute.facebook), x: summarise(latencyByRoute.x) },
     opening: { rate: request.openingRate, opened: openingToDesk.length, toDesk: summarise(openingToDesk) },
     repliesSent,
     repliesDelivered,

@@ -4,15 +4,16 @@
  *
  * Settings (environment): BENCH_RUNS (3), BENCH_RATES (250,500,1000,1500,2000), BENCH_STEP_SECONDS (10),
  * BENCH_AGENTS (50), BENCH_REPLY_RATIO (0.25), BENCH_NEW_SHARE (0.05), BENCH_OPENING_RATE (200), BENCH_SOCKETS (2000),
- * BENCH_SATURATION (true),
+ * BENCH_WEBHOOK_SHARE (0.2), BENCH_SATURATION (true),
  * BENCH_DATABASE_BASE (postgres://postgres@127.0.0.1:5432/brigade_bench), REDIS_URL, BENCH_SMOKE.
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FakeGraphApi, FakeXApi } from '@brigade/testing';
 import { ProcessSampler, histogramBuckets, histogramQuantileMs } from './bench-stats';
-import { ROOT, Target, startBaseline, startPlatform } from './bench-targets';
+import { ROOT, Target, WebhookSettings, startBaseline, startPlatform } from './bench-targets';
 import type { StepRequest, StepResult } from './load-generator';
 
 const smoke = process.env.BENCH_SMOKE === 'true' || process.env.BENCH_SMOKE === '1';
@@ -25,6 +26,7 @@ const settings = {
   replyRatio: Number(env('BENCH_REPLY_RATIO', '0.25')),
   newConversationShare: Number(env('BENCH_NEW_SHARE', '0.05')),
   openingRate: Number(env('BENCH_OPENING_RATE', '200')),
+  webhookShare: Number(env('BENCH_WEBHOOK_SHARE', '0.2')),
   sockets: Number(env('BENCH_SOCKETS', smoke ? '0' : '2000')),
   saturation: env('BENCH_SATURATION', smoke ? 'false' : 'true') === 'true',
   databaseBase: env('BENCH_DATABASE_BASE', 'postgres://postgres@127.0.0.1:5432/brigade_bench'),
@@ -43,6 +45,13 @@ interface Measured extends StepResult {
 }
 
 let stepCounter = 0;
+/** The page, account and secrets of the run: the same for both targets (the fakes answer the platform's sends). */
+const webhookSecrets = {
+  facebookAppSecret: 'bench-facebook-app-secret',
+  facebookPageId: '990000000000001',
+  xConsumerSecret: 'bench-x-consumer-secret',
+  xAccountId: '990000000000002',
+};
 
 function runGenerator(request: StepRequest): Promise<StepResult> {
   return new Promise((resolve, reject) => {
@@ -90,6 +99,7 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
     citizenIntervalMs: 1_000,
     newConversationShare: settings.newConversationShare,
     openingRate: settings.openingRate,
+    webhooks: settings.webhookShare > 0 ? { share: settings.webhookShare, ...webhookSecrets } : null,
     tag: `s${process.pid}x${stepCounter++}`,
     ...overrides,
   });
@@ -186,6 +196,20 @@ function report(all: Measured[], saturations: Record<string, number[]>, socketSt
     '(routing included). Routing p50 / p99 are bucket upper bounds of `brigade_routing_decision_seconds` (worker metrics).',
     '',
   );
+  if (settings.webhookShare > 0) {
+    lines.push('### By way in (citizen -> desk, p50 / p99 in ms)', '');
+    lines.push('| rate (msg/s) | target | web chat socket | Messenger webhook | X webhook |', '|---|---|---|---|---|');
+    for (const rate of settings.rates) {
+      for (const target of ['baseline', 'platform']) {
+        const cells = all.filter((m) => m.rate === rate && m.target === target && m.byRoute);
+        if (cells.length === 0) continue;
+        const route = (name: 'webchat' | 'facebook' | 'x') =>
+          `${spread(cells.map((m) => m.byRoute[name].p50 ?? Infinity))} / ${spread(cells.map((m) => m.byRoute[name].p99 ?? Infinity))}`;
+        lines.push(`| ${rate} | ${target} | ${route('webchat')} | ${route('facebook')} | ${route('x')} |`);
+      }
+    }
+    lines.push('');
+  }
   const openings = all.filter((m) => m.opening.opened > 0);
   if (openings.length > 0) {
     lines.push(
@@ -236,8 +260,16 @@ async function main(): Promise<void> {
   const saturations: Record<string, number[]> = { baseline: [], platform: [] };
   const socketSteps: Measured[] = [];
   const suffix = smoke ? '_smoke' : '';
+  // Loopback stand-ins for Meta and X: the platform sends acknowledgements and replies to them.
+  const [graph, xApi] = await Promise.all([FakeGraphApi.start(), FakeXApi.start()]);
+  const webhooks: WebhookSettings = { ...webhookSecrets, graphBaseUrl: graph.baseUrl, xApiBaseUrl: xApi.apiBaseUrl };
   console.log('starting the baseline');
-  const baseline = await startBaseline({ databaseUrl: `${settings.databaseBase}${suffix}`, redisUrl: settings.redisUrl, agents: settings.agents });
+  const baseline = await startBaseline({
+    databaseUrl: `${settings.databaseBase}${suffix}`,
+    redisUrl: settings.redisUrl,
+    agents: settings.agents,
+    webhooks,
+  });
   let platform: Target | null = null;
   try {
     console.log(settings.fromSources ? 'starting the platform from the sources' : 'building and starting the platform');
@@ -246,6 +278,7 @@ async function main(): Promise<void> {
       redisUrl: settings.redisUrl,
       agents: settings.agents,
       fromSources: settings.fromSources,
+      webhooks,
     });
     for (let run = 1; run <= settings.runs; run++) {
       const fixed: Record<string, Measured[]> = { baseline: [], platform: [] };
@@ -273,6 +306,7 @@ async function main(): Promise<void> {
           // Every citizen of this step opens a conversation: a surge of arrivals, not steady traffic.
           newConversationShare: 0,
           openingRate: 0,
+          webhooks: null,
           drainMs: 30_000,
         });
         socketSteps.push(measured);
@@ -280,6 +314,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all([baseline.stop(), platform?.stop()]);
+    await Promise.all([graph.close(), xApi.close()]);
   }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(
@@ -303,6 +338,10 @@ function conditionsNote(): string {
     '  time, so new conversations and their routing stay in the measured path. Latency is measured inside the generator',
     '  (one clock), from the `message:send` emit to the desk socket event. A step passes with p99 <= 100 ms, >= 99 %',
     '  delivered and no error. The socket step instead has every citizen open a conversation during the step.',
+    `- Ways in: ${Math.round(settings.webhookShare * 100)} % of the regular messages come from Messenger and X users (half`,
+    '  each) as signed webhooks (HMAC-SHA256 on the raw body, as Meta and X sign them) posted to `/webhooks/facebook`',
+    '  and `/webhooks/twitter`; the platform answers them through loopback fakes of the Graph and X APIs. The baseline',
+    '  verifies the same signatures and stores each event with one INSERT and one job. Agents answer the web chat part.',
     '- Baseline (`bench/baseline/`): node:http + socket.io, one INSERT, BullMQ add; a worker process takes the job and',
     '  hands the emit back through a BullMQ "realtime" queue to the server, which emits to the agent room: the same',
     '  hops as the platform without NestJS, TypeORM, the ingestion transaction, routing or the desk views.',

@@ -15,6 +15,7 @@ interface SmokeStep {
   repliesSent: number;
   repliesDelivered: number;
   newConversationToDesk: { count: number };
+  byRoute: Record<'webchat' | 'facebook' | 'x', { count: number }>;
   opening: { opened: number };
 }
 
@@ -48,6 +49,9 @@ describe('benchmark smoke run', () => {
       // Conversations opened before the loop, and new ones inside it, all reached a desk.
       expect(step.opening.opened).toBeGreaterThan(0);
       expect(step.newConversationToDesk.count).toBeGreaterThan(0);
+      // Signed Messenger and X webhooks went through too.
+      expect(step.byRoute.facebook.count).toBeGreaterThan(0);
+      expect(step.byRoute.x.count).toBeGreaterThan(0);
       expect(step.repliesDelivered).toBe(step.repliesSent);
     }
   }, 300_000);
