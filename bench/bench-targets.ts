@@ -190,8 +190,13 @@ export async function startPlatform(options: {
 
   const [port, metricsPort] = [await freePort(), await freePort()];
   const children = new Children();
-  const api = children.start('api', [...(process.env.API_NODE_ARGS ? process.env.API_NODE_ARGS.split(' ') : []), ...node('dist/apps/api/src/main.js', 'apps/api/src/main.ts')], { ...base, PORT: String(port) });
-  const worker = children.start('worker', [...(process.env.WORKER_NODE_ARGS ? process.env.WORKER_NODE_ARGS.split(' ') : []), ...node('dist/apps/worker/src/main.js', 'apps/worker/src/main.ts')], {
+  // Extra node flags for profiling, e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=bench/results/profiles'.
+  const extra = (name: string) => (process.env[name] ? process.env[name].split(' ') : []);
+  const api = children.start('api', [...extra('BENCH_API_NODE_ARGS'), ...node('dist/apps/api/src/main.js', 'apps/api/src/main.ts')], {
+    ...base,
+    PORT: String(port),
+  });
+  const worker = children.start('worker', [...extra('BENCH_WORKER_NODE_ARGS'), ...node('dist/apps/worker/src/main.js', 'apps/worker/src/main.ts')], {
     ...base,
     PORT: '0',
     METRICS_PORT: String(metricsPort),

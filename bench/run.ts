@@ -5,7 +5,8 @@
  * Settings (environment): BENCH_RUNS (3), BENCH_RATES (250,500,1000,1500,2000), BENCH_STEP_SECONDS (10),
  * BENCH_AGENTS (50), BENCH_REPLY_RATIO (0.25), BENCH_NEW_SHARE (0.05), BENCH_OPENING_RATE (200), BENCH_SOCKETS (2000),
  * BENCH_WEBHOOK_SHARE (0.2), BENCH_SATURATION (true),
- * BENCH_DATABASE_BASE (postgres://postgres@127.0.0.1:5432/brigade_bench), REDIS_URL, BENCH_SMOKE.
+ * BENCH_DATABASE_BASE (postgres://postgres@127.0.0.1:5432/brigade_bench), REDIS_URL, BENCH_SMOKE,
+ * BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS (extra node flags for the platform's processes, e.g. --cpu-prof).
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
