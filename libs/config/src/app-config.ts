@@ -65,6 +65,17 @@ const environmentSchema = z.object({
       'Bonjour, votre message a bien été reçu. Un gendarme va vous répondre dès que possible. ' +
         'En cas d’urgence, appelez le 17 ou le 112 (114 par SMS).',
     ),
+  ROUTING_QUEUE_STATUS_SOCIAL: booleanFromEnv.default(true),
+  ROUTING_QUEUE_STATUS_TEXT: z
+    .string()
+    .refine((text) => text.includes('{position}') && text.includes('{wait}'), 'must contain {position} and {wait}')
+    .default('Vous êtes en position {position} dans la file d’attente. Temps d’attente estimé : {wait}.'),
+  ROUTING_QUEUE_STATUS_NO_ESTIMATE_TEXT: z
+    .string()
+    .refine((text) => text.includes('{position}'), 'must contain {position}')
+    .default('Vous êtes en position {position} dans la file d’attente.'),
+  ROUTING_QUEUE_STATUS_MIN_INTERVAL_SECONDS: z.coerce.number().min(0).default(300),
+  ROUTING_QUEUE_STATUS_WAIT_CHANGE_SECONDS: z.coerce.number().min(1).default(300),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   ROSTER_TIME_ZONE: z.string().default('Europe/Paris'),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
@@ -137,6 +148,18 @@ export type AppConfig = {
     /** A waiting conversation whose citizen has been silent this long is closed as abandoned (0 = never). */
     abandonAfterMs: number;
     acknowledgementText: string;
+    /**
+     * Queue position and estimated wait told to social-channel citizens as messages: once on their first message,
+     * then on a significant change (position halved, estimate moved by waitChangeSeconds), at most once per
+     * minIntervalMs per conversation. Texts hold {position} and {wait}.
+     */
+    socialQueueStatus: {
+      enabled: boolean;
+      text: string;
+      noEstimateText: string;
+      minIntervalMs: number;
+      waitChangeSeconds: number;
+    };
     /** How long an agent whose last desk connection dropped keeps their conversations. */
     presenceGraceMs: number;
     /** Time zone the roster is written in. */
@@ -218,6 +241,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reopenWindowMs: e.ROUTING_REOPEN_WINDOW_MINUTES * 60_000,
       abandonAfterMs: e.ROUTING_ABANDON_AFTER_MINUTES * 60_000,
       acknowledgementText: e.ROUTING_ACKNOWLEDGEMENT_TEXT,
+      socialQueueStatus: {
+        enabled: e.ROUTING_QUEUE_STATUS_SOCIAL,
+        text: e.ROUTING_QUEUE_STATUS_TEXT,
+        noEstimateText: e.ROUTING_QUEUE_STATUS_NO_ESTIMATE_TEXT,
+        minIntervalMs: e.ROUTING_QUEUE_STATUS_MIN_INTERVAL_SECONDS * 1000,
+        waitChangeSeconds: e.ROUTING_QUEUE_STATUS_WAIT_CHANGE_SECONDS,
+      },
       presenceGraceMs: e.PRESENCE_GRACE_MS,
       rosterTimeZone: e.ROSTER_TIME_ZONE,
     },

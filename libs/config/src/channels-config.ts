@@ -9,8 +9,8 @@ const booleanFromEnv = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 export const channelsEnvironmentShape = {
-  // The global JSON parser already stops bodies over 256 kB, so the webhook limit can only be smaller.
-  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(262144).default(262144),
+  // The webhook routes have their own body parser with this limit (above or below the 256 kB of the other routes).
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(262144),
   CHANNEL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(15000),
   CHANNEL_MAX_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(12),
   FACEBOOK_ENABLED: booleanFromEnv.default(false),

@@ -122,6 +122,23 @@ export class Conversation {
   @Column({ name: 'citizen_rated_at', type: 'timestamptz', nullable: true })
   citizenRatedAt: Date | null;
 
+  /**
+   * What a social-channel citizen was last told of their place in the queue (Messenger, X, Bot Framework get it as
+   * messages, not live): when, the position and wait told, and the wait (its waiting_since) it was told in. Kept here,
+   * not per process, so that several workers never tell the same thing twice (docs/routing.md).
+   */
+  @Column({ name: 'queue_status_told_at', type: 'timestamptz', nullable: true })
+  queueStatusToldAt: Date | null;
+
+  @Column({ name: 'queue_status_told_position', type: 'int', nullable: true })
+  queueStatusToldPosition: number | null;
+
+  @Column({ name: 'queue_status_told_wait_seconds', type: 'int', nullable: true })
+  queueStatusToldWaitSeconds: number | null;
+
+  @Column({ name: 'queue_status_told_for', type: 'timestamptz', nullable: true })
+  queueStatusToldFor: Date | null;
+
   /** Free labels set on the desk (topic, follow-up), used by reports and search. */
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   tags: string[];

@@ -12,6 +12,9 @@ export interface MessageAttachment {
   name?: string;
 }
 
+/** client_message_id prefix of the automatic queue position messages of the social channels (withdrawn on assignment). */
+export const QUEUE_STATUS_MESSAGE_PREFIX = 'queue-status-';
+
 @Entity('messages')
 @Index('ix_messages_conversation_time', ['conversationId', 'createdAt'])
 // The channel's own message id: a redelivered webhook or a resent socket event is stored once.

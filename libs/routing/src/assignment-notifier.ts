@@ -7,6 +7,7 @@ import { RealtimePublisher } from '@brigade/realtime';
 import { CitizenQueueStatus, QueueStatusService } from './queue-status.service';
 import { RoutingChange } from './rerouting.service';
 import { EMERGENCY, PlannedAssignment } from './routing-policy';
+import { SocialQueueStatusService } from './social-queue-status.service';
 
 /**
  * What is worth pushing to a waiting citizen: every move near the head of the queue, a move of a tenth of the
@@ -45,6 +46,7 @@ export class AssignmentNotifier {
     private readonly realtime: RealtimePublisher,
     private readonly queueStatus: QueueStatusService,
     private readonly jobs: JobProducer,
+    private readonly socialQueueStatus: SocialQueueStatusService,
   ) {}
 
   /**
@@ -71,6 +73,7 @@ export class AssignmentNotifier {
   }
 
   async notify(assignments: PlannedAssignment[], reason: string): Promise<void> {
+    await this.socialQueueStatus.withdraw(assignments.map((assignment) => assignment.conversationId));
     await Promise.all(assignments.map((assignment) => this.notifyOne(assignment, reason)));
   }
 
@@ -91,13 +94,23 @@ export class AssignmentNotifier {
         .map((abandoned) => this.realtime.toCitizen(abandoned.externalId, 'status', { state: 'closed' })),
     );
     for (const abandoned of change.abandoned) this.lastQueueStatus.delete(abandoned.conversationId);
+    await this.socialQueueStatus.withdraw(change.abandoned.map((abandoned) => abandoned.conversationId));
   }
 
   /**
-   * Pushes the queue position and estimated wait to waiting web chat citizens whose figures changed
-   * (all of them, or the listed conversations).
+   * Pushes the queue position and estimated wait to waiting web chat citizens whose figures changed (all of them, or
+   * the listed conversations), and tells the social-channel citizens by message when it is due (the listed ones are
+   * citizens who just wrote: their first status of the wait; the tick sends the significant changes).
    */
   async publishQueueStatuses(conversationIds?: string[]): Promise<number> {
+    const [webchat, social] = await Promise.all([
+      this.publishWebchatStatuses(conversationIds),
+      this.socialQueueStatus.publish(conversationIds),
+    ]);
+    return webchat + social;
+  }
+
+  private async publishWebchatStatuses(conversationIds?: string[]): Promise<number> {
     const statuses = await this.queueStatus.citizenStatuses(conversationIds);
     if (!conversationIds) {
       const live = new Set(statuses.map((status) => status.conversationId));

@@ -5,3 +5,5 @@ export * from './rerouting.service';
 export * from './routing-policy';
 export * from './routing.module';
 export * from './routing.service';
+export * from './social-queue-status-policy';
+export * from './social-queue-status.service';

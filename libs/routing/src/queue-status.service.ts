@@ -23,6 +23,21 @@ export interface CitizenQueueStatus {
   estimatedWaitSeconds?: number;
 }
 
+/** A waiting social-channel conversation, its figures now and what its citizen was last told during this wait. */
+export interface SocialQueueCandidate {
+  conversationId: string;
+  channel: string;
+  queuePosition: number;
+  estimatedWaitSeconds?: number;
+  lastCitizenMessageAt: Date | null;
+  told: { at: Date; queuePosition: number; estimatedWaitSeconds: number | null } | null;
+}
+
+/** Which social conversations to read: the listed ones, or those an update might be due for (bounded). */
+export type SocialCandidateFilter =
+  | { conversationIds: string[] }
+  | { dueFor: { minIntervalMs: number; waitChangeSeconds: number; limit: number; windowHours: Record<string, number> } };
+
 /** One queue's service levels, from its row in the queues table, and the open conversations now past them. */
 export interface QueueServiceLevel {
   queue: string;
@@ -93,6 +108,77 @@ export class QueueStatusService {
       visitorId: row.external_id,
       queuePosition: row.position,
       ...(perSecond > 0 ? { estimatedWaitSeconds: Math.round(row.position / perSecond) } : {}),
+    }));
+  }
+
+  /**
+   * Waiting conversations of the social channels with their position, estimate and what was told during this wait.
+   * Without ids, one read serves a whole tick: only conversations told already in this wait, past the interval, within
+   * their channel's window and whose figures moved enough (the same tests as decideSocialQueueStatus, which decides),
+   * nearest the head first, at most `limit`.
+   */
+  async socialCandidates(filter: SocialCandidateFilter): Promise<SocialQueueCandidate[]> {
+    const now = this.clock.now();
+    const perSecond = await this.serviceRatePerSecond(now);
+    const ids = 'conversationIds' in filter ? filter.conversationIds : null;
+    const due = 'dueFor' in filter ? filter.dueFor : null;
+    const rows: {
+      id: string;
+      channel: string;
+      position: number;
+      last_citizen_message_at: Date | null;
+      told_at: Date | null;
+      told_position: number | null;
+      told_wait_seconds: number | null;
+      told_this_wait: boolean;
+    }[] = await this.dataSource.query(
+      `SELECT q.id, q.channel, q.position, q.last_citizen_message_at,
+              q.queue_status_told_at AS told_at, q.queue_status_told_position AS told_position,
+              q.queue_status_told_wait_seconds AS told_wait_seconds, q.told_this_wait
+         FROM (
+           SELECT c.id, c.channel, c.last_citizen_message_at, c.queue_status_told_at, c.queue_status_told_position,
+                  c.queue_status_told_wait_seconds,
+                  c.queue_status_told_at IS NOT NULL AND c.queue_status_told_for = c.waiting_since AS told_this_wait,
+                  row_number() OVER (ORDER BY
+                    CASE WHEN c.priority = 0 THEN 0
+                         ELSE GREATEST(1, c.priority - floor(extract(epoch FROM ($1::timestamptz - c.waiting_since)) * 1000 / $2))
+                    END, c.waiting_since, c.id)::int AS position
+             FROM conversations c WHERE c.status = 'waiting') q
+        WHERE q.channel <> 'webchat'
+          AND ($3::uuid[] IS NULL OR q.id = ANY($3::uuid[]))
+          AND ($4::boolean IS NOT TRUE OR (
+                q.told_this_wait
+                AND q.queue_status_told_at <= $1::timestamptz - make_interval(secs => $5)
+                AND (q.channel <> ALL($8::text[])
+                     OR q.last_citizen_message_at >= $1::timestamptz - make_interval(hours => ($9::jsonb ->> q.channel)::int))
+                AND (q.position * 2 <= q.queue_status_told_position
+                     OR ($6::float8 > 0) <> (q.queue_status_told_wait_seconds IS NOT NULL)
+                     OR ($6::float8 > 0 AND abs(round(q.position / $6::float8) - q.queue_status_told_wait_seconds) >= $7))))
+        ORDER BY q.position
+        LIMIT $10`,
+      [
+        now,
+        this.config.routing.agingStepMs,
+        ids,
+        due !== null,
+        (due?.minIntervalMs ?? 0) / 1000,
+        perSecond,
+        due?.waitChangeSeconds ?? 0,
+        Object.keys(due?.windowHours ?? {}),
+        JSON.stringify(due?.windowHours ?? {}),
+        due?.limit ?? ids?.length ?? 0,
+      ],
+    );
+    return rows.map((row) => ({
+      conversationId: row.id,
+      channel: row.channel,
+      queuePosition: row.position,
+      ...(perSecond > 0 ? { estimatedWaitSeconds: Math.round(row.position / perSecond) } : {}),
+      lastCitizenMessageAt: row.last_citizen_message_at,
+      told:
+        row.told_this_wait && row.told_at && row.told_position !== null
+          ? { at: row.told_at, queuePosition: row.told_position, estimatedWaitSeconds: row.told_wait_seconds }
+          : null,
     }));
   }
 

@@ -8,10 +8,11 @@ import { QueueDrainer } from './queue-drainer';
 import { QueueStatusService } from './queue-status.service';
 import { ReroutingService } from './rerouting.service';
 import { RoutingService } from './routing.service';
+import { SocialQueueStatusService } from './social-queue-status.service';
 
 @Module({
   imports: [AgentsModule, AuditModule, ConversationsModule, RealtimeModule],
-  providers: [RoutingService, ReroutingService, QueueStatusService, AssignmentNotifier, QueueDrainer],
-  exports: [RoutingService, ReroutingService, QueueStatusService, AssignmentNotifier, QueueDrainer],
+  providers: [RoutingService, ReroutingService, QueueStatusService, SocialQueueStatusService, AssignmentNotifier, QueueDrainer],
+  exports: [RoutingService, ReroutingService, QueueStatusService, SocialQueueStatusService, AssignmentNotifier, QueueDrainer],
 })
 export class RoutingModule {}
