@@ -42,7 +42,11 @@ describe('ingestion of inbox entries', () => {
 
   it('stores a message of an open conversation in one statement, with the same rows and entities as a transaction', async () => {
     const first = await ingest.execute(await accept('psid-1', 'Bonjour'));
-    expect(first).toMatchObject({ stored: true, conversationOpened: true });
+    expect(first).toMatchObject({ stored: true, conversationOpened: true, conversationReopened: false });
+    // A first-time citizen's conversation, written with RETURNING, is the row as stored.
+    expect(first!.conversation).toEqual(
+      await platform.dataSource.getRepository(Conversation).findOneByOrFail({ id: first!.conversation.id }),
+    );
 
     const secondEntry = await accept('psid-1', 'On m’a volé mon vélo');
     const second = await ingest.execute(secondEntry);

@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './entities';
 export * from './migrations-runner';
 export * from './preflight';
+export * from './hydrate';

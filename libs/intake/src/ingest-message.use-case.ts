@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { ChannelIdentity, Contact, newPseudonym } from '@brigade/contacts';
 import { Conversation, Message } from '@brigade/conversations';
+import { hydrateEntity } from '@brigade/database';
 import { RealtimePublisher } from '@brigade/realtime';
 import { InboxEntry } from './inbox-entry.entity';
 
@@ -80,30 +81,13 @@ export class IngestMessageUseCase {
     );
     if (rows.length === 0) return null;
     return {
-      conversation: this.hydrate(Conversation, rows[0].conversation),
-      message: this.hydrate(Message, rows[0].message),
+      conversation: hydrateEntity(this.dataSource, Conversation, rows[0].conversation),
+      message: hydrateEntity(this.dataSource, Message, rows[0].message),
       stored: true,
       conversationOpened: false,
       conversationReopened: false,
       acknowledgement: null,
     };
-  }
-
-  /** An entity from a row turned to JSON by PostgreSQL: column names to properties, timestamps back to dates. */
-  private hydrate<T extends ObjectLiteral>(target: EntityTarget<T>, row: Record<string, unknown>): T {
-    const metadata = this.dataSource.getMetadata(target);
-    const properties: Record<string, unknown> = {};
-    const relations = new Set(metadata.relations.map((relation) => relation.propertyName));
-    for (const column of metadata.columns) {
-      // A relation's join column holds an id, not the related entity: its own plain column carries it.
-      if (relations.has(column.propertyName)) continue;
-      const value = row[column.databaseName];
-      properties[column.propertyName] =
-        typeof value === 'string' && (column.type === 'timestamptz' || column.type === 'timestamp with time zone')
-          ? new Date(value)
-          : value;
-    }
-    return this.dataSource.manager.create(target, properties as T);
   }
 
   private async store(inboxEntryId: string): Promise<IngestOutcome | null> {
@@ -113,8 +97,11 @@ export class IngestMessageUseCase {
         .findOne({ where: { id: inboxEntryId }, lock: { mode: 'pessimistic_write' } });
       if (!entry) return null;
       const inbound = entry.payload;
-      const identity = await this.identityFor(manager, entry);
-      const { conversation, opened, reopened } = await this.openConversationFor(manager, identity, entry.receivedAt);
+      const { identity, created } = await this.identityFor(manager, entry);
+      // A citizen seen for the first time has no conversation yet: nothing to find, nothing to reopen.
+      const { conversation, opened, reopened } = created
+        ? await this.openFirstConversation(manager, identity, entry.receivedAt)
+        : await this.openConversationFor(manager, identity, entry.receivedAt);
 
       const values = {
         conversationId: conversation.id,
@@ -164,30 +151,36 @@ export class IngestMessageUseCase {
     });
   }
 
-  private async identityFor(manager: EntityManager, entry: InboxEntry): Promise<ChannelIdentity> {
+  private async identityFor(manager: EntityManager, entry: InboxEntry): Promise<{ identity: ChannelIdentity; created: boolean }> {
     const { channel, channelAccount, sender } = entry.payload;
     const identities = manager.getRepository(ChannelIdentity);
     const existing = await identities.findOneBy({ channel, channelAccount, externalId: sender.externalId });
-    if (existing) return existing;
+    if (existing) return { identity: existing, created: false };
     const contact = await manager.save(
       manager.create(Contact, { displayName: sender.displayName ?? null, pseudonym: newPseudonym() }),
     );
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(ChannelIdentity)
-      .values({
-        contactId: contact.id,
-        channel,
-        channelAccount,
-        externalId: sender.externalId,
-        displayName: sender.displayName ?? null,
-        address: (sender.address ?? {}) as never,
-      })
-      .orIgnore()
-      .execute();
-    // Another worker may have created it first: the unique address decides, and its contact is kept.
-    return identities.findOneByOrFail({ channel, channelAccount, externalId: sender.externalId });
+    const inserted: Record<string, unknown>[] = await manager.query(
+      `INSERT INTO channel_identities (contact_id, channel, channel_account, external_id, display_name, address)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING *`,
+      [contact.id, channel, channelAccount, sender.externalId, sender.displayName ?? null, sender.address ?? {}],
+    );
+    if (inserted[0]) return { identity: hydrateEntity(this.dataSource, ChannelIdentity, inserted[0]), created: true };
+    // Another worker created it first: the unique address decides, and its contact is kept.
+    return { identity: await identities.findOneByOrFail({ channel, channelAccount, externalId: sender.externalId }), created: false };
+  }
+
+  /** The first conversation of an identity created in this transaction (no other can exist: its row is ours). */
+  private async openFirstConversation(
+    manager: EntityManager,
+    identity: ChannelIdentity,
+    receivedAt: Date,
+  ): Promise<{ conversation: Conversation; opened: boolean; reopened: boolean }> {
+    const [row]: Record<string, unknown>[] = await manager.query(
+      `INSERT INTO conversations (contact_id, identity_id, channel, status, waiting_since, created_at, last_citizen_message_at)
+       VALUES ($1, $2, $3, 'waiting', $4, $4, $4) RETURNING *`,
+      [identity.contactId, identity.id, identity.channel, receivedAt],
+    );
+    return { conversation: hydrateEntity(this.dataSource, Conversation, row), opened: true, reopened: false };
   }
 
   private async openConversationFor(
