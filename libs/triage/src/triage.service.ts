@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { QueueCatalog } from '@brigade/administration';
 import { AuditService } from '@brigade/audit';
 import { Conversation, Message, toDeskMessage } from '@brigade/conversations';
+import { hydrateEntity } from '@brigade/database';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier } from '@brigade/routing';
 import { DEFAULT_KNOWLEDGE_BASE } from './knowledge-base';
@@ -71,13 +72,14 @@ export class TriageService {
     if (changesNothing(quick, snapshotState)) return quick;
 
     const { decision, replies, conversation } = await this.dataSource.transaction(async (manager) => {
-      const current = await manager
-        .getRepository(Conversation)
-        .findOne({ where: { id: input.conversation.id }, lock: { mode: 'pessimistic_write' } });
-      if (!current) return { decision: null, replies: [] as Message[], conversation: null };
-      const [row] = await manager.query(`SELECT triage_state FROM conversations WHERE id = $1`, [current.id]);
-      const stored = (row?.triage_state ?? {}) as StoredTriageState;
-      const surge = await this.surgeMode(manager);
+      const [locked]: Record<string, unknown>[] = await manager.query(`SELECT * FROM conversations WHERE id = $1 FOR UPDATE`, [
+        input.conversation.id,
+      ]);
+      if (!locked) return { decision: null, replies: [] as Message[], conversation: null };
+      const current = hydrateEntity(this.dataSource, Conversation, locked);
+      const stored = (current.triageState ?? {}) as StoredTriageState;
+      // Surge mode as read a moment ago: a switch flipped in between is seen from the next message.
+      const surge = snapshot.surge?.enabled === true;
       const state: TriageState = {
         status: current.status,
         priority: current.priority,
@@ -92,13 +94,15 @@ export class TriageService {
         topicChosen: decision.topicChosen,
         emergencyNotified: state.emergencyNotified || decision.emergency !== null,
       };
-      await manager.query(
+      // TypeORM answers an UPDATE ... RETURNING with [rows, count].
+      const [[updated]] = (await manager.query(
         `UPDATE conversations
             SET priority = COALESCE($2, priority), queue = COALESCE($3, queue),
                 sensitive = sensitive OR $4, triage_state = $5::jsonb
-          WHERE id = $1`,
+          WHERE id = $1
+        RETURNING *`,
         [current.id, decision.priority, decision.queue, decision.sensitive, JSON.stringify(nextState)],
-      );
+      )) as [Record<string, unknown>[], number];
       const replies: Message[] = [];
       for (const [index, text] of decision.replies.entries()) {
         replies.push(
@@ -131,8 +135,7 @@ export class TriageService {
           manager,
         );
       }
-      const conversation = await manager.getRepository(Conversation).findOneByOrFail({ id: current.id });
-      return { decision, replies, conversation };
+      return { decision, replies, conversation: hydrateEntity(this.dataSource, Conversation, updated) };
     });
     if (!decision || !conversation) return null;
 
@@ -150,12 +153,5 @@ export class TriageService {
       for (const reply of replies) await this.realtime.toAgent(conversation.assigneeId, 'message:new', toDeskMessage(reply));
     }
     return decision;
-  }
-
-  private async surgeMode(manager: { query: DataSource['query'] }): Promise<boolean> {
-    const rows: { value: { enabled?: boolean } }[] = await manager.query(
-      `SELECT value FROM platform_settings WHERE key = 'surge'`,
-    );
-    return rows[0]?.value?.enabled === true;
   }
 }
