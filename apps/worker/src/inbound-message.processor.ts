@@ -46,7 +46,7 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
         'inbound message stored',
       );
     }
-    if (outcome.acknowledgement) await this.notifier.sendAcknowledgement(outcome.acknowledgement);
+    if (outcome.acknowledgement) await this.notifier.sendAcknowledgement(outcome.acknowledgement, outcome.citizenExternalId);
     // Before routing: an emergency must enter the queue at emergency priority.
     await this.triage.afterIngest(outcome);
     if (conversation.status === 'waiting') {

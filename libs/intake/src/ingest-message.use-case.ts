@@ -18,6 +18,8 @@ export interface IngestOutcome {
   conversationReopened: boolean;
   /** The automatic acknowledgement stored for the citizen when the conversation entered the queue. */
   acknowledgement: Message | null;
+  /** The citizen's id on the channel (the web chat visitor id): what answering them needs. */
+  citizenExternalId: string;
 }
 
 /**
@@ -49,7 +51,8 @@ export class IngestMessageUseCase {
    * conversation is nearly all of the traffic.
    */
   private async storeInOpenConversation(inboxEntryId: string): Promise<IngestOutcome | null> {
-    const rows: { message: Record<string, unknown>; conversation: Record<string, unknown> }[] = await this.dataSource.query(
+    const rows: { message: Record<string, unknown>; conversation: Record<string, unknown>; external_id: string }[] =
+      await this.dataSource.query(
       `WITH entry AS (
               SELECT e.id, e.payload, e.received_at FROM inbox_entries e
                WHERE e.id = $1 AND e.processed_at IS NULL
@@ -76,9 +79,10 @@ export class IngestMessageUseCase {
               RETURNING c.*),
             processed AS (
               UPDATE inbox_entries e SET processed_at = now() FROM message m WHERE e.id = $1)
-       SELECT row_to_json(m) AS message, row_to_json(c) AS conversation FROM message m, conversation c`,
-      [inboxEntryId],
-    );
+       SELECT row_to_json(m) AS message, row_to_json(c) AS conversation, entry.payload->'sender'->>'externalId' AS external_id
+         FROM message m, conversation c, entry`,
+        [inboxEntryId],
+      );
     if (rows.length === 0) return null;
     return {
       conversation: hydrateEntity(this.dataSource, Conversation, rows[0].conversation),
@@ -87,6 +91,7 @@ export class IngestMessageUseCase {
       conversationOpened: false,
       conversationReopened: false,
       acknowledgement: null,
+      citizenExternalId: rows[0].external_id,
     };
   }
 
@@ -147,7 +152,15 @@ export class IngestMessageUseCase {
         message.conversationId === conversation.id
           ? conversation
           : await manager.getRepository(Conversation).findOneByOrFail({ id: message.conversationId });
-      return { conversation: home, message, stored, conversationOpened: opened, conversationReopened: reopened, acknowledgement };
+      return {
+        conversation: home,
+        message,
+        stored,
+        conversationOpened: opened,
+        conversationReopened: reopened,
+        acknowledgement,
+        citizenExternalId: identity.externalId,
+      };
     });
   }
 

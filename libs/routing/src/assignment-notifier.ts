@@ -53,15 +53,18 @@ export class AssignmentNotifier {
    * Sends the automatic acknowledgement: straight to the web chat widget (as a 'system' message), through the
    * outbound queue for the other channels (the relay re-sends it if Redis loses the job).
    */
-  async sendAcknowledgement(message: Message): Promise<void> {
+  async sendAcknowledgement(message: Message, visitorId?: string): Promise<void> {
     if (message.channel !== 'webchat') {
       await this.jobs.add(QueueName.Outbound, { messageId: message.id }, { jobId: `out-${message.id}` });
       return;
     }
-    const rows: { external_id: string }[] = await this.dataSource.query(
-      `SELECT i.external_id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id WHERE c.id = $1`,
-      [message.conversationId],
-    );
+    // The web chat visitor, when the caller does not know it already.
+    const rows: { external_id: string }[] = visitorId
+      ? [{ external_id: visitorId }]
+      : await this.dataSource.query(
+          `SELECT i.external_id FROM conversations c JOIN channel_identities i ON i.id = c.identity_id WHERE c.id = $1`,
+          [message.conversationId],
+        );
     if (!rows[0]) return;
     await this.realtime.toCitizen(rows[0].external_id, 'message', {
       id: message.id,

@@ -16,6 +16,8 @@ export interface TriageInput {
   message: Message;
   stored: boolean;
   conversationOpened: boolean;
+  /** The web chat visitor id, when known: saves looking it up to answer. */
+  citizenExternalId?: string;
 }
 
 /**
@@ -140,7 +142,7 @@ export class TriageService {
     if (!decision || !conversation) return null;
 
     // The emergency wording goes out first: nothing else the assistant says may delay it.
-    for (const reply of replies) await this.notifier.sendAcknowledgement(reply);
+    for (const reply of replies) await this.notifier.sendAcknowledgement(reply, input.citizenExternalId);
     if (decision.emergency && conversation.status === 'assigned' && conversation.assigneeId) {
       this.logger.warn({ conversationId: conversation.id }, 'emergency in an assigned conversation');
       await this.realtime.toAgent(conversation.assigneeId, 'conversation:emergency', {
