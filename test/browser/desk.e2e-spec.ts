@@ -1,16 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import type { CitizenMessageView } from '@brigade/realtime';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
+import type { CitizenMessageView, DeskQueueView } from '@brigade/realtime';
+import type { QueueLoadView } from '@brigade/reporting';
+import { FakeGraphApi, metaWebhookSignature } from '@brigade/testing';
 import { artifactPath, launchBrowser } from '../support/browser';
-import { connectCitizen, newClientMessageId } from '../support/clients';
+import { connectCitizen, login, newClientMessageId } from '../support/clients';
 import { AgentSpec, TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 import { DeskGateway } from '../../apps/api/src/desk/desk.gateway';
-import { agentRoom } from '@brigade/realtime';
+import { QUEUE_WATCH_ROOM, agentRoom } from '@brigade/realtime';
 
 const root = join(__dirname, '..', '..');
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
+
+const FACEBOOK_APP_SECRET = 'facebook-app-secret-of-the-desk-browser-test';
+const FACEBOOK_PAGE = '700800900';
 
 /** The desk is served from dist/web/desk; it is built here (about a second) so the test never runs a stale bundle. */
 function buildDesk(): void {
@@ -57,29 +62,90 @@ async function seriousAxeViolations(page: Page) {
 
 describe('agent desk and supervisor console in Chromium', () => {
   let platform: TestPlatform;
+  let graph: FakeGraphApi;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const sockets: { disconnect(): unknown }[] = [];
   const pageErrors: string[] = [];
+  /** The queues table outlives resetDatabase: what a test changed there is put back after it. */
+  const restoreQueues: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
     buildDesk();
-    // Every test signs several people in from the same address: the per-address sign-in limit is raised.
-    platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
+    graph = await FakeGraphApi.start();
+    platform = await startPlatform({
+      // Every test signs several people in from the same address: the per-address sign-in limit is raised.
+      AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
+      // Messenger against the loopback Graph fake, so that a citizen's attachments come in through the real intake.
+      FACEBOOK_ENABLED: 'true',
+      FACEBOOK_APP_SECRET,
+      FACEBOOK_VERIFY_TOKEN: 'verify-token-of-the-desk-browser-test',
+      FACEBOOK_PAGES: `${FACEBOOK_PAGE}:EAAPageTokenDeskBrowser`,
+      FACEBOOK_GRAPH_BASE_URL: graph.baseUrl,
+      FACEBOOK_FETCH_PROFILES: 'false',
+    });
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await platform?.close();
+    await graph?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);
+    graph.reset();
   });
   afterEach(async () => {
     sockets.splice(0).forEach((socket) => socket.disconnect());
     await Promise.all(contexts.splice(0).map((context) => context.close()));
+    for (const restore of restoreQueues.splice(0).reverse()) await restore();
     expect(pageErrors.splice(0)).toEqual([]);
   });
+
+  /** An administrator's REST client (the admin routes the administration screen uses). */
+  async function adminApi() {
+    const admin = await createAgent(platform.dataSource, { role: 'admin', onShift: false, displayName: 'Administrateur Test' });
+    const token = await login(platform.url, admin.login, TEST_PASSWORD);
+    return async <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => {
+      const response = await fetch(`${platform.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as T;
+    };
+  }
+
+  type AdminApi = Awaited<ReturnType<typeof adminApi>>;
+
+  /** A new active queue (its required skill is its key); deactivated again after the test. */
+  async function newQueue(admin: AdminApi, settings: { nameFr: string; nameEn: string; slaWaitSeconds?: number }) {
+    const key = `q-${Math.random().toString(36).slice(2, 10)}`;
+    await admin('POST', '/api/admin/queues', { key, ...settings });
+    restoreQueues.push(() => admin('PATCH', `/api/admin/queues/${key}`, { active: false }));
+    return key;
+  }
+
+  /** A Messenger webhook signed as Meta signs it, posted to the platform's real intake. */
+  async function messengerWrites(psid: string, message: Record<string, unknown>) {
+    const raw = JSON.stringify({
+      object: 'page',
+      entry: [
+        {
+          id: FACEBOOK_PAGE,
+          time: Date.now(),
+          messaging: [{ sender: { id: psid }, recipient: { id: FACEBOOK_PAGE }, timestamp: Date.now(), message }],
+        },
+      ],
+    });
+    const response = await fetch(`${platform.url}/webhooks/facebook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaWebhookSignature(raw, FACEBOOK_APP_SECRET) },
+      body: raw,
+    });
+    expect(response.status).toBe(200);
+  }
 
   async function openDesk(spec: AgentSpec = {}, hash = '') {
     const agent = await createAgent(platform.dataSource, spec);
@@ -88,6 +154,9 @@ describe('agent desk and supervisor console in Chromium', () => {
     contexts.push(context);
     const page = await context.newPage();
     const dialogs: string[] = [];
+    // Every request the page makes, from its first load: what a push-only view must not repeat.
+    const requests: Request[] = [];
+    page.on('request', (request) => requests.push(request));
     // Any uncaught error in the page fails the test (checked after each test).
     page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
     page.on('dialog', (dialog) => {
@@ -99,7 +168,7 @@ describe('agent desk and supervisor console in Chromium', () => {
     await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await waitForText(page.getByTestId('connection'), (text) => text === 'Connecté');
-    return { agent, page, dialogs };
+    return { agent, page, dialogs, requests };
   }
 
   async function goAvailable(page: Page) {
@@ -213,6 +282,94 @@ describe('agent desk and supervisor console in Chromium', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('lists a Messenger citizen’s attachments as links opened safely, never a javascript: address, and the text as text', async () => {
+    const { page } = await openDesk();
+    await goAvailable(page);
+    const text = 'Voici les photos <b>du vol</b>';
+    await messengerWrites('psid-attachments', {
+      mid: 'mid.attachments',
+      text,
+      attachments: [
+        { type: 'image', payload: { url: 'https://cdn.example/photo-vol.jpg' } },
+        { type: 'file', payload: { url: 'http://files.example/constat.pdf' } },
+        { type: 'file', payload: { url: 'javascript:alert(document.cookie)' } },
+      ],
+    });
+    const item = page.locator('.conversation-item');
+    await item.first().waitFor();
+    expect(await item.locator('.channel').getAttribute('aria-label')).toBe('Messenger');
+
+    // The intake keeps only http(s) links...
+    const [stored]: { id: string; attachments: unknown[] }[] = await platform.dataSource.query(
+      `SELECT id, attachments FROM messages WHERE channel_message_id = 'mid.attachments'`,
+    );
+    expect(stored.attachments).toEqual([
+      { type: 'image', url: 'https://cdn.example/photo-vol.jpg' },
+      { type: 'file', url: 'http://files.example/constat.pdf' },
+    ]);
+    // ...and the desk does not rely on it: a javascript: address already stored (an older intake, another channel)
+    // is named, never made a link.
+    await platform.dataSource.query(`UPDATE messages SET attachments = attachments || $2::jsonb WHERE id = $1`, [
+      stored.id,
+      JSON.stringify([{ type: 'file', url: 'javascript:alert(document.cookie)', name: 'constat-piege.pdf' }]),
+    ]);
+
+    await item.first().click();
+    const attachments = page.locator('.message.inbound [data-testid="attachments"]');
+    await waitUntil(async () => (await attachments.locator('li').count()) === 3, 'three attachments listed');
+    const links = attachments.locator('a');
+    expect(await links.count()).toBe(2);
+    for (const [index, href] of ['https://cdn.example/photo-vol.jpg', 'http://files.example/constat.pdf'].entries()) {
+      expect(await links.nth(index).getAttribute('href')).toBe(href);
+      expect(await links.nth(index).getAttribute('target')).toBe('_blank');
+      expect(await links.nth(index).getAttribute('rel')).toBe('noopener noreferrer');
+    }
+    expect(await links.nth(0).textContent()).toContain('Image');
+    const unsafe = attachments.locator('li').nth(2);
+    expect(await unsafe.locator('a').count()).toBe(0);
+    expect(await unsafe.textContent()).toBe('Fichier : constat-piege.pdf (adresse non affichée (ni http ni https))');
+    expect(await page.locator('a[href^="javascript:"], [href*="alert("]').count()).toBe(0);
+    // Nothing the citizen sent is fetched by the desk or run as markup.
+    expect(await page.locator('.message.inbound .text').first().textContent()).toBe(text);
+    expect(await page.locator('.messages img, .messages b').count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it('the transfer dialog offers the active queues, not an inactive one, and sends the conversation to the chosen queue', async () => {
+    const admin = await adminApi();
+    const cyber = await newQueue(admin, { nameFr: 'Cellule numérique (essai)', nameEn: 'Digital unit (trial)' });
+    await admin('PATCH', '/api/admin/queues/recruitment', { active: false });
+    restoreQueues.push(() => admin('PATCH', '/api/admin/queues/recruitment', { active: true }));
+    const active = await admin<DeskQueueView[]>('GET', '/api/desk/queues');
+    expect(active.map((queue) => queue.key)).toContain(cyber);
+    expect(active.map((queue) => queue.key)).not.toContain('recruitment');
+
+    const { page } = await openDesk();
+    await goAvailable(page);
+    await citizenWrites('Bonjour, on a piraté mon compte');
+    await page.locator('.conversation-item').first().click();
+    // A colleague of the new queue comes on duty after the assignment.
+    const specialist = await openDesk({ displayName: 'Gendarme Numérique', skills: [cyber] });
+    await goAvailable(specialist.page);
+    await page.getByRole('button', { name: 'Transférer' }).click();
+    const target = page.getByLabel('Transférer à');
+    const queueOptions = target.locator('option[value^="queue:"]');
+    await waitUntil(async () => (await queueOptions.count()) === active.length, 'queues listed in the transfer dialog');
+    expect(await queueOptions.allTextContents()).toEqual(active.map((queue) => queue.nameFr));
+    expect(await target.locator(`option[value="queue:${cyber}"]`).textContent()).toBe('Cellule numérique (essai)');
+    expect(await target.locator('option[value="queue:recruitment"]').count()).toBe(0);
+
+    await target.selectOption(`queue:${cyber}`);
+    await page.getByLabel('Note de transfert').fill('Compte piraté : cellule numérique');
+    await page.locator('form.panel button[type="submit"]').click();
+    await waitUntil(async () => (await page.locator('.conversation-item').count()) === 0, 'removed from the desk');
+    // Routed within the queue: to the colleague who holds its skill, whose desk shows it with the transfer note.
+    await specialist.page.locator('.conversation-item').first().click();
+    await waitForText(specialist.page.getByTestId('messages'), (text) => text.includes('Compte piraté : cellule numérique'));
+    const rows = await platform.dataSource.query(`SELECT status, queue, assignee_id FROM conversations`);
+    expect(rows).toEqual([{ status: 'assigned', queue: cyber, assignee_id: specialist.agent.id }]);
+  });
+
   it('interrupts the agent when a conversation they hold turns into an emergency', async () => {
     const { page } = await openDesk();
     await goAvailable(page);
@@ -272,12 +429,27 @@ describe('agent desk and supervisor console in Chromium', () => {
     expect(row.assignee_id).toBe(second.agent.id);
   });
 
-  it('the supervisor console shows the waiting count change live when a conversation arrives with no agent available', async () => {
-    const { page } = await openDesk({ role: 'supervisor', displayName: 'Adjudant Console' }, '#/supervision');
+  it('the supervisor console is pushed the new waiting count, with no further request, when a conversation arrives', async () => {
+    const { page, requests } = await openDesk({ role: 'supervisor', displayName: 'Adjudant Console' }, '#/supervision');
+    const queueFetches = () => requests.filter((request) => new URL(request.url()).pathname === '/api/supervisor/queue');
     const waiting = page.getByTestId('waiting-count');
     await waitForText(waiting, (text) => text === '0');
+    // The initial load is over: the console watches the queue and its fetches on connection are answered.
+    const gateway = platform.app.get(DeskGateway);
+    await waitUntil(async () => (await gateway.server.in(QUEUE_WATCH_ROOM).fetchSockets()).length === 1, 'console watching the queue');
+    await Promise.all(queueFetches().map((request) => request.response()));
+    expect(queueFetches().length).toBeGreaterThanOrEqual(1);
+    const initialFetches = queueFetches().length;
+
+    const arrival = Date.now();
     await citizenWrites('Bonjour, il y a quelqu’un ?');
-    await waitForText(waiting, (text) => text === '1');
+    await waitForText(waiting, (text) => text === '1', 5_000);
+    await waitForText(page.getByTestId('live-status'), (text) => text.includes('Mise à jour en direct'));
+    // A console that polled (or re-fetched on a signal) would ask again within this window; a pushed one never does.
+    const window = 5_000 - (Date.now() - arrival);
+    if (window > 0) await page.waitForTimeout(window);
+    expect(queueFetches().length).toBe(initialFetches);
+
     await waitForText(page.getByTestId('agents-table'), (text) => text.includes('Adjudant Console'));
     await page.screenshot({ path: artifactPath('supervisor-console.png'), fullPage: true });
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -285,5 +457,52 @@ describe('agent desk and supervisor console in Chromium', () => {
     // The English switch translates the console.
     await page.getByRole('button', { name: 'Language: English' }).click();
     await waitForText(page.locator('.kpi .label').first(), (text) => text === 'Waiting');
+  });
+
+  it('the supervisor console shows service-level breaches queue by queue, each against its own thresholds', async () => {
+    const admin = await adminApi();
+    const fast = await newQueue(admin, { nameFr: 'File rapide (essai)', nameEn: 'Fast queue (trial)', slaWaitSeconds: 10 });
+    await citizenWrites('Bonjour, j’attends un gendarme');
+    await waitUntil(
+      async () => (await platform.dataSource.query(`SELECT id FROM conversations WHERE status = 'waiting'`)).length === 1,
+      'conversation waiting',
+    );
+    // It has waited a minute in the new queue: past that queue's 10 s, within the 5 min of the others.
+    await platform.dataSource.query(
+      `UPDATE conversations SET queue = $1, waiting_since = now() - interval '1 minute' WHERE status = 'waiting'`,
+      [fast],
+    );
+    const load = await admin<QueueLoadView>('GET', '/api/supervisor/queue');
+    expect(load.breaches.thresholdsFrom).toBe('queues');
+    expect(load.breaches.byQueue.find((row) => row.queue === fast)).toMatchObject({ waitThresholdSeconds: 10, waiting: 1 });
+
+    const { page } = await openDesk({ role: 'supervisor' }, '#/supervision');
+    const table = page.getByTestId('breaches-by-queue');
+    const fastRow = table.locator(`tbody tr[data-queue="${fast}"]`);
+    // Named in the console's language once the queues are read.
+    await waitForText(fastRow.locator('th'), (text) => text === 'File rapide (essai)');
+    expect(await table.locator('thead th[scope="col"]').allTextContents()).toEqual([
+      'File',
+      'Seuil d’attente',
+      'En attente au-delà',
+      'Seuil de réponse',
+      'Sans réponse au-delà',
+    ]);
+    expect(await fastRow.locator('th').getAttribute('scope')).toBe('row');
+    expect(await fastRow.locator('td').allTextContents()).toEqual(['10 s', '1 (dépassé)', '10 min 00 s', '0']);
+    expect(await fastRow.getAttribute('class')).toBe('breached');
+    // Another queue keeps its own thresholds, and nothing of it is past them.
+    const general = table.locator('tbody tr[data-queue="general"]');
+    expect(await general.locator('td').allTextContents()).toEqual(['5 min 00 s', '0', '10 min 00 s', '0']);
+    expect(await general.getAttribute('class')).toBeNull();
+    // The totals are kept.
+    expect(await table.getByTestId('waiting-breaches-total').textContent()).toBe('1');
+    expect(await page.getByTestId('breaches-total').textContent()).toBe('1');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Language: English' }).click();
+    await waitForText(fastRow.locator('th'), (text) => text === 'Fast queue (trial)');
+    expect(await table.locator('thead th[scope="col"]').first().textContent()).toBe('Queue');
+    expect(await fastRow.getByTestId('waiting-breaches').textContent()).toBe('1 (breached)');
   });
 });
