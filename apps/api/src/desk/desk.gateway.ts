@@ -105,7 +105,13 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     // Another tab of this agent on this process: nothing to do.
     if (this.server.adapter.rooms.get(agentRoom(agentId))?.size) return;
     // Marked first, then checked across processes: a tab connecting elsewhere meanwhile clears the mark itself.
-    await this.agents.markDisconnected(agentId);
+    try {
+      await this.agents.markDisconnected(agentId);
+    } catch (error) {
+      // PostgreSQL unreachable (or the process stopping): the agent's tabs reconnect and set their presence again.
+      this.logger.warn({ err: error, agentId }, 'disconnection not recorded');
+      return;
+    }
     try {
       if (await this.agentStillConnected(agentId)) {
         await this.agents.markConnected(agentId);
@@ -116,12 +122,15 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       // the agent on that process is not seen, and it clears the mark again only when it reconnects.
       this.logger.warn({ err: error, agentId }, 'could not check the other API processes');
     }
-    // The routing tick applies the grace period too; this job only makes it prompt.
-    await this.jobs.add(
-      QueueName.Routing,
-      { reason: 'presence-grace' },
-      { delay: this.config.routing.presenceGraceMs + 250, jobId: `presence-grace-${agentId}-${Date.now()}` },
-    );
+    // The routing tick applies the grace period too; this job only makes it prompt, so failing to queue it (Redis
+    // going away, the process stopping) costs nothing but promptness and must not become an unhandled rejection.
+    await this.jobs
+      .add(
+        QueueName.Routing,
+        { reason: 'presence-grace' },
+        { delay: this.config.routing.presenceGraceMs + 250, jobId: `presence-grace-${agentId}-${Date.now()}` },
+      )
+      .catch((error: unknown) => this.logger.warn({ err: error, agentId }, 'presence grace job not queued; the routing tick applies it'));
   }
 
   /** Across every API process (the Redis Streams adapter answers for the others). */
