@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '@brigade/config';
+import { SOCKET_STREAM_MAX_LENGTH, socketStreamName } from '@brigade/realtime';
 
 /**
  * Socket.io shared by every API process through a Redis stream, which survives a Redis reconnect and
@@ -27,7 +28,11 @@ export class RedisStreamsIoAdapter extends IoAdapter {
       cors: { origin: origins.includes('*') ? true : origins, credentials: false },
       maxHttpBufferSize: 64 * 1024,
       connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
-      adapter: createAdapter(this.redis, { streamName: `${this.config.redis.queuePrefix}:socket.io` }),
+      // The same stream the other processes emit to (SocketStreamEmitter).
+      adapter: createAdapter(this.redis, {
+        streamName: socketStreamName(this.config.redis.queuePrefix),
+        maxLen: SOCKET_STREAM_MAX_LENGTH,
+      }),
     });
   }
 

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { NormalisedInboundMessage } from '@brigade/channels';
 import { JobProducer, QueueName, correlation } from '@brigade/queue';
-import { InboxEntry } from './inbox-entry.entity';
 
 export interface IntakeReceipt {
   inboxEntryId: string | null;
@@ -37,15 +36,12 @@ export class IntakeService {
   async accept(inbound: NormalisedInboundMessage): Promise<IntakeReceipt> {
     // The correlation id is kept with the entry, so that a job the relay re-sends still carries it.
     const message = { ...inbound, text: withoutControlCharacters(inbound.text), correlationId: correlation.current() };
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(InboxEntry)
-      .values({ channel: message.channel, channelMessageId: message.channelMessageId, payload: message as never })
-      .orIgnore()
-      .returning('id')
-      .execute();
-    const row = (result.raw as { id: string }[])[0];
+    // Raw SQL on purpose: this INSERT is the whole cost of accepting a message, paid on every one.
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO inbox_entries (channel, channel_message_id, payload) VALUES ($1, $2, $3)
+       ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
+      [message.channel, message.channelMessageId, message],
+    )) as { id: string }[];
     if (!row) return { inboxEntryId: null, duplicate: true };
     const inboxEntryId = String(row.id);
     // Not awaited on purpose: the message is already safe in PostgreSQL, and a Redis hiccup must not

@@ -1,3 +1,4 @@
 export * from './events';
 export * from './realtime-publisher';
 export * from './realtime.module';
+export * from './socket-stream-emitter';

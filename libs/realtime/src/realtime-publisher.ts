@@ -1,12 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobProducer, QueueName } from '@brigade/queue';
 import {
+  DESK_NAMESPACE,
   DeskServerToClientEvents,
   QUEUE_WATCH_ROOM,
+  WEBCHAT_NAMESPACE,
   WebchatServerToClientEvents,
   agentRoom,
   citizenRoom,
 } from './events';
+import { SocketStreamEmitter } from './socket-stream-emitter';
 
 /**
  * Shortest time between two `queue:status` snapshots, across every process: every change within it is served by
@@ -23,21 +26,25 @@ const QUEUE_CHANGING_EVENTS = new Set<keyof DeskServerToClientEvents>([
 ]);
 
 /**
- * Lets processes without sockets (the worker) reach browsers: the event goes through the realtime queue
- * to whichever API process takes it, which emits it through the shared Socket.io adapter.
+ * Lets any process, the worker included, reach browsers: the event is appended to the Socket.io adapter's Redis
+ * stream, which every API process reads (SocketStreamEmitter). The supervisors' queue snapshot is the exception: it
+ * goes through the realtime queue to one API process, which computes it (see queueChanged).
  */
 @Injectable()
 export class RealtimePublisher {
   private readonly logger = new Logger(RealtimePublisher.name);
 
-  constructor(private readonly jobs: JobProducer) {}
+  constructor(
+    private readonly jobs: JobProducer,
+    private readonly stream: SocketStreamEmitter,
+  ) {}
 
   async toAgent<E extends keyof DeskServerToClientEvents>(
     agentId: string,
     event: E,
     payload: Parameters<DeskServerToClientEvents[E]>[0],
   ): Promise<void> {
-    await this.jobs.add(QueueName.Realtime, { namespace: 'desk', room: agentRoom(agentId), event, payload });
+    await this.stream.emit(DESK_NAMESPACE, agentRoom(agentId), event, payload);
     if (QUEUE_CHANGING_EVENTS.has(event)) await this.queueChanged(event);
   }
 
@@ -46,7 +53,7 @@ export class RealtimePublisher {
     event: E,
     payload: Parameters<WebchatServerToClientEvents[E]>[0],
   ): Promise<void> {
-    await this.jobs.add(QueueName.Realtime, { namespace: 'webchat', room: citizenRoom(visitorId), event, payload });
+    await this.stream.emit(WEBCHAT_NAMESPACE, citizenRoom(visitorId), event, payload);
   }
 
   /**

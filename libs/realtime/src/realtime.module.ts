@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RealtimePublisher } from './realtime-publisher';
+import { SocketStreamEmitter } from './socket-stream-emitter';
 
-@Module({ providers: [RealtimePublisher], exports: [RealtimePublisher] })
+@Module({ providers: [RealtimePublisher, SocketStreamEmitter], exports: [RealtimePublisher] })
 export class RealtimeModule {}

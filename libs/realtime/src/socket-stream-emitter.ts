@@ -1,0 +1,63 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
+
+/** The Redis stream every API process's Socket.io adapter reads (one per deployment, all namespaces). */
+export const socketStreamName = (queuePrefix: string): string => `${queuePrefix}:socket.io`;
+
+/**
+ * Entries kept in that stream: connection-state recovery replays from it, so it must hold the events of a
+ * disconnection of a few seconds at full load (a few events per message, 1,000 messages a second).
+ */
+export const SOCKET_STREAM_MAX_LENGTH = 100_000;
+
+/** socket.io-adapter's wire values: a cluster BROADCAST message carrying a socket.io EVENT packet. */
+const BROADCAST_MESSAGE = '3';
+const EVENT_PACKET = 2;
+/** The sender id the cluster adapter reserves for emitters outside the cluster (it tracks no node for it). */
+const EMITTER_UID = 'emitter';
+
+/**
+ * Emits to a Socket.io room from any process, API or worker, by appending the broadcast to the adapter's Redis
+ * stream: every API process reads it and delivers to its local sockets, with the stream offset as the packet id for
+ * connection-state recovery, exactly as for a broadcast made by another API process.
+ *
+ * Why not a job for an API process to emit: that hop cost each event a job taken and completed (several Redis
+ * round trips and a worker slot in the API) on top of the stream append the emit makes anyway.
+ */
+@Injectable()
+export class SocketStreamEmitter implements OnModuleDestroy {
+  private readonly redis: Redis;
+  private readonly streamName: string;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
+    this.streamName = socketStreamName(config.redis.queuePrefix);
+  }
+
+  async emit(namespace: string, room: string, event: string, payload: unknown): Promise<void> {
+    const data = JSON.stringify({
+      packet: { type: EVENT_PACKET, data: [event, payload], nsp: namespace },
+      opts: { rooms: [room], except: [], flags: {} },
+    });
+    await this.redis.xadd(
+      this.streamName,
+      'MAXLEN',
+      '~',
+      String(SOCKET_STREAM_MAX_LENGTH),
+      '*',
+      'uid',
+      EMITTER_UID,
+      'nsp',
+      namespace,
+      'type',
+      BROADCAST_MESSAGE,
+      'data',
+      data,
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
