@@ -4,6 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { Agent, AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { ChannelIdentity, Contact } from '@brigade/contacts';
+import { hydrateEntity } from '@brigade/database';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import type {
@@ -78,57 +79,37 @@ export class ConversationsService {
   ): Promise<DeskMessageView> {
     const body = text.trim();
     if (!body) throw new BadRequestException('Le message est vide');
-    const message = await this.dataSource.transaction(async (manager) => {
-      const conversation = await manager
-        .getRepository(Conversation)
-        .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
-      if (!conversation) throw new NotFoundException('Conversation introuvable');
-      if (conversation.assigneeId !== principal.agentId || conversation.status !== 'assigned') {
-        throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
-      }
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Message)
-        .values({
-          conversationId,
-          channel: conversation.channel,
-          direction: 'outbound',
-          authorType: 'agent',
-          authorAgentId: principal.agentId,
-          text: body,
-          attachments: [],
-          clientMessageId,
-          deliveryStatus: 'queued',
-        })
-        .orIgnore()
-        .returning('id')
-        .execute();
-      const isNew = inserted.raw.length > 0;
-      const stored = await manager.getRepository(Message).findOneByOrFail({ conversationId, clientMessageId });
-      if (isNew) {
-        await manager.update(
-          Conversation,
-          { id: conversationId },
-          {
-            lastAgentMessageAt: stored.createdAt,
-            ...(conversation.firstAgentReplyAt ? {} : { firstAgentReplyAt: stored.createdAt }),
-          },
-        );
-        await this.audit.record(
-          {
-            actorType: 'agent',
-            actorId: principal.agentId,
-            action: 'message.reply',
-            subjectType: 'conversation',
-            subjectId: conversationId,
-            details: { messageId: stored.id },
-          },
-          manager,
-        );
-      }
-      return stored;
-    });
+    // One statement (one round trip) on the path every reply takes: under a lock of the conversation, the reply is
+    // stored only if the conversation is still this agent's, with its timestamps and its audit entry; a reply sent
+    // twice (same client id) is stored once.
+    const [row] = (await this.dataSource.query(
+      `WITH conversation AS (
+              SELECT id, channel, assignee_id, status FROM conversations WHERE id = $1 FOR UPDATE),
+            inserted AS (
+              INSERT INTO messages (conversation_id, channel, direction, author_type, author_agent_id, text, attachments,
+                                    client_message_id, delivery_status)
+              SELECT c.id, c.channel, 'outbound', 'agent', $2, $3, '[]'::jsonb, $4, 'queued' FROM conversation c
+               WHERE c.assignee_id = $2 AND c.status = 'assigned'
+              ON CONFLICT DO NOTHING
+              RETURNING *),
+            touched AS (
+              UPDATE conversations c
+                 SET last_agent_message_at = i.created_at, first_agent_reply_at = COALESCE(c.first_agent_reply_at, i.created_at)
+                FROM inserted i WHERE c.id = i.conversation_id),
+            audited AS (
+              INSERT INTO audit_events (actor_type, actor_id, action, subject_type, subject_id, details)
+              SELECT 'agent', $2, 'message.reply', 'conversation', i.conversation_id::text, jsonb_build_object('messageId', i.id)
+                FROM inserted i)
+       SELECT c.assignee_id, c.status, (SELECT row_to_json(i) FROM inserted i) AS message FROM conversation c`,
+      [conversationId, principal.agentId, body, clientMessageId],
+    )) as { assignee_id: string | null; status: string; message: Record<string, unknown> | null }[];
+    if (!row) throw new NotFoundException('Conversation introuvable');
+    if (row.assignee_id !== principal.agentId || row.status !== 'assigned') {
+      throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+    }
+    const message = row.message
+      ? hydrateEntity(this.dataSource, Message, row.message)
+      : await this.dataSource.getRepository(Message).findOneByOrFail({ conversationId, clientMessageId });
     await this.jobs.add(QueueName.Outbound, { messageId: message.id }, { jobId: `out-${message.id}` });
     return toDeskMessage(message);
   }
