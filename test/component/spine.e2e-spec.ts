@@ -108,7 +108,7 @@ describe('web chat spine: citizen -> queue -> PostgreSQL -> routing -> desk -> r
     ]);
     expect(await db.query(`SELECT count(*)::int AS n FROM assignments`)).toEqual([{ n: 1 }]);
     // The reply is in the audit log: who answered which conversation, with which message.
-    const [reply] = await db.query(`SELECT id, conversation_id FROM messages WHERE author_type = 'agent'`);
+    const [agentReply] = await db.query(`SELECT id, conversation_id FROM messages WHERE author_type = 'agent'`);
     expect(
       await db.query(`SELECT actor_type, actor_id, subject_type, subject_id, details FROM audit_events WHERE action = 'message.reply'`),
     ).toEqual([
@@ -116,8 +116,8 @@ describe('web chat spine: citizen -> queue -> PostgreSQL -> routing -> desk -> r
         actor_type: 'agent',
         actor_id: gendarme.agent.id,
         subject_type: 'conversation',
-        subject_id: reply.conversation_id,
-        details: { messageId: reply.id },
+        subject_id: agentReply.conversation_id,
+        details: { messageId: agentReply.id },
       },
     ]);
   });
