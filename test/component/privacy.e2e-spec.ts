@@ -64,8 +64,9 @@ describe('personal data: retention, legal hold, export, erasure, sensitive conve
     await resetDatabase(db);
   });
 
-  async function tokenFor(role: 'agent' | 'supervisor' | 'admin') {
-    const agent = await createAgent(db, { role, onShift: false });
+  /** An agent logged in; `onDuty` for one who holds conversations (the routing sweep hands over an off-duty agent's). */
+  async function tokenFor(role: 'agent' | 'supervisor' | 'admin', onDuty = false) {
+    const agent = await createAgent(db, onDuty ? { role, onShift: true, presence: 'available' } : { role, onShift: false });
     return { agent, token: await login(platform.url, agent.login, TEST_PASSWORD) };
   }
 
@@ -198,7 +199,7 @@ describe('personal data: retention, legal hold, export, erasure, sensitive conve
   });
 
   it('lets the assignee mark a conversation sensitive, which shows the contact by pseudonym', async () => {
-    const holder = await tokenFor('agent');
+    const holder = await tokenFor('agent', true);
     const other = await tokenFor('agent');
     const seeded = await seedConversation(db, { status: 'assigned', assigneeId: holder.agent.id });
 

@@ -127,6 +127,11 @@ describe('queue position and wait told to social-channel citizens', () => {
     const psids = await waitingCitizens(6);
     const last = psids[5];
     const conversationId = await conversationOf(last);
+    // A gendarme gets ready (not available yet, so nothing is assigned). Logged in now: the password hash takes its
+    // time, and the steps below must fit inside one interval.
+    const agent = await createAgent(platform.dataSource, { capacity: 4 });
+    const desk = await connectDesk(platform.url, await login(platform.url, agent.login, TEST_PASSWORD));
+    sockets.push(desk.socket);
 
     // 6 -> 5: not worth a message, however many ticks pass.
     await closeConversations([psids[0]]);
@@ -135,12 +140,12 @@ describe('queue position and wait told to social-channel citizens', () => {
 
     // 5 -> 3: the position halved since what was told (6): one message.
     await closeConversations([psids[1], psids[2]]);
-    await graph.waitFor((request) => (request.body as GraphSendBody).message?.text === 'Vous êtes en position 3 dans la file d’attente.');
-    // A gendarme gets ready (not available yet, so nothing is assigned).
-    const agent = await createAgent(platform.dataSource, { capacity: 4 });
-    const desk = await connectDesk(platform.url, await login(platform.url, agent.login, TEST_PASSWORD));
-    sockets.push(desk.socket);
-
+    // (psid-q3 was told "position 3" when it arrived: the wait is for this citizen's own message.)
+    await graph.waitFor(
+      (request) =>
+        (request.body as GraphSendBody).recipient?.id === last &&
+        (request.body as GraphSendBody).message?.text === 'Vous êtes en position 3 dans la file d’attente.',
+    );
     // 3 -> 1 is significant, but within the interval of the last message: held back...
     await closeConversations([psids[3], psids[4]]);
     await sleep(500);

@@ -12,8 +12,7 @@ import { AgentPrincipal, Clock, DutyOverride } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import type { RoutingHint } from '@brigade/conversations';
-import { PlannedAssignment } from './routing-policy';
-import { ROUTABLE_SQL, RoutingService, SCHEDULED_SQL, takeRoutingLock } from './routing.service';
+import { ROUTABLE_SQL, RoutedAssignment, RoutingService, SCHEDULED_SQL, takeRoutingLock } from './routing.service';
 
 export type ReleaseReason = 'agent-offline' | 'off-duty' | 'shift-end' | 'no-reply' | 'transfer' | 'reassign';
 
@@ -32,7 +31,7 @@ export interface AbandonedConversation {
 /** Everything a re-routing step changed, for the notifier to tell the desks and the citizens. */
 export interface RoutingChange {
   released: ReleasedConversation[];
-  assignments: PlannedAssignment[];
+  assignments: RoutedAssignment[];
   abandoned: AbandonedConversation[];
 }
 
@@ -92,7 +91,7 @@ export class ReroutingService {
 
   /** The periodic safety net: agents gone or off duty, chats with no reply in time, silent citizens; then serve. */
   async sweep(reason = 'tick'): Promise<RoutingChange> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.counted(async (manager) => {
       await takeRoutingLock(manager);
       const now = this.clock.now();
       const released = await this.releaseStale(manager, now);
@@ -104,7 +103,7 @@ export class ReroutingService {
 
   /** A supervisor puts a reinforcement on duty now, takes someone off duty, or gives them back to the roster. */
   async setDuty(actor: AgentPrincipal, agentId: string, duty: DutyRequest): Promise<RoutingChange> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.counted(async (manager) => {
       await takeRoutingLock(manager);
       const now = this.clock.now();
       const override: DutyOverride = duty === 'roster' ? null : duty;
@@ -142,7 +141,7 @@ export class ReroutingService {
     kind: 'transfer' | 'reassign',
   ): Promise<RoutingChange> {
     if (!target.agentId === !target.queue) throw new BadRequestException('Indiquez un agent ou une file, pas les deux');
-    return this.dataSource.transaction(async (manager) => {
+    return this.counted(async (manager) => {
       await takeRoutingLock(manager);
       const now = this.clock.now();
       const rows: { id: string; status: string; assignee_id: string | null; channel: string; priority: number }[] =
@@ -214,7 +213,7 @@ export class ReroutingService {
       await this.insertNotes(manager, now, [{ conversationId, note: noteText, noteAuthorId: actor.agentId }]);
       return {
         released: from ? [{ conversationId, fromAgentId: from, reason: kind }] : [],
-        assignments: [{ conversationId, agentId: targetId, priority: conversation.priority, overflow: false }],
+        assignments: [{ conversationId, agentId: targetId, priority: conversation.priority, overflow: false, reason: kind }],
         abandoned: [],
       };
     });
@@ -294,6 +293,13 @@ export class ReroutingService {
       fromAgentId: from.get(item.conversationId)!,
       reason: item.reason,
     }));
+  }
+
+  /** Runs one rerouting step in a transaction and counts its assignments once it has committed. */
+  private async counted(step: (manager: EntityManager) => Promise<RoutingChange>): Promise<RoutingChange> {
+    const change = await this.dataSource.transaction(step);
+    this.routing.countCommitted(change.assignments);
+    return change;
   }
 
   /** Internal messages: seen on the desk, never sent to the citizen. */

@@ -84,10 +84,18 @@ export class RoutingService {
       return this.drainWithin(manager, this.clock.now(), reason, reasons);
     });
     platformMetrics.routingDecisionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.countCommitted(assignments);
+    return { assignments, decisionMs: Number(process.hrtime.bigint() - started) / 1e6 };
+  }
+
+  /**
+   * Counts assignments in the metrics once their transaction has committed, whatever path made them (a drain, the
+   * periodic sweep, a duty change, a transfer): counting inside the transaction would count a rolled-back one.
+   */
+  countCommitted(assignments: readonly RoutedAssignment[]): void {
     const counts = new Map<string, number>();
     for (const assignment of assignments) counts.set(assignment.reason, (counts.get(assignment.reason) ?? 0) + 1);
     for (const [recorded, count] of counts) platformMetrics.assignments.inc({ reason: recorded }, count);
-    return { assignments, decisionMs: Number(process.hrtime.bigint() - started) / 1e6 };
   }
 
   /** The decision and its writes, inside a transaction that already holds the routing lock. */

@@ -5,8 +5,13 @@ import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { FacebookGraphClient } from './facebook-graph.client';
 
 const REMEMBERED_LIMIT = 50_000;
-const IDENTITY_WAIT_STEPS = 8;
-const IDENTITY_WAIT_MS = 250;
+/**
+ * How long a lookup waits for the worker to create the identity: the inbound queue may be backed up under load
+ * (or a worker restarting), so the wait spans seconds, polling less often as it goes.
+ */
+const IDENTITY_WAIT_BUDGET_MS = 60_000;
+const IDENTITY_WAIT_FIRST_MS = 250;
+const IDENTITY_WAIT_LONGEST_MS = 4_000;
 
 /**
  * Fills in a Messenger contact's name from the Graph user profile, once per identity, after intake has acknowledged
@@ -18,6 +23,7 @@ export class FacebookProfilesService implements OnModuleDestroy {
   /** Identities this process already looked up, so a chatty citizen costs one Graph call, not one per message. */
   private readonly remembered = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly sleepers = new Set<() => void>();
   private closing = false;
   private readonly enabled: boolean;
 
@@ -44,7 +50,21 @@ export class FacebookProfilesService implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
+    for (const wake of this.sleepers) wake();
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** A pause that shutdown cuts short, so closing never waits for a lookup's polling. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
   }
 
   private async lookUp(pageId: string, psid: string): Promise<void> {
@@ -56,7 +76,8 @@ export class FacebookProfilesService implements OnModuleDestroy {
     const name = await this.graph.displayName(pageId, psid);
     if (!name) return;
     // The worker may not have created the identity yet when the Graph API answers quickly: wait a little for it.
-    for (let step = 0; step < IDENTITY_WAIT_STEPS && !this.closing; step += 1) {
+    const deadline = Date.now() + IDENTITY_WAIT_BUDGET_MS;
+    for (let pause = IDENTITY_WAIT_FIRST_MS; Date.now() < deadline && !this.closing; pause = Math.min(pause * 2, IDENTITY_WAIT_LONGEST_MS)) {
       const [rows] = (await this.dataSource.query(
         `WITH identity AS (
            UPDATE channel_identities SET display_name = $3
@@ -73,7 +94,7 @@ export class FacebookProfilesService implements OnModuleDestroy {
         [pageId, psid],
       )) as unknown[];
       if (exists.length > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, IDENTITY_WAIT_MS));
+      await this.pause(pause);
     }
   }
 }
