@@ -51,9 +51,14 @@ export function memory(pid: number): { rssMiB: number; peakRssMiB: number } | nu
   }
 }
 
-/** Samples a set of processes during a step: average CPU (% of one core) and highest resident memory. */
+/**
+ * Samples a set of processes during a step: average CPU (% of one core) over the load window (from the first message
+ * of the open loop to the end of its drain, so connecting sockets and idle waits do not dilute it) and the highest
+ * resident memory over the whole step.
+ */
 export class ProcessSampler {
   private readonly start = new Map<string, { cpu: number; at: number }>();
+  private readonly stop = new Map<string, { cpu: number; at: number }>();
   private readonly peakRss = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -67,14 +72,25 @@ export class ProcessSampler {
     this.timer = setInterval(() => this.sample(), 250);
   }
 
+  /** The open loop begins: CPU is counted from here. */
+  loadStarted(): void {
+    for (const [name, pid] of Object.entries(this.processes)) this.start.set(name, { cpu: cpuSeconds(pid) ?? 0, at: Date.now() });
+  }
+
+  /** The open loop and its drain are over: CPU is counted up to here. */
+  loadEnded(): void {
+    for (const [name, pid] of Object.entries(this.processes)) this.stop.set(name, { cpu: cpuSeconds(pid) ?? 0, at: Date.now() });
+  }
+
   end(): Record<string, { cpuPercent: number; peakRssMiB: number; processPeakRssMiB: number }> {
     if (this.timer) clearInterval(this.timer);
     this.sample();
     const result: Record<string, { cpuPercent: number; peakRssMiB: number; processPeakRssMiB: number }> = {};
     for (const [name, pid] of Object.entries(this.processes)) {
       const start = this.start.get(name)!;
-      const seconds = (Date.now() - start.at) / 1000;
-      const used = (cpuSeconds(pid) ?? start.cpu) - start.cpu;
+      const stop = this.stop.get(name) ?? { cpu: cpuSeconds(pid) ?? start.cpu, at: Date.now() };
+      const seconds = Math.max(0.001, (stop.at - start.at) / 1000);
+      const used = stop.cpu - start.cpu;
       result[name] = {
         cpuPercent: Math.round((used / seconds) * 100),
         peakRssMiB: Math.round(this.peakRss.get(name) ?? 0),

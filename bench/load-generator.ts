@@ -102,7 +102,10 @@ async function inBatches<T>(count: number, size: number, make: (index: number) =
   return results;
 }
 
-export async function runStep(request: StepRequest): Promise<StepResult> {
+/** Moments of a step the parent process measures between (CPU is counted over the load window only). */
+export type StepPhase = 'load-start' | 'load-end';
+
+export async function runStep(request: StepRequest, markPhase: (phase: StepPhase) => void = () => undefined): Promise<StepResult> {
   const total = Math.max(1, Math.round(request.rate * request.durationSeconds));
   const citizenCount = Math.max(1, Math.min(total, Math.ceil((request.rate * request.citizenIntervalMs) / 1000)));
   const newEvery = request.newConversationShare > 0 ? Math.max(1, Math.round(1 / request.newConversationShare)) : Infinity;
@@ -289,6 +292,7 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
   // Open loop: message k leaves at start + k / rate, whether or not earlier ones were answered.
   let next = 0;
   let lagMax = 0;
+  markPhase('load-start');
   const started = now();
   await new Promise<void>((resolve) => {
     const tick = () => {
@@ -327,6 +331,7 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
     if (acked >= total && deliveredAt.size >= accepted && replySentAt.size === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  markPhase('load-end');
   const lastDelivery = Math.max(...deliveredAt.values(), started + 1);
   [...citizens, ...newCitizens, ...desks].forEach((socket) => socket.disconnect());
   return {
@@ -353,7 +358,7 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
 
 if (require.main === module) {
   const request = JSON.parse(process.env.BENCH_STEP ?? '{}') as StepRequest;
-  runStep(request)
+  runStep(request, (phase) => process.stdout.write(`BENCH_PHASE ${phase}\n`))
     .then((result) => {
       process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`);
       process.exit(0);

@@ -4,7 +4,7 @@
  *
  * Settings (environment): BENCH_RUNS (3), BENCH_RATES (250,500,1000,1500,2000), BENCH_STEP_SECONDS (10),
  * BENCH_AGENTS (50), BENCH_REPLY_RATIO (0.25), BENCH_NEW_SHARE (0.05), BENCH_OPENING_RATE (200), BENCH_SOCKETS (2000),
- * BENCH_WEBHOOK_SHARE (0.2), BENCH_SATURATION (true),
+ * BENCH_WEBHOOK_SHARE (0.2), BENCH_SATURATION (true), BENCH_TARGETS (baseline,platform: one alone writes no report),
  * BENCH_DATABASE_BASE (postgres://postgres@127.0.0.1:5432/brigade_bench), REDIS_URL, BENCH_SMOKE,
  * BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS (extra node flags for the platform's processes, e.g. --cpu-prof).
  */
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { FakeGraphApi, FakeXApi } from '@brigade/testing';
 import { ProcessSampler, histogramBuckets, histogramQuantileMs } from './bench-stats';
 import { ROOT, Target, WebhookSettings, startBaseline, startPlatform } from './bench-targets';
-import type { StepRequest, StepResult } from './load-generator';
+import type { StepPhase, StepRequest, StepResult } from './load-generator';
 
 const smoke = process.env.BENCH_SMOKE === 'true' || process.env.BENCH_SMOKE === '1';
 const env = (name: string, fallback: string) => process.env[name] || fallback;
@@ -33,7 +33,10 @@ const settings = {
   databaseBase: env('BENCH_DATABASE_BASE', 'postgres://postgres@127.0.0.1:5432/brigade_bench'),
   redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
   fromSources: smoke || env('BENCH_FROM_SOURCES', 'false') === 'true',
+  /** Both by default; one of them alone (e.g. to profile the platform) writes bench/results/partial.json only. */
+  targets: env('BENCH_TARGETS', 'baseline,platform').split(','),
 };
+const complete = settings.targets.includes('baseline') && settings.targets.includes('platform');
 const P99_LIMIT_MS = 100;
 const DELIVERED_MIN = 0.99;
 
@@ -54,7 +57,7 @@ const webhookSecrets = {
   xAccountId: '990000000000002',
 };
 
-function runGenerator(request: StepRequest): Promise<StepResult> {
+function runGenerator(request: StepRequest, onPhase: (phase: StepPhase) => void): Promise<StepResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/load-generator.ts'], {
       cwd: ROOT,
@@ -68,7 +71,14 @@ function runGenerator(request: StepRequest): Promise<StepResult> {
       (request.durationSeconds + request.drainMs / 1000 + openingSeconds + 60) * 1000,
     );
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.startsWith('BENCH_PHASE ')) onPhase(line.slice('BENCH_PHASE '.length) as StepPhase);
+    });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => {
       clearTimeout(budget);
@@ -90,20 +100,23 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
   const sampler = new ProcessSampler(target.processes);
   const routingBefore = await scrapeRouting(target);
   sampler.begin();
-  const result = await runGenerator({
-    url: target.url,
-    rate,
-    durationSeconds: settings.stepSeconds,
-    agentTokens: target.agentTokens,
-    replyRatio: settings.replyRatio,
-    drainMs: 5_000,
-    citizenIntervalMs: 1_000,
-    newConversationShare: settings.newConversationShare,
-    openingRate: settings.openingRate,
-    webhooks: settings.webhookShare > 0 ? { share: settings.webhookShare, ...webhookSecrets } : null,
-    tag: `s${process.pid}x${stepCounter++}`,
-    ...overrides,
-  });
+  const result = await runGenerator(
+    {
+      url: target.url,
+      rate,
+      durationSeconds: settings.stepSeconds,
+      agentTokens: target.agentTokens,
+      replyRatio: settings.replyRatio,
+      drainMs: 5_000,
+      citizenIntervalMs: 1_000,
+      newConversationShare: settings.newConversationShare,
+      openingRate: settings.openingRate,
+      webhooks: settings.webhookShare > 0 ? { share: settings.webhookShare, ...webhookSecrets } : null,
+      tag: `s${process.pid}x${stepCounter++}`,
+      ...overrides,
+    },
+    (phase) => (phase === 'load-start' ? sampler.loadStarted() : sampler.loadEnded()),
+  );
   const processes = sampler.end();
   const routingAfter = await scrapeRouting(target);
   const routingMs =
@@ -264,41 +277,47 @@ async function main(): Promise<void> {
   // Loopback stand-ins for Meta and X: the platform sends acknowledgements and replies to them.
   const [graph, xApi] = await Promise.all([FakeGraphApi.start(), FakeXApi.start()]);
   const webhooks: WebhookSettings = { ...webhookSecrets, graphBaseUrl: graph.baseUrl, xApiBaseUrl: xApi.apiBaseUrl };
-  console.log('starting the baseline');
-  const baseline = await startBaseline({
-    databaseUrl: `${settings.databaseBase}${suffix}`,
-    redisUrl: settings.redisUrl,
-    agents: settings.agents,
-    webhooks,
-  });
+  let baseline: Target | null = null;
   let platform: Target | null = null;
+  const targets = (): Target[] => [baseline, platform].filter((target): target is Target => target !== null);
   try {
-    console.log(settings.fromSources ? 'starting the platform from the sources' : 'building and starting the platform');
-    platform = await startPlatform({
-      databaseUrl: `${settings.databaseBase}${suffix}_platform`,
-      redisUrl: settings.redisUrl,
-      agents: settings.agents,
-      fromSources: settings.fromSources,
-      webhooks,
-    });
+    if (settings.targets.includes('baseline')) {
+      console.log('starting the baseline');
+      baseline = await startBaseline({
+        databaseUrl: `${settings.databaseBase}${suffix}`,
+        redisUrl: settings.redisUrl,
+        agents: settings.agents,
+        webhooks,
+      });
+    }
+    if (settings.targets.includes('platform')) {
+      console.log(settings.fromSources ? 'starting the platform from the sources' : 'building and starting the platform');
+      platform = await startPlatform({
+        databaseUrl: `${settings.databaseBase}${suffix}_platform`,
+        redisUrl: settings.redisUrl,
+        agents: settings.agents,
+        fromSources: settings.fromSources,
+        webhooks,
+      });
+    }
     for (let run = 1; run <= settings.runs; run++) {
       const fixed: Record<string, Measured[]> = { baseline: [], platform: [] };
       for (const rate of settings.rates) {
         // Alternate the targets at each rate so that both see the same machine conditions.
-        for (const target of [baseline, platform]) {
+        for (const target of targets()) {
           const measured = await step(target, run, rate);
           fixed[target.name].push(measured);
           all.push(measured);
         }
       }
       if (settings.saturation) {
-        for (const target of [baseline, platform]) {
+        for (const target of targets()) {
           const found = await saturation(target, run, fixed[target.name]);
           saturations[target.name].push(found.rate);
           all.push(...found.steps);
         }
       }
-      if (settings.sockets > 0) {
+      if (settings.sockets > 0 && platform) {
         // One message per citizen over the step: every socket must receive its events.
         const citizens = settings.sockets - platform.agentTokens.length;
         const measured = await step(platform, run, Math.ceil(citizens / settings.stepSeconds), {
@@ -314,15 +333,15 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await Promise.all([baseline.stop(), platform?.stop()]);
+    await Promise.all([baseline?.stop(), platform?.stop()]);
     await Promise.all([graph.close(), xApi.close()]);
   }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(
-    join(ROOT, 'bench', 'results', smoke ? 'smoke.json' : 'latest.json'),
+    join(ROOT, 'bench', 'results', smoke ? 'smoke.json' : complete ? 'latest.json' : 'partial.json'),
     JSON.stringify({ started, settings, steps: all, socketSteps, saturations }, null, 2),
   );
-  if (!smoke) writeFileSync(join(ROOT, 'BENCHMARKS.md'), report(all, saturations, socketSteps, started) + '\n' + conditionsNote());
+  if (!smoke && complete) writeFileSync(join(ROOT, 'BENCHMARKS.md'), report(all, saturations, socketSteps, started) + '\n' + conditionsNote());
   const lost = all.reduce((sum, m) => sum + m.lost + (m.sent - m.accepted), 0);
   console.log(`BENCH_SUMMARY ${JSON.stringify({ steps: all.length, lost, saturations })}`);
   if (smoke && lost > 0) process.exitCode = 1;

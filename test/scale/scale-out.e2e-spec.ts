@@ -134,6 +134,14 @@ describe('scale-out: 2 API + 2 worker processes sharing Redis and PostgreSQL', (
 
       expect((await send(citizen, 'Avant la panne')).ok).toBe(true);
       const assigned = await deskLog.waitFor<DeskAssignmentEvent>('conversation:assigned');
+      // Like the desk app, every reconnection re-fetches the conversation over REST: an event emitted while the desk
+      // was away cannot be replayed when the process that held its session was killed before saving it.
+      const refetched: DeskMessageView[] = [];
+      desk.on('connect', () => {
+        fetch(`${cluster.url(api1)}/api/conversations/${assigned.conversation.id}`, { headers: { authorization: `Bearer ${token}` } })
+          .then(async (response) => refetched.push(...((await response.json()) as DeskAssignmentEvent).messages))
+          .catch(() => undefined);
+      });
       // Accepted just before the crash: in PostgreSQL already, so it must reach the agent.
       expect((await send(citizen, 'Juste avant la panne')).ok).toBe(true);
 
@@ -157,6 +165,7 @@ describe('scale-out: 2 API + 2 worker processes sharing Redis and PostgreSQL', (
           ...deskLog.all<DeskAssignmentEvent>('conversation:assigned').flatMap((e) => e.messages),
           ...deskLog.all<DeskMessageView>('message:new'),
           ...otherTab.log.all<DeskMessageView>('message:new'),
+          ...refetched,
         ].map((m) => m.text);
       await until(() => seenByAgent().includes('Juste avant la panne'));
 
