@@ -30,7 +30,7 @@ export class BackgroundTimersService implements OnApplicationBootstrap, OnApplic
     });
     this.every('routing-tick', this.config.routing.tickMs, async () => {
       const change = await this.rerouting.sweep('tick');
-      await this.notifier.notifyChange(change, 'queue');
+      await this.notifier.notifyChange(change);
       // Assignments and removals refresh the supervisors' view through their desk events; abandonments do here.
       if (change.abandoned.length > 0) await this.realtime.queueChanged('abandoned');
       await this.notifier.publishQueueStatuses();

@@ -26,7 +26,7 @@ export class RoutingProcessor extends WorkerHost {
 
   private async handle(job: Job<JobPayloads[QueueName.Routing]>): Promise<void> {
     if (SWEEP_REASONS.has(job.data.reason)) {
-      await this.notifier.notifyChange(await this.rerouting.sweep(job.data.reason), job.data.reason);
+      await this.notifier.notifyChange(await this.rerouting.sweep(job.data.reason));
       return;
     }
     await this.drainer.serve({ reason: job.data.reason });

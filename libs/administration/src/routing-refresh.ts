@@ -15,7 +15,7 @@ export class RoutingRefresh {
   ) {}
 
   async afterChange(reason: string): Promise<void> {
-    await this.notifier.notifyChange(await this.rerouting.sweep(reason), reason);
+    await this.notifier.notifyChange(await this.rerouting.sweep(reason));
   }
 
   /**

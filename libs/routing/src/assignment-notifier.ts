@@ -6,6 +6,7 @@ import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { CitizenQueueStatus, QueueStatusService } from './queue-status.service';
 import { RoutingChange } from './rerouting.service';
+import { RoutedAssignment } from './routing.service';
 import { EMERGENCY, PlannedAssignment } from './routing-policy';
 import { SocialQueueStatusService } from './social-queue-status.service';
 
@@ -75,12 +76,13 @@ export class AssignmentNotifier {
     });
   }
 
-  async notify(assignments: PlannedAssignment[], reason: string): Promise<void> {
+  /** Pushes each assignment to its agent with the reason its history row records (a reopened one stays 'reopened'). */
+  async notify(assignments: RoutedAssignment[]): Promise<void> {
     await this.socialQueueStatus.withdraw(assignments.map((assignment) => assignment.conversationId));
-    await Promise.all(assignments.map((assignment) => this.notifyOne(assignment, reason)));
+    await Promise.all(assignments.map((assignment) => this.notifyOne(assignment, assignment.reason)));
   }
 
-  async notifyChange(change: RoutingChange, reason: string): Promise<void> {
+  async notifyChange(change: RoutingChange): Promise<void> {
     // Removals first: an agent losing a conversation and another gaining it must not both show it.
     await Promise.all(
       change.released.map((released) =>
@@ -90,7 +92,7 @@ export class AssignmentNotifier {
         }),
       ),
     );
-    await this.notify(change.assignments, reason);
+    await this.notify(change.assignments);
     await Promise.all(
       change.abandoned
         .filter((abandoned) => abandoned.channel === 'webchat')

@@ -1,6 +1,5 @@
 import { AssignmentNotifier } from './assignment-notifier';
 import { QueueDrainer } from './queue-drainer';
-import { PlannedAssignment } from './routing-policy';
 import { RoutedAssignment, RoutingResult, RoutingService } from './routing.service';
 
 /** A routing service whose drains finish when the test says so, recording what each drain was asked. */
@@ -15,10 +14,11 @@ class ControlledRouting {
 }
 
 class RecordingNotifier {
-  readonly notified: { reason: string; conversationIds: string[] }[] = [];
+  /** Each notification: the conversations it pushed, with the reason each is shown under. */
+  readonly notified: [string, string][][] = [];
 
-  notify(assignments: PlannedAssignment[], reason: string): Promise<void> {
-    this.notified.push({ reason, conversationIds: assignments.map((a) => a.conversationId) });
+  notify(assignments: RoutedAssignment[]): Promise<void> {
+    this.notified.push(assignments.map((a) => [a.conversationId, a.reason]));
     return Promise.resolve();
   }
 }
@@ -102,8 +102,11 @@ describe('QueueDrainer', () => {
     });
     await Promise.all([reopened, fresh]);
     expect(notifier.notified).toEqual([
-      { reason: 'reopened', conversationIds: ['c1', 'c2'] },
-      { reason: 'new-conversation', conversationIds: ['c3'] },
+      [
+        ['c1', 'reopened'],
+        ['c2', 'reopened'],
+        ['c3', 'new-conversation'],
+      ],
     ]);
   });
 
@@ -126,8 +129,8 @@ describe('QueueDrainer', () => {
 
   it('starts the next drain without waiting for the notifications of the previous one', async () => {
     let releaseNotification: () => void = () => undefined;
-    notifier.notify = (assignments, reason) => {
-      notifier.notified.push({ reason, conversationIds: assignments.map((a) => a.conversationId) });
+    notifier.notify = (assignments) => {
+      notifier.notified.push(assignments.map((a) => [a.conversationId, a.reason]));
       return new Promise<void>((resolve) => (releaseNotification = resolve));
     };
     const first = drainer.serve({ reason: 'new-conversation', conversationId: 'c1' });

@@ -77,12 +77,8 @@ export class QueueDrainer {
       this.startNext();
     }
     try {
-      // Grouped by reason: the desk shows why a conversation arrived (a reopened one is not a new one).
-      const byReason = new Map<string, typeof result.assignments>();
-      for (const assignment of result.assignments) {
-        byReason.set(assignment.reason, [...(byReason.get(assignment.reason) ?? []), assignment]);
-      }
-      await Promise.all([...byReason].map(([reason, assignments]) => this.notifier.notify(assignments, reason)));
+      // Each with its own reason: the desk shows why a conversation arrived (a reopened one is not a new one).
+      if (result.assignments.length > 0) await this.notifier.notify(result.assignments);
       const assigned = new Set(result.assignments.map((assignment) => assignment.conversationId));
       batch.requests.forEach((request, index) =>
         batch.settle[index].resolve({

@@ -20,7 +20,7 @@ export class ConversationTransferController {
     @Body() body: MoveBody,
   ) {
     const change = await this.rerouting.transfer(principal, conversationId, body, body.note ?? '', 'transfer');
-    await this.notifier.notifyChange(change, 'transfer');
+    await this.notifier.notifyChange(change);
     return { assignedTo: change.assignments[0]?.agentId ?? null };
   }
 }

@@ -71,7 +71,7 @@ export class SupervisorActionsController {
     @Body() body: DutyBody,
   ) {
     const change = await this.rerouting.setDuty(principal, agentId, body.duty);
-    await this.notifier.notifyChange(change, body.duty === 'on' ? 'reinforcement' : 'duty-change');
+    await this.notifier.notifyChange(change);
     await this.realtime.queueChanged('duty');
     return { status: await this.agents.status(agentId), handedOver: change.released.length };
   }
@@ -90,7 +90,7 @@ export class SupervisorActionsController {
     @Body() body: MoveBody,
   ) {
     const change = await this.rerouting.transfer(principal, conversationId, body, body.note ?? '', 'reassign');
-    await this.notifier.notifyChange(change, 'reassign');
+    await this.notifier.notifyChange(change);
     return { assignedTo: change.assignments[0]?.agentId ?? null };
   }
 }
