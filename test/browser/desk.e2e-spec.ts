@@ -464,7 +464,10 @@ describe('agent desk and supervisor console in Chromium', () => {
     const fast = await newQueue(admin, { nameFr: 'File rapide (essai)', nameEn: 'Fast queue (trial)', slaWaitSeconds: 10 });
     await citizenWrites('Bonjour, j’attends un gendarme');
     await waitUntil(
-      async () => (await platform.dataSource.query(`SELECT id FROM conversations WHERE status = 'waiting'`)).length === 1,
+      // Triaged already (the assistant's state written): triage must not file it elsewhere after the update below.
+      async () =>
+        (await platform.dataSource.query(`SELECT id FROM conversations WHERE status = 'waiting' AND triage_state <> '{}'::jsonb`))
+          .length === 1,
       'conversation waiting',
     );
     // It has waited a minute in the new queue: past that queue's 10 s, within the 5 min of the others.

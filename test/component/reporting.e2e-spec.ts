@@ -84,7 +84,8 @@ describe('supervisor console API', () => {
     // No agent is available: both conversations wait.
     await citizenWrites('Bonjour');
     await citizenWrites('On m’a volé ma voiture');
-    await waitForRows(`SELECT count(*)::int AS n FROM conversations WHERE status = 'waiting'`, 2);
+    // Triaged (the assistant's state written), so that triage does not file one in a topic queue after the update below.
+    await waitForRows(`SELECT count(*)::int AS n FROM conversations WHERE status = 'waiting' AND triage_state <> '{}'::jsonb`, 2);
     // Triage may file a message in a topic queue; the queue and priority are set here so the figures are known.
     await platform.dataSource.query(`UPDATE conversations SET queue = 'general', priority = 2`);
     const [first] = await platform.dataSource.query(`SELECT id FROM conversations ORDER BY created_at LIMIT 1`);
@@ -170,7 +171,8 @@ describe('supervisor console API', () => {
   it('reports volumes per channel and queue, first-response and handling times, abandonment, as JSON and CSV', async () => {
     const { token } = await signedIn({ role: 'supervisor' });
     for (const text of ['un', 'deux', 'trois']) await citizenWrites(text);
-    await waitForRows(`SELECT count(*)::int AS n FROM conversations`, 3);
+    // Triaged (the assistant's state written) before the figures are set below, so that triage does not overwrite them.
+    await waitForRows(`SELECT count(*)::int AS n FROM conversations WHERE triage_state <> '{}'::jsonb`, 3);
     const ids: { id: string }[] = await platform.dataSource.query(`SELECT id FROM conversations ORDER BY created_at`);
     await platform.dataSource.query(`UPDATE conversations SET queue = 'general', priority = 2`);
     const base = '2026-03-10T08:00:00Z';

@@ -13,7 +13,7 @@ import { AssignmentNotifier, ReroutingService } from '@brigade/routing';
 export class BackgroundTimersService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BackgroundTimersService.name);
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly running = new Set<string>();
+  private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -37,17 +37,23 @@ export class BackgroundTimersService implements OnApplicationBootstrap, OnApplic
     });
   }
 
-  onApplicationShutdown(): void {
-    this.timers.forEach(clearInterval);
+  /** No new run starts; resolves once the runs in flight are over (their writes committed, their events sent). */
+  async stop(): Promise<void> {
+    this.timers.splice(0).forEach(clearInterval);
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
   }
 
   private every(name: string, intervalMs: number, task: () => Promise<void>): void {
     const timer = setInterval(() => {
       if (this.running.has(name)) return;
-      this.running.add(name);
-      task()
+      const run = task()
         .catch((error: unknown) => this.logger.warn({ err: error }, `${name} failed`))
         .finally(() => this.running.delete(name));
+      this.running.set(name, run);
     }, intervalMs);
     timer.unref();
     this.timers.push(timer);

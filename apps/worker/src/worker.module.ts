@@ -7,6 +7,7 @@ import { RealtimeModule } from '@brigade/realtime';
 import { RoutingModule } from '@brigade/routing';
 import { TriageModule } from '@brigade/triage';
 import { BackgroundTimersService } from './background-timers.service';
+import { InFlightWorkDrain } from './in-flight-work-drain.service';
 import { InboundMessageProcessor } from './inbound-message.processor';
 import { OutboundMessageProcessor } from './outbound-message.processor';
 import { RetentionScheduler } from './retention.scheduler';
@@ -16,6 +17,6 @@ import { SenderActionProcessor } from './sender-action.processor';
 /** The worker's features: queue processors and timers, no HTTP server. */
 @Module({
   imports: [AgentsModule, IntakeModule, RoutingModule, ChannelsModule, RealtimeModule, PrivacyModule, TriageModule],
-  providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, SenderActionProcessor, BackgroundTimersService, RetentionScheduler],
+  providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, SenderActionProcessor, BackgroundTimersService, RetentionScheduler, InFlightWorkDrain],
 })
 export class WorkerModule {}
