@@ -167,7 +167,8 @@ describe('agent desk and supervisor console in Chromium', () => {
     await page.getByLabel('Identifiant').fill(agent.login);
     await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Se connecter' }).click();
-    await waitForText(page.getByTestId('connection'), (text) => text === 'Connecté');
+    // Login checks an argon2 hash and the socket handshake follows: on a loaded machine this takes seconds.
+    await waitForText(page.getByTestId('connection'), (text) => text === 'Connecté', 30_000);
     return { agent, page, dialogs, requests };
   }
 

@@ -20,6 +20,11 @@ export interface IngestOutcome {
   acknowledgement: Message | null;
   /** The citizen's id on the channel (the web chat visitor id): what answering them needs. */
   citizenExternalId: string;
+  /**
+   * Whether surge mode was on, read in the same statement as the conversation (the common case only): with the
+   * conversation as written under its lock, it is all triage needs to decide, without reading again.
+   */
+  surgeEnabled?: boolean;
 }
 
 /**
@@ -51,7 +56,7 @@ export class IngestMessageUseCase {
    * conversation is nearly all of the traffic.
    */
   private async storeInOpenConversation(inboxEntryId: string): Promise<IngestOutcome | null> {
-    const rows: { message: Record<string, unknown>; conversation: Record<string, unknown>; external_id: string }[] =
+    const rows: { message: Record<string, unknown>; conversation: Record<string, unknown>; external_id: string; surge: boolean }[] =
       await this.dataSource.query(
       `WITH entry AS (
               SELECT e.id, e.payload, e.received_at FROM inbox_entries e
@@ -79,7 +84,8 @@ export class IngestMessageUseCase {
               RETURNING c.*),
             processed AS (
               UPDATE inbox_entries e SET processed_at = now() FROM message m WHERE e.id = $1)
-       SELECT row_to_json(m) AS message, row_to_json(c) AS conversation, entry.payload->'sender'->>'externalId' AS external_id
+       SELECT row_to_json(m) AS message, row_to_json(c) AS conversation, entry.payload->'sender'->>'externalId' AS external_id,
+              COALESCE((SELECT (value->>'enabled')::boolean FROM platform_settings WHERE key = 'surge'), false) AS surge
          FROM message m, conversation c, entry`,
         [inboxEntryId],
       );
@@ -92,6 +98,7 @@ export class IngestMessageUseCase {
       conversationReopened: false,
       acknowledgement: null,
       citizenExternalId: rows[0].external_id,
+      surgeEnabled: rows[0].surge,
     };
   }
 

@@ -18,6 +18,19 @@ export interface TriageInput {
   conversationOpened: boolean;
   /** The web chat visitor id, when known: saves looking it up to answer. */
   citizenExternalId?: string;
+  /**
+   * Set when `conversation` is the row as just written under its lock, read with the surge flag in the same
+   * statement: the quick decision is then taken from them without another read.
+   */
+  surgeEnabled?: boolean;
+}
+
+interface TriageSnapshot {
+  status: TriageState['status'];
+  priority: number;
+  language: string;
+  triage_state: StoredTriageState | null;
+  surge: { enabled?: boolean } | null;
 }
 
 /**
@@ -36,6 +49,16 @@ export class TriageService {
     private readonly queues: QueueCatalog,
   ) {}
 
+  private async readSnapshot(conversationId: string): Promise<TriageSnapshot | undefined> {
+    const [snapshot] = (await this.dataSource.query(
+      `SELECT c.status, c.priority, c.language, c.triage_state,
+              (SELECT value FROM platform_settings WHERE key = 'surge') AS surge
+         FROM conversations c WHERE c.id = $1`,
+      [conversationId],
+    )) as TriageSnapshot[];
+    return snapshot;
+  }
+
   async afterIngest(input: TriageInput): Promise<TriageDecision | null> {
     // A redelivered job has been triaged already: saying it twice would only confuse the citizen.
     if (!input.stored || input.message.authorType !== 'citizen') return null;
@@ -43,18 +66,7 @@ export class TriageService {
     const topics = topicsFromQueues(await this.queues.all());
     // Most messages (any after the topic choice, without danger words) change nothing: decided from one read,
     // without a transaction. Anything to write or say is decided again under the conversation's lock.
-    const [snapshot] = (await this.dataSource.query(
-      `SELECT c.status, c.priority, c.language, c.triage_state,
-              (SELECT value FROM platform_settings WHERE key = 'surge') AS surge
-         FROM conversations c WHERE c.id = $1`,
-      [input.conversation.id],
-    )) as {
-      status: TriageState['status'];
-      priority: number;
-      language: string;
-      triage_state: StoredTriageState | null;
-      surge: { enabled?: boolean } | null;
-    }[];
+    const snapshot = input.surgeEnabled === undefined ? await this.readSnapshot(input.conversation.id) : snapshotOf(input);
     if (!snapshot) return null;
     const snapshotState = (snapshot.triage_state ?? {}) as StoredTriageState;
     const quick = decideTriage(
@@ -156,4 +168,16 @@ export class TriageService {
     }
     return decision;
   }
+}
+
+/** The snapshot triage reads, from a conversation row written under its lock and the surge flag read with it. */
+function snapshotOf(input: TriageInput): TriageSnapshot {
+  const { conversation } = input;
+  return {
+    status: conversation.status as TriageState['status'],
+    priority: conversation.priority,
+    language: conversation.language,
+    triage_state: conversation.triageState as StoredTriageState,
+    surge: { enabled: input.surgeEnabled },
+  };
 }
