@@ -73,8 +73,9 @@ function runGenerator(request: StepRequest, onPhase: (phase: StepPhase) => void)
     let output = '';
     let pending = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      pending += chunk.toString();
+      const text = chunk.toString();
+      output += text;
+      pending += text;
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) if (line.startsWith('BENCH_PHASE ')) onPhase(line.slice('BENCH_PHASE '.length) as StepPhase);

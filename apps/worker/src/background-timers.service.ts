@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { DeliveryRelay } from '@brigade/intake';
 import { RealtimePublisher } from '@brigade/realtime';
@@ -10,7 +10,7 @@ import { AssignmentNotifier, ReroutingService } from '@brigade/routing';
  * out (re-route), a silent citizen (abandon); then it refreshes the citizens' queue positions.
  */
 @Injectable()
-export class BackgroundTimersService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BackgroundTimersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(BackgroundTimersService.name);
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly running = new Map<string, Promise<void>>();
@@ -37,14 +37,13 @@ export class BackgroundTimersService implements OnApplicationBootstrap, OnApplic
     });
   }
 
-  /** No new run starts; resolves once the runs in flight are over (their writes committed, their events sent). */
+  /**
+   * No new run starts; resolves once the runs in flight are over (their writes committed, their events sent).
+   * Called by InFlightWorkDrain when the worker stops, before connections close.
+   */
   async stop(): Promise<void> {
     this.timers.splice(0).forEach(clearInterval);
     await Promise.allSettled([...this.running.values()]);
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.stop();
   }
 
   private every(name: string, intervalMs: number, task: () => Promise<void>): void {

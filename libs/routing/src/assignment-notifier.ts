@@ -7,7 +7,7 @@ import { RealtimePublisher } from '@brigade/realtime';
 import { CitizenQueueStatus, QueueStatusService } from './queue-status.service';
 import { RoutingChange } from './rerouting.service';
 import { RoutedAssignment } from './routing.service';
-import { EMERGENCY, PlannedAssignment } from './routing-policy';
+import { EMERGENCY } from './routing-policy';
 import { SocialQueueStatusService } from './social-queue-status.service';
 
 /**
@@ -79,7 +79,7 @@ export class AssignmentNotifier {
   /** Pushes each assignment to its agent with the reason its history row records (a reopened one stays 'reopened'). */
   async notify(assignments: RoutedAssignment[]): Promise<void> {
     await this.socialQueueStatus.withdraw(assignments.map((assignment) => assignment.conversationId));
-    await Promise.all(assignments.map((assignment) => this.notifyOne(assignment, assignment.reason)));
+    await Promise.all(assignments.map((assignment) => this.notifyOne(assignment)));
   }
 
   async notifyChange(change: RoutingChange): Promise<void> {
@@ -135,9 +135,9 @@ export class AssignmentNotifier {
     return changed.length;
   }
 
-  private async notifyOne(assignment: PlannedAssignment, reason: string): Promise<void> {
+  private async notifyOne(assignment: RoutedAssignment): Promise<void> {
     this.lastQueueStatus.delete(assignment.conversationId);
-    const event = await this.conversations.assignmentEvent(assignment.conversationId, reason);
+    const event = await this.conversations.assignmentEvent(assignment.conversationId, assignment.reason);
     await this.realtime.toAgent(assignment.agentId, 'conversation:assigned', event);
     if (assignment.priority === EMERGENCY) {
       await this.realtime.toAgent(assignment.agentId, 'conversation:emergency', {

@@ -93,9 +93,7 @@ export class RoutingService {
    * periodic sweep, a duty change, a transfer): counting inside the transaction would count a rolled-back one.
    */
   countCommitted(assignments: readonly RoutedAssignment[]): void {
-    const counts = new Map<string, number>();
-    for (const assignment of assignments) counts.set(assignment.reason, (counts.get(assignment.reason) ?? 0) + 1);
-    for (const [recorded, count] of counts) platformMetrics.assignments.inc({ reason: recorded }, count);
+    for (const assignment of assignments) platformMetrics.assignments.inc({ reason: assignment.reason });
   }
 
   /** The decision and its writes, inside a transaction that already holds the routing lock. */

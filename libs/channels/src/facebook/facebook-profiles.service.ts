@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
@@ -23,8 +24,8 @@ export class FacebookProfilesService implements OnModuleDestroy {
   /** Identities this process already looked up, so a chatty citizen costs one Graph call, not one per message. */
   private readonly remembered = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly sleepers = new Set<() => void>();
-  private closing = false;
+  /** Aborted at shutdown: no new lookup starts and a lookup's polling pause ends at once. */
+  private readonly closing = new AbortController();
   private readonly enabled: boolean;
 
   constructor(
@@ -37,7 +38,7 @@ export class FacebookProfilesService implements OnModuleDestroy {
 
   /** Starts the lookup in the background; returns at once. */
   ensureDisplayName(pageId: string, psid: string): void {
-    if (!this.enabled || this.closing) return;
+    if (!this.enabled || this.closing.signal.aborted) return;
     const key = `${pageId}:${psid}`;
     if (this.remembered.has(key)) return;
     if (this.remembered.size >= REMEMBERED_LIMIT) this.remembered.clear();
@@ -49,22 +50,8 @@ export class FacebookProfilesService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.closing = true;
-    for (const wake of this.sleepers) wake();
+    this.closing.abort();
     await Promise.allSettled([...this.inFlight]);
-  }
-
-  /** A pause that shutdown cuts short, so closing never waits for a lookup's polling. */
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleepers.add(wake);
-    });
   }
 
   private async lookUp(pageId: string, psid: string): Promise<void> {
@@ -77,7 +64,7 @@ export class FacebookProfilesService implements OnModuleDestroy {
     if (!name) return;
     // The worker may not have created the identity yet when the Graph API answers quickly: wait a little for it.
     const deadline = Date.now() + IDENTITY_WAIT_BUDGET_MS;
-    for (let pause = IDENTITY_WAIT_FIRST_MS; Date.now() < deadline && !this.closing; pause = Math.min(pause * 2, IDENTITY_WAIT_LONGEST_MS)) {
+    for (let pause = IDENTITY_WAIT_FIRST_MS; Date.now() < deadline && !this.closing.signal.aborted; pause = Math.min(pause * 2, IDENTITY_WAIT_LONGEST_MS)) {
       const [rows] = (await this.dataSource.query(
         `WITH identity AS (
            UPDATE channel_identities SET display_name = $3
@@ -94,7 +81,8 @@ export class FacebookProfilesService implements OnModuleDestroy {
         [pageId, psid],
       )) as unknown[];
       if (exists.length > 0) return;
-      await this.pause(pause);
+      // Cut short at shutdown (the rejection only ends the pause; the loop then sees the abort).
+      await sleep(pause, undefined, { signal: this.closing.signal }).catch(() => undefined);
     }
   }
 }
