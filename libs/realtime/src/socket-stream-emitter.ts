@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 
@@ -26,7 +26,7 @@ const EMITTER_UID = 'emitter';
  * round trips and a worker slot in the API) on top of the stream append the emit makes anyway.
  */
 @Injectable()
-export class SocketStreamEmitter implements OnModuleDestroy {
+export class SocketStreamEmitter implements OnApplicationShutdown {
   private readonly redis: Redis;
   private readonly streamName: string;
 
@@ -57,7 +57,11 @@ export class SocketStreamEmitter implements OnModuleDestroy {
     );
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Closed in the last shutdown step, not at module destroy (the first): the jobs still finishing before then (see the
+   * worker's InFlightWorkDrain) must still be able to tell the desks and citizens what they did.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
