@@ -12,7 +12,7 @@ const REMEMBERED_LIMIT = 50_000;
  */
 const IDENTITY_WAIT_BUDGET_MS = 60_000;
 const IDENTITY_WAIT_FIRST_MS = 250;
-const IDENTITY_WAIT_LONGEST_MS = 4_000;
+const IDENTITY_WAIT_LONGEST_MS = 1_000;
 
 /**
  * Fills in a Messenger contact's name from the Graph user profile, once per identity, after intake has acknowledged
