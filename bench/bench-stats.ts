@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 /** Small numeric helpers shared by the load generator and the report. */
 export function percentile(sorted: number[], p: number): number | null {
@@ -51,58 +52,121 @@ export function memory(pid: number): { rssMiB: number; peakRssMiB: number } | nu
   }
 }
 
+/** Pids of every process whose command name is `name` (e.g. all PostgreSQL backends, `redis-server`). */
+export function pidsNamed(name: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === name) pids.push(Number(entry));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return pids;
+}
+
+/** Busy and total CPU time of the whole machine (all cores), in clock ticks, from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((sum, n) => sum + n, 0);
+  // idle and iowait are the only fields that are not work.
+  return { busy: total - fields[3] - fields[4], total };
+}
+
+/** One process by pid, or a set found anew at each reading (PostgreSQL runs one process per connection). */
+export type SampledProcess = number | (() => number[]);
+
+type CpuReading = { at: number; perPid: Map<number, number> };
+
+function readCpu(process: SampledProcess): CpuReading {
+  const pids = typeof process === 'number' ? [process] : process();
+  const perPid = new Map<number, number>();
+  for (const pid of pids) {
+    const seconds = cpuSeconds(pid);
+    if (seconds !== null) perPid.set(pid, seconds);
+  }
+  return { at: Date.now(), perPid };
+}
+
+/** CPU seconds used between two readings; a process that appeared in between counts from zero. */
+function cpuUsed(start: CpuReading, stop: CpuReading): number {
+  let used = 0;
+  for (const [pid, seconds] of stop.perPid) used += seconds - (start.perPid.get(pid) ?? 0);
+  return used;
+}
+
+export interface SampledFigures {
+  cpuPercent: number;
+  peakRssMiB: number;
+  processPeakRssMiB: number;
+}
+
 /**
  * Samples a set of processes during a step: average CPU (% of one core) over the load window (from the first message
  * of the open loop to the end of its drain, so connecting sockets and idle waits do not dilute it) and the highest
- * resident memory over the whole step.
+ * resident memory over the whole step. The whole machine's busy CPU over the same window is read from /proc/stat, so
+ * that what the processes under test use can be told from what the shared services and the generator use.
  */
 export class ProcessSampler {
-  private readonly start = new Map<string, { cpu: number; at: number }>();
-  private readonly stop = new Map<string, { cpu: number; at: number }>();
+  private readonly start = new Map<string, CpuReading>();
+  private readonly stop = new Map<string, CpuReading>();
   private readonly peakRss = new Map<string, number>();
+  private machineStart = machineTicks();
+  private machineStop: { busy: number; total: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly processes: Record<string, number>) {}
+  constructor(private readonly processes: Record<string, SampledProcess>) {}
 
   begin(): void {
-    for (const [name, pid] of Object.entries(this.processes)) {
-      this.start.set(name, { cpu: cpuSeconds(pid) ?? 0, at: Date.now() });
-      this.peakRss.set(name, memory(pid)?.rssMiB ?? 0);
-    }
+    this.loadStarted();
+    for (const name of Object.keys(this.processes)) this.peakRss.set(name, this.rssOf(name));
     this.timer = setInterval(() => this.sample(), 250);
   }
 
   /** The open loop begins: CPU is counted from here. */
   loadStarted(): void {
-    for (const [name, pid] of Object.entries(this.processes)) this.start.set(name, { cpu: cpuSeconds(pid) ?? 0, at: Date.now() });
+    for (const [name, process] of Object.entries(this.processes)) this.start.set(name, readCpu(process));
+    this.machineStart = machineTicks();
   }
 
   /** The open loop and its drain are over: CPU is counted up to here. */
   loadEnded(): void {
-    for (const [name, pid] of Object.entries(this.processes)) this.stop.set(name, { cpu: cpuSeconds(pid) ?? 0, at: Date.now() });
+    for (const [name, process] of Object.entries(this.processes)) this.stop.set(name, readCpu(process));
+    this.machineStop = machineTicks();
   }
 
-  end(): Record<string, { cpuPercent: number; peakRssMiB: number; processPeakRssMiB: number }> {
+  /** Figures per process, and the machine's busy share over the load window (% of one core, 200 % = 2 cores busy). */
+  end(): { processes: Record<string, SampledFigures>; machineCpuPercent: number } {
     if (this.timer) clearInterval(this.timer);
     this.sample();
-    const result: Record<string, { cpuPercent: number; peakRssMiB: number; processPeakRssMiB: number }> = {};
-    for (const [name, pid] of Object.entries(this.processes)) {
+    const processes: Record<string, SampledFigures> = {};
+    for (const [name, process] of Object.entries(this.processes)) {
       const start = this.start.get(name)!;
-      const stop = this.stop.get(name) ?? { cpu: cpuSeconds(pid) ?? start.cpu, at: Date.now() };
+      const stop = this.stop.get(name) ?? readCpu(process);
       const seconds = Math.max(0.001, (stop.at - start.at) / 1000);
-      const used = stop.cpu - start.cpu;
-      result[name] = {
-        cpuPercent: Math.round((used / seconds) * 100),
+      const pids = typeof process === 'number' ? [process] : [...stop.perPid.keys()];
+      processes[name] = {
+        cpuPercent: Math.round((cpuUsed(start, stop) / seconds) * 100),
         peakRssMiB: Math.round(this.peakRss.get(name) ?? 0),
-        processPeakRssMiB: Math.round(memory(pid)?.peakRssMiB ?? 0),
+        processPeakRssMiB: Math.round(Math.max(0, ...pids.map((pid) => memory(pid)?.peakRssMiB ?? 0))),
       };
     }
-    return result;
+    const machineStop = this.machineStop ?? machineTicks();
+    const ticks = Math.max(1, machineStop.total - this.machineStart.total);
+    const machineCpuPercent = Math.round(((machineStop.busy - this.machineStart.busy) / ticks) * 100 * cpus().length);
+    return { processes, machineCpuPercent };
+  }
+
+  private rssOf(name: string): number {
+    const process = this.processes[name];
+    const pids = typeof process === 'number' ? [process] : process();
+    return pids.reduce((sum, pid) => sum + (memory(pid)?.rssMiB ?? 0), 0);
   }
 
   private sample(): void {
-    for (const [name, pid] of Object.entries(this.processes)) {
-      const rss = memory(pid)?.rssMiB ?? 0;
+    for (const name of Object.keys(this.processes)) {
+      const rss = this.rssOf(name);
       if (rss > (this.peakRss.get(name) ?? 0)) this.peakRss.set(name, rss);
     }
   }

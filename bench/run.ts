@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeGraphApi, FakeXApi } from '@brigade/testing';
-import { ProcessSampler, histogramBuckets, histogramQuantileMs } from './bench-stats';
+import { ProcessSampler, SampledFigures, histogramBuckets, histogramQuantileMs, pidsNamed } from './bench-stats';
 import { ROOT, Target, WebhookSettings, startBaseline, startPlatform } from './bench-targets';
 import type { StepPhase, StepRequest, StepResult } from './load-generator';
 
@@ -44,7 +44,11 @@ interface Measured extends StepResult {
   target: string;
   run: number;
   routingMs: { p50: number | null; p99: number | null } | null;
-  processes: ReturnType<ProcessSampler['end']>;
+  /** The target's own processes (server/API and worker). */
+  processes: Record<string, SampledFigures>;
+  /** What the target shares with the rest of the machine, and the generator: their CPU tells where the cores went. */
+  services: Record<string, SampledFigures>;
+  machineCpuPercent: number;
   passed: boolean;
 }
 
@@ -57,13 +61,14 @@ const webhookSecrets = {
   xAccountId: '990000000000002',
 };
 
-function runGenerator(request: StepRequest, onPhase: (phase: StepPhase) => void): Promise<StepResult> {
+function runGenerator(request: StepRequest, onPhase: (phase: StepPhase) => void, onStart: (pid: number) => void): Promise<StepResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/load-generator.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', BENCH_STEP: JSON.stringify(request) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    if (child.pid) onStart(child.pid);
     // A step never outlives its budget: sending, draining, and a minute for connecting sockets.
     const openingSeconds = request.openingRate > 0 ? (request.rate * request.citizenIntervalMs) / 1000 / request.openingRate + 60 : 0;
     const budget = setTimeout(
@@ -98,7 +103,13 @@ async function scrapeRouting(target: Target): Promise<Map<number, number> | null
 
 async function step(target: Target, run: number, rate: number, overrides: Partial<StepRequest> = {}): Promise<Measured> {
   await target.resetBetweenSteps();
-  const sampler = new ProcessSampler(target.processes);
+  let generatorPid: number | null = null;
+  const services = {
+    postgresql: () => pidsNamed('postgres'),
+    redis: () => pidsNamed('redis-server'),
+    generator: () => (generatorPid ? [generatorPid] : []),
+  };
+  const sampler = new ProcessSampler({ ...target.processes, ...services });
   const routingBefore = await scrapeRouting(target);
   sampler.begin();
   const result = await runGenerator(
@@ -117,8 +128,11 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
       ...overrides,
     },
     (phase) => (phase === 'load-start' ? sampler.loadStarted() : sampler.loadEnded()),
+    (pid) => (generatorPid = pid),
   );
-  const processes = sampler.end();
+  const sampled = sampler.end();
+  const processes = Object.fromEntries(Object.keys(target.processes).map((name) => [name, sampled.processes[name]]));
+  const sharedServices = Object.fromEntries(Object.keys(services).map((name) => [name, sampled.processes[name]]));
   const routingAfter = await scrapeRouting(target);
   const routingMs =
     routingBefore && routingAfter
@@ -130,11 +144,24 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
   const errorCount = Object.values(result.errors).reduce((sum, n) => sum + n, 0);
   const passed =
     (result.citizenToDesk.p99 ?? Infinity) <= P99_LIMIT_MS && result.delivered >= DELIVERED_MIN * result.sent && errorCount === 0;
-  const measured = { ...result, target: target.name, run, routingMs, processes, passed };
+  const measured: Measured = {
+    ...result,
+    target: target.name,
+    run,
+    routingMs,
+    processes,
+    services: sharedServices,
+    machineCpuPercent: sampled.machineCpuPercent,
+    passed,
+  };
   console.log(
     `[run ${run}] ${target.name.padEnd(8)} ${String(rate).padStart(5)} msg/s: delivered ${result.delivered}/${result.sent}` +
       ` p50 ${fmt(result.citizenToDesk.p50)} p99 ${fmt(result.citizenToDesk.p99)} max ${fmt(result.citizenToDesk.max)} ms` +
-      ` errors ${errorCount} ${passed ? 'PASS' : 'FAIL'}`,
+      ` errors ${errorCount} ${passed ? 'PASS' : 'FAIL'}; CPU % ` +
+      Object.entries({ ...processes, ...sharedServices })
+        .map(([name, figures]) => `${name} ${figures.cpuPercent}`)
+        .join(', ') +
+      `, machine ${sampled.machineCpuPercent}`,
   );
   return measured;
 }
@@ -184,9 +211,9 @@ function report(all: Measured[], saturations: Record<string, number[]>, socketSt
   );
   lines.push('## Fixed rates', '');
   lines.push(
-    '| rate (msg/s) | target | delivered % | p50 | p95 | p99 | max | new conv. p50 / p99 | reply p50 | reply p99 | routing p50 / p99 | errors | CPU % (server, worker) | peak RSS MiB (server, worker) |',
+    '| rate (msg/s) | target | delivered % | p50 | p95 | p99 | max | new conv. p50 / p99 | reply p50 | reply p99 | routing p50 / p99 | errors | CPU % (server, worker) | CPU % (PostgreSQL, Redis, generator; machine) | peak RSS MiB (server, worker) |',
   );
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const rate of settings.rates) {
     for (const target of ['baseline', 'platform']) {
       const cells = all.filter((m) => m.rate === rate && m.target === target && !('socketStep' in m));
@@ -201,6 +228,8 @@ function report(all: Measured[], saturations: Record<string, number[]>, socketSt
           `${cells[0].routingMs ? `${pick((m) => m.routingMs?.p50 ?? null)} / ${pick((m) => m.routingMs?.p99 ?? null)}` : '–'} | ` +
           `${pick((m) => Object.values(m.errors).reduce((s, n) => s + n, 0))} | ` +
           `${procs.map((p) => pick((m) => m.processes[p].cpuPercent)).join(', ')} | ` +
+          `${['postgresql', 'redis', 'generator'].map((p) => pick((m) => m.services?.[p]?.cpuPercent ?? null)).join(', ')}; ` +
+          `${pick((m) => m.machineCpuPercent ?? null)} | ` +
           `${procs.map((p) => pick((m) => m.processes[p].peakRssMiB)).join(', ')} |`,
       );
     }
@@ -369,8 +398,9 @@ function conditionsNote(): string {
     '- Platform: `npm run build:server`, then `node dist/apps/api/src/main.js` and `node dist/apps/worker/src/main.js`',
     '  with their own database (migrated) and queue prefix, LOG_LEVEL=warn; agents inserted on duty and available,',
     '  logged in over REST and connected to `/desk`; conversations are closed between steps to free capacity.',
-    '- CPU % is of one core (200 % = both cores of a 2-core machine); peak RSS is the highest resident size sampled',
-    '  every 250 ms during the step.',
+    '- CPU % is of one core (200 % = both cores of a 2-core machine), over the load window (first message to the end of',
+    '  the drain); PostgreSQL is all its processes (the server is shared by both targets\' databases), the machine is',
+    '  every busy core from /proc/stat. Peak RSS is the highest resident size sampled every 250 ms during the step.',
     '- The machine may be shared: compare the platform with the baseline of the same run, not with another machine.',
     '',
   ].join('\n');

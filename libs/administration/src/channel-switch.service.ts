@@ -1,6 +1,7 @@
 import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedStatement, runPrepared } from '@brigade/database';
 import { AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
@@ -44,6 +45,12 @@ export function addressedAccounts(channel: SwitchableChannel, body: unknown): st
  * On/off switches of the channels and of each page, account or bot, in PostgreSQL so that every API process honours
  * a switch at the next webhook call; and the status of each configured account from what the database recorded.
  */
+/** Read on every webhook call. */
+const SWITCHED_OFF_ACCOUNTS = preparedStatement(
+  'switched-off-accounts',
+  `SELECT account, enabled FROM channel_switches WHERE channel = $1 AND NOT enabled`,
+);
+
 @Injectable()
 export class ChannelSwitchService {
   constructor(
@@ -57,10 +64,7 @@ export class ChannelSwitchService {
    * or when every account the payload is addressed to is switched off.
    */
   async assertAccepting(channel: SwitchableChannel, body?: unknown): Promise<void> {
-    const rows: { account: string; enabled: boolean }[] = await this.dataSource.query(
-      `SELECT account, enabled FROM channel_switches WHERE channel = $1 AND NOT enabled`,
-      [channel],
-    );
+    const { rows } = await runPrepared<{ account: string; enabled: boolean }>(this.dataSource, SWITCHED_OFF_ACCOUNTS, [channel]);
     if (rows.length === 0) return;
     const off = new Set(rows.map((row) => row.account));
     const accounts = body === undefined ? [] : addressedAccounts(channel, body);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { DeliveryStatus, Message, MessageAttachment } from '@brigade/conversations';
 import { platformMetrics } from '@brigade/metrics';
+import { preparedStatement, runPrepared } from '@brigade/database';
 import { RealtimePublisher } from '@brigade/realtime';
 import { ChannelRegistry } from './channel-registry';
 import { ChannelName, OutboundDelivery, PermanentDeliveryError, TransientDeliveryError } from './channel-adapter';
@@ -32,6 +33,26 @@ interface ReplyRow {
 /** Time given to an attempt in flight before a later one treats it as abandoned (its worker died). */
 const LEASE_MARGIN_MS = 5_000;
 
+/** One round trip for everything the send needs: the reply, its recipient and its author's name. */
+const READ_REPLY_TO_SEND = preparedStatement(
+  'read-reply-to-send',
+  `SELECT m.id, m.conversation_id, m.channel, m.direction, m.delivery_status, m.text, m.attachments, m.created_at,
+          m.author_agent_id, c.last_citizen_message_at, i.external_id, i.channel_account, i.address,
+          a.display_name AS author_name
+     FROM messages m
+     JOIN conversations c ON c.id = m.conversation_id
+     JOIN channel_identities i ON i.id = c.identity_id
+     LEFT JOIN agents a ON a.id = m.author_agent_id
+    WHERE m.id = $1`,
+);
+
+const MARK_IDEMPOTENT_REPLY_SENT = preparedStatement(
+  'mark-idempotent-reply-sent',
+  `UPDATE messages SET delivery_status = 'sent', channel_message_id = $1, sent_at = now(), delivery_error = NULL,
+          delivery_attempts = delivery_attempts + 1
+    WHERE id = $1 AND delivery_status = 'queued'`,
+);
+
 /**
  * Sends one stored agent reply through its channel and records the result. Only a 'queued' message is sent, and
  * every try is a row of delivery_attempts written before the call (outcome 'pending') and closed right after it
@@ -56,18 +77,9 @@ export class DeliverReplyUseCase {
   }
 
   async execute(messageId: string): Promise<DeliveryOutcome> {
-    // One round trip for everything the send needs: the reply, its recipient and its author's name.
-    const [row] = (await this.dataSource.query(
-      `SELECT m.id, m.conversation_id, m.channel, m.direction, m.delivery_status, m.text, m.attachments, m.created_at,
-              m.author_agent_id, c.last_citizen_message_at, i.external_id, i.channel_account, i.address,
-              a.display_name AS author_name
-         FROM messages m
-         JOIN conversations c ON c.id = m.conversation_id
-         JOIN channel_identities i ON i.id = c.identity_id
-         LEFT JOIN agents a ON a.id = m.author_agent_id
-        WHERE m.id = $1`,
-      [messageId],
-    )) as ReplyRow[];
+    const {
+      rows: [row],
+    } = await runPrepared<ReplyRow>(this.dataSource, READ_REPLY_TO_SEND, [messageId]);
     if (!row || row.direction !== 'outbound') return 'missing';
     if (row.delivery_status !== 'queued') return 'already-done';
     const message = { id: row.id, conversationId: row.conversation_id, channel: row.channel, authorAgentId: row.author_agent_id };
@@ -87,12 +99,7 @@ export class DeliverReplyUseCase {
       // Sent before it is recorded: a retry after a crash in between sends it again, and the recipient ignores
       // the id it has. No attempt ledger is needed for that.
       await adapter.send(delivery);
-      await this.dataSource.query(
-        `UPDATE messages SET delivery_status = 'sent', channel_message_id = $1, sent_at = now(), delivery_error = NULL,
-                delivery_attempts = delivery_attempts + 1
-          WHERE id = $1 AND delivery_status = 'queued'`,
-        [messageId],
-      );
+      await runPrepared(this.dataSource, MARK_IDEMPOTENT_REPLY_SENT, [messageId]);
       platformMetrics.messages.inc({ channel: row.channel, direction: 'outbound' });
       await this.publishStatus(message, 'sent', null);
       return 'sent';

@@ -4,7 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { Agent, AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { ChannelIdentity, Contact } from '@brigade/contacts';
-import { hydrateEntity } from '@brigade/database';
+import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import type {
@@ -26,6 +26,29 @@ export interface ConversationRead {
   channel: string;
   read: number;
 }
+
+/** See `reply`. */
+const STORE_AGENT_REPLY = preparedStatement(
+  'store-agent-reply',
+  `WITH conversation AS (
+          SELECT id, channel, assignee_id, status FROM conversations WHERE id = $1 FOR UPDATE),
+        inserted AS (
+          INSERT INTO messages (conversation_id, channel, direction, author_type, author_agent_id, text, attachments,
+                                client_message_id, delivery_status)
+          SELECT c.id, c.channel, 'outbound', 'agent', $2, $3, '[]'::jsonb, $4, 'queued' FROM conversation c
+           WHERE c.assignee_id = $2 AND c.status = 'assigned'
+          ON CONFLICT DO NOTHING
+          RETURNING *),
+        touched AS (
+          UPDATE conversations c
+             SET last_agent_message_at = i.created_at, first_agent_reply_at = COALESCE(c.first_agent_reply_at, i.created_at)
+            FROM inserted i WHERE c.id = i.conversation_id),
+        audited AS (
+          INSERT INTO audit_events (actor_type, actor_id, action, subject_type, subject_id, details)
+          SELECT 'agent', $2, 'message.reply', 'conversation', i.conversation_id::text, jsonb_build_object('messageId', i.id)
+            FROM inserted i)
+   SELECT c.assignee_id, c.status, (SELECT row_to_json(i) FROM inserted i) AS message FROM conversation c`,
+);
 
 /** Reading and answering conversations, for the desk and for the citizen's own view. */
 @Injectable()
@@ -82,27 +105,13 @@ export class ConversationsService {
     // One statement (one round trip) on the path every reply takes: under a lock of the conversation, the reply is
     // stored only if the conversation is still this agent's, with its timestamps and its audit entry; a reply sent
     // twice (same client id) is stored once.
-    const [row] = (await this.dataSource.query(
-      `WITH conversation AS (
-              SELECT id, channel, assignee_id, status FROM conversations WHERE id = $1 FOR UPDATE),
-            inserted AS (
-              INSERT INTO messages (conversation_id, channel, direction, author_type, author_agent_id, text, attachments,
-                                    client_message_id, delivery_status)
-              SELECT c.id, c.channel, 'outbound', 'agent', $2, $3, '[]'::jsonb, $4, 'queued' FROM conversation c
-               WHERE c.assignee_id = $2 AND c.status = 'assigned'
-              ON CONFLICT DO NOTHING
-              RETURNING *),
-            touched AS (
-              UPDATE conversations c
-                 SET last_agent_message_at = i.created_at, first_agent_reply_at = COALESCE(c.first_agent_reply_at, i.created_at)
-                FROM inserted i WHERE c.id = i.conversation_id),
-            audited AS (
-              INSERT INTO audit_events (actor_type, actor_id, action, subject_type, subject_id, details)
-              SELECT 'agent', $2, 'message.reply', 'conversation', i.conversation_id::text, jsonb_build_object('messageId', i.id)
-                FROM inserted i)
-       SELECT c.assignee_id, c.status, (SELECT row_to_json(i) FROM inserted i) AS message FROM conversation c`,
+    const {
+      rows: [row],
+    } = await runPrepared<{ assignee_id: string | null; status: string; message: Record<string, unknown> | null }>(
+      this.dataSource,
+      STORE_AGENT_REPLY,
       [conversationId, principal.agentId, body, clientMessageId],
-    )) as { assignee_id: string | null; status: string; message: Record<string, unknown> | null }[];
+    );
     if (!row) throw new NotFoundException('Conversation introuvable');
     if (row.assignee_id !== principal.agentId || row.status !== 'assigned') {
       throw new ForbiddenException("Cette conversation ne vous est pas attribuée");

@@ -4,3 +4,4 @@ export * from './entities';
 export * from './migrations-runner';
 export * from './preflight';
 export * from './hydrate';
+export * from './prepared-statement';

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { ChannelIdentity, Contact, newPseudonym } from '@brigade/contacts';
 import { Conversation, Message } from '@brigade/conversations';
-import { hydrateEntity } from '@brigade/database';
+import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
 import { RealtimePublisher } from '@brigade/realtime';
 import { InboxEntry } from './inbox-entry.entity';
 
@@ -26,6 +26,40 @@ export interface IngestOutcome {
    */
   surgeEnabled?: boolean;
 }
+
+/** See `storeInOpenConversation`. */
+const INGEST_IN_OPEN_CONVERSATION = preparedStatement(
+  'ingest-in-open-conversation',
+  `WITH entry AS (
+          SELECT e.id, e.payload, e.received_at FROM inbox_entries e
+           WHERE e.id = $1 AND e.processed_at IS NULL
+             FOR UPDATE),
+        open AS (
+          SELECT c.id FROM entry
+            JOIN channel_identities i ON i.channel = entry.payload->>'channel'
+                 AND i.channel_account = entry.payload->>'channelAccount'
+                 AND i.external_id = entry.payload->'sender'->>'externalId'
+            JOIN conversations c ON c.identity_id = i.id AND c.status IN ('waiting', 'assigned')
+             FOR UPDATE OF c),
+        message AS (
+          INSERT INTO messages (conversation_id, channel, direction, author_type, text, attachments,
+                                channel_message_id, delivery_status, created_at)
+          SELECT open.id, entry.payload->>'channel', 'inbound', 'citizen', entry.payload->>'text',
+                 COALESCE(entry.payload->'attachments', '[]'::jsonb), entry.payload->>'channelMessageId',
+                 'received', entry.received_at
+            FROM open, entry
+          ON CONFLICT DO NOTHING
+          RETURNING *),
+        conversation AS (
+          UPDATE conversations c SET last_citizen_message_at = GREATEST(c.last_citizen_message_at, m.created_at)
+            FROM message m WHERE c.id = m.conversation_id
+          RETURNING c.*),
+        processed AS (
+          UPDATE inbox_entries e SET processed_at = now() FROM message m WHERE e.id = $1)
+   SELECT row_to_json(m) AS message, row_to_json(c) AS conversation, entry.payload->'sender'->>'externalId' AS external_id,
+          COALESCE((SELECT (value->>'enabled')::boolean FROM platform_settings WHERE key = 'surge'), false) AS surge
+     FROM message m, conversation c, entry`,
+);
 
 /**
  * Turns one inbox entry into contact, conversation and message rows, exactly once: the entry row is locked,
@@ -56,39 +90,11 @@ export class IngestMessageUseCase {
    * conversation is nearly all of the traffic.
    */
   private async storeInOpenConversation(inboxEntryId: string): Promise<IngestOutcome | null> {
-    const rows: { message: Record<string, unknown>; conversation: Record<string, unknown>; external_id: string; surge: boolean }[] =
-      await this.dataSource.query(
-      `WITH entry AS (
-              SELECT e.id, e.payload, e.received_at FROM inbox_entries e
-               WHERE e.id = $1 AND e.processed_at IS NULL
-                 FOR UPDATE),
-            open AS (
-              SELECT c.id FROM entry
-                JOIN channel_identities i ON i.channel = entry.payload->>'channel'
-                     AND i.channel_account = entry.payload->>'channelAccount'
-                     AND i.external_id = entry.payload->'sender'->>'externalId'
-                JOIN conversations c ON c.identity_id = i.id AND c.status IN ('waiting', 'assigned')
-                 FOR UPDATE OF c),
-            message AS (
-              INSERT INTO messages (conversation_id, channel, direction, author_type, text, attachments,
-                                    channel_message_id, delivery_status, created_at)
-              SELECT open.id, entry.payload->>'channel', 'inbound', 'citizen', entry.payload->>'text',
-                     COALESCE(entry.payload->'attachments', '[]'::jsonb), entry.payload->>'channelMessageId',
-                     'received', entry.received_at
-                FROM open, entry
-              ON CONFLICT DO NOTHING
-              RETURNING *),
-            conversation AS (
-              UPDATE conversations c SET last_citizen_message_at = GREATEST(c.last_citizen_message_at, m.created_at)
-                FROM message m WHERE c.id = m.conversation_id
-              RETURNING c.*),
-            processed AS (
-              UPDATE inbox_entries e SET processed_at = now() FROM message m WHERE e.id = $1)
-       SELECT row_to_json(m) AS message, row_to_json(c) AS conversation, entry.payload->'sender'->>'externalId' AS external_id,
-              COALESCE((SELECT (value->>'enabled')::boolean FROM platform_settings WHERE key = 'surge'), false) AS surge
-         FROM message m, conversation c, entry`,
-        [inboxEntryId],
-      );
+    const { rows } = await runPrepared<{ message: Record<string, unknown>; conversation: Record<string, unknown>; external_id: string; surge: boolean }>(
+      this.dataSource,
+      INGEST_IN_OPEN_CONVERSATION,
+      [inboxEntryId],
+    );
     if (rows.length === 0) return null;
     return {
       conversation: hydrateEntity(this.dataSource, Conversation, rows[0].conversation),

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { NormalisedInboundMessage } from '@brigade/channels';
+import { preparedStatement, runPrepared } from '@brigade/database';
 import { JobProducer, QueueName, correlation } from '@brigade/queue';
 
 export interface IntakeReceipt {
@@ -17,6 +18,12 @@ export function withoutControlCharacters(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }
+
+const INSERT_INBOX_ENTRY = preparedStatement(
+  'insert-inbox-entry',
+  `INSERT INTO inbox_entries (channel, channel_message_id, payload) VALUES ($1, $2, $3)
+   ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
+);
 
 export const inboundJobId = (inboxEntryId: string): string => `inbox-${inboxEntryId}`;
 
@@ -37,11 +44,9 @@ export class IntakeService {
     // The correlation id is kept with the entry, so that a job the relay re-sends still carries it.
     const message = { ...inbound, text: withoutControlCharacters(inbound.text), correlationId: correlation.current() };
     // Raw SQL on purpose: this INSERT is the whole cost of accepting a message, paid on every one.
-    const [row] = (await this.dataSource.query(
-      `INSERT INTO inbox_entries (channel, channel_message_id, payload) VALUES ($1, $2, $3)
-       ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
-      [message.channel, message.channelMessageId, message],
-    )) as { id: string }[];
+    const {
+      rows: [row],
+    } = await runPrepared<{ id: string }>(this.dataSource, INSERT_INBOX_ENTRY, [message.channel, message.channelMessageId, message]);
     if (!row) return { inboxEntryId: null, duplicate: true };
     const inboxEntryId = String(row.id);
     // Not awaited on purpose: the message is already safe in PostgreSQL, and a Redis hiccup must not

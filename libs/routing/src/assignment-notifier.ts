@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedStatement, runPrepared } from '@brigade/database';
 import { ConversationsService, Message } from '@brigade/conversations';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
@@ -36,6 +37,14 @@ export function significantChange(previous: CitizenQueueStatus | undefined, curr
  * Tells the desks and the citizens what routing changed: new assignments (with an interrupting alert for an
  * emergency), conversations taken away, abandoned chats, and the queue position and wait of waiting citizens.
  */
+/** Who to tell that a web chat conversation was assigned, and the name of the gendarme they now talk to. */
+const CITIZEN_AND_AGENT_NAME = preparedStatement(
+  'citizen-and-agent-name',
+  `SELECT i.external_id, a.display_name
+     FROM conversations c JOIN channel_identities i ON i.id = c.identity_id JOIN agents a ON a.id = $2
+    WHERE c.id = $1`,
+);
+
 @Injectable()
 export class AssignmentNotifier {
   /** Last status pushed per waiting conversation, so that only changes are pushed. Per process; duplicates are harmless. */
@@ -147,12 +156,10 @@ export class AssignmentNotifier {
       });
     }
     if (event.conversation.channel !== 'webchat') return;
-    const rows: { external_id: string; display_name: string }[] = await this.dataSource.query(
-      `SELECT i.external_id, a.display_name
-         FROM conversations c JOIN channel_identities i ON i.id = c.identity_id JOIN agents a ON a.id = $2
-        WHERE c.id = $1`,
-      [assignment.conversationId, assignment.agentId],
-    );
+    const { rows } = await runPrepared<{ external_id: string; display_name: string }>(this.dataSource, CITIZEN_AND_AGENT_NAME, [
+      assignment.conversationId,
+      assignment.agentId,
+    ]);
     if (rows[0]) {
       await this.realtime.toCitizen(rows[0].external_id, 'status', { state: 'assigned', agentName: rows[0].display_name });
     }

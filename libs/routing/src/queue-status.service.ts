@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { preparedStatement, runPrepared } from '@brigade/database';
 import { Clock, localToInstant } from '@brigade/agents';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { ROUTABLE_SQL, SCHEDULED_SQL } from './routing.service';
@@ -77,6 +78,20 @@ export interface QueueOverview {
   }[];
 }
 
+/** Waiting web chat conversations (all, or the listed ones) with their place in the queue, in routing order. */
+const WEBCHAT_QUEUE_POSITIONS = preparedStatement(
+  'webchat-queue-positions',
+  `SELECT q.id, q.position, i.external_id FROM (
+     SELECT c.id, c.channel, c.identity_id,
+            row_number() OVER (ORDER BY
+              CASE WHEN c.priority = 0 THEN 0
+                   ELSE GREATEST(1, c.priority - floor(extract(epoch FROM ($1::timestamptz - c.waiting_since)) * 1000 / $2))
+              END, c.waiting_since, c.id)::int AS position
+       FROM conversations c WHERE c.status = 'waiting') q
+     JOIN channel_identities i ON i.id = q.identity_id
+    WHERE q.channel = 'webchat' AND ($3::uuid[] IS NULL OR q.id = ANY($3::uuid[]))`,
+);
+
 /** What the citizens and the supervisors see of the queue: positions, wait estimates, load, abandonment. */
 @Injectable()
 export class QueueStatusService {
@@ -89,16 +104,9 @@ export class QueueStatusService {
   /** The position and estimated wait of every waiting web chat conversation (or of the listed ones). */
   async citizenStatuses(conversationIds?: string[]): Promise<CitizenQueueStatus[]> {
     const now = this.clock.now();
-    const rows: { id: string; position: number; external_id: string }[] = await this.dataSource.query(
-      `SELECT q.id, q.position, i.external_id FROM (
-         SELECT c.id, c.channel, c.identity_id,
-                row_number() OVER (ORDER BY
-                  CASE WHEN c.priority = 0 THEN 0
-                       ELSE GREATEST(1, c.priority - floor(extract(epoch FROM ($1::timestamptz - c.waiting_since)) * 1000 / $2))
-                  END, c.waiting_since, c.id)::int AS position
-           FROM conversations c WHERE c.status = 'waiting') q
-         JOIN channel_identities i ON i.id = q.identity_id
-        WHERE q.channel = 'webchat' AND ($3::uuid[] IS NULL OR q.id = ANY($3::uuid[]))`,
+    const { rows } = await runPrepared<{ id: string; position: number; external_id: string }>(
+      this.dataSource,
+      WEBCHAT_QUEUE_POSITIONS,
       [now, this.config.routing.agingStepMs, conversationIds ?? null],
     );
     if (rows.length === 0) return [];

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@brigade/agents';
+import { preparedStatement, runPrepared } from '@brigade/database';
 import { platformMetrics } from '@brigade/metrics';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import {
@@ -38,6 +39,50 @@ export const SCHEDULED_SQL = `(a.duty_override IS NOT DISTINCT FROM 'on'
 
 /** Routable: active, scheduled, available and connected (not inside a presence grace period). */
 export const ROUTABLE_SQL = `a.active AND a.presence = 'available' AND a.disconnected_at IS NULL AND ${SCHEDULED_SQL}`;
+
+const ROUTABLE_AGENTS = preparedStatement(
+  'routable-agents',
+  `WITH routable AS (SELECT a.id, a.capacity, a.skills, a.languages, a.last_assigned_at, a.open_load
+                       FROM agents a WHERE ${ROUTABLE_SQL})
+   SELECT id, capacity, skills, languages, last_assigned_at, open_load AS load
+     FROM routable WHERE $2 OR open_load < capacity
+   UNION ALL
+   SELECT NULL, 0, COALESCE((SELECT array_agg(DISTINCT skill) FROM routable, unnest(routable.skills) AS skill), '{}'),
+          '{}', NULL, 0`,
+);
+
+const WAITING_HEADS = preparedStatement(
+  'waiting-heads',
+  `SELECT c.*, CASE WHEN q.key IS NULL THEN NULLIF(c.queue, 'general') ELSE q.required_skill END AS required_skill
+     FROM unnest($1::smallint[]) AS p(priority)
+     CROSS JOIN LATERAL (
+       SELECT id, priority, queue, language, waiting_since, previous_assignee_id, routing_hint
+         FROM conversations
+        WHERE status = 'waiting' AND priority = p.priority
+        ORDER BY waiting_since LIMIT $2) c
+     -- The required skill as administered in queues; a queue with no row keeps the former rule (its own name).
+     LEFT JOIN queues q ON q.key = c.queue`,
+);
+
+/** See `applyPlan`. */
+const WRITE_ASSIGNMENTS = preparedStatement(
+  'write-assignments',
+  `WITH plan AS (
+          SELECT p.conversation_id, p.agent_id,
+                 CASE WHEN c.routing_hint = 'prefer-previous' THEN 'reopened' ELSE p.reason END AS reason
+            FROM unnest($1::uuid[], $2::uuid[], $4::text[]) AS p(conversation_id, agent_id, reason)
+            JOIN conversations c ON c.id = p.conversation_id),
+        written AS (
+          UPDATE conversations c SET status = 'assigned', assignee_id = plan.agent_id, assigned_at = $3, routing_hint = NULL
+            FROM plan WHERE c.id = plan.conversation_id AND c.status = 'waiting'
+          RETURNING c.id, plan.agent_id, plan.reason),
+        history AS (
+          INSERT INTO assignments (conversation_id, agent_id, reason, assigned_at)
+          SELECT id, agent_id, reason, $3 FROM written),
+        idle AS (
+          UPDATE agents SET last_assigned_at = $3 WHERE id IN (SELECT agent_id FROM written))
+   SELECT id, reason FROM written`,
+);
 
 /** An assignment as written, with the reason recorded in its history row and shown on the desk. */
 export interface RoutedAssignment extends PlannedAssignment {
@@ -127,23 +172,14 @@ export class RoutingService {
     now: Date,
     includeFull = true,
   ): Promise<{ agents: RoutingAgent[]; skillsOnDuty: Set<string> }> {
-    const rows: {
+    const { rows } = await runPrepared<{
       id: string | null;
       capacity: number;
       skills: string[];
       languages: string[];
       last_assigned_at: Date | null;
       load: number;
-    }[] = await manager.query(
-      `WITH routable AS (SELECT a.id, a.capacity, a.skills, a.languages, a.last_assigned_at, a.open_load
-                           FROM agents a WHERE ${ROUTABLE_SQL})
-       SELECT id, capacity, skills, languages, last_assigned_at, open_load AS load
-         FROM routable WHERE $2 OR open_load < capacity
-       UNION ALL
-       SELECT NULL, 0, COALESCE((SELECT array_agg(DISTINCT skill) FROM routable, unnest(routable.skills) AS skill), '{}'),
-              '{}', NULL, 0`,
-      [now, includeFull],
-    );
+    }>(manager, ROUTABLE_AGENTS, [now, includeFull]);
     const skillsRow = rows.find((row) => row.id === null);
     return {
       agents: rows
@@ -166,7 +202,7 @@ export class RoutingService {
    * With perClass = 0 only the emergencies are read.
    */
   private async waitingConversations(manager: EntityManager, perClass: number): Promise<WaitingConversation[]> {
-    const rows: {
+    const { rows } = await runPrepared<{
       id: string;
       priority: number;
       queue: string;
@@ -175,18 +211,7 @@ export class RoutingService {
       previous_assignee_id: string | null;
       routing_hint: string | null;
       required_skill: string | null;
-    }[] = await manager.query(
-      `SELECT c.*, CASE WHEN q.key IS NULL THEN NULLIF(c.queue, 'general') ELSE q.required_skill END AS required_skill
-         FROM unnest($1::smallint[]) AS p(priority)
-         CROSS JOIN LATERAL (
-           SELECT id, priority, queue, language, waiting_since, previous_assignee_id, routing_hint
-             FROM conversations
-            WHERE status = 'waiting' AND priority = p.priority
-            ORDER BY waiting_since LIMIT $2) c
-         -- The required skill as administered in queues; a queue with no row keeps the former rule (its own name).
-         LEFT JOIN queues q ON q.key = c.queue`,
-      perClass === 0 ? [[EMERGENCY], QUEUE_SCAN_MIN] : [[0, 1, 2, 3], perClass],
-    );
+    }>(manager, WAITING_HEADS, perClass === 0 ? [[EMERGENCY], QUEUE_SCAN_MIN] : [[0, 1, 2, 3], perClass]);
     return rows.map((row) => ({
       id: row.id,
       priority: row.priority,
@@ -210,22 +235,9 @@ export class RoutingService {
     // longer waiting (closed meanwhile), and only what was written gets an assignment row.
     // A reopened conversation (hint 'prefer-previous', set only when the citizen writes again after a close) is
     // recorded as such whichever trigger served it: the desk tells the agent it is a conversation they know.
-    const rows: { id: string; reason: string }[] = await manager.query(
-      `WITH plan AS (
-              SELECT p.conversation_id, p.agent_id,
-                     CASE WHEN c.routing_hint = 'prefer-previous' THEN 'reopened' ELSE p.reason END AS reason
-                FROM unnest($1::uuid[], $2::uuid[], $4::text[]) AS p(conversation_id, agent_id, reason)
-                JOIN conversations c ON c.id = p.conversation_id),
-            written AS (
-              UPDATE conversations c SET status = 'assigned', assignee_id = plan.agent_id, assigned_at = $3, routing_hint = NULL
-                FROM plan WHERE c.id = plan.conversation_id AND c.status = 'waiting'
-              RETURNING c.id, plan.agent_id, plan.reason),
-            history AS (
-              INSERT INTO assignments (conversation_id, agent_id, reason, assigned_at)
-              SELECT id, agent_id, reason, $3 FROM written),
-            idle AS (
-              UPDATE agents SET last_assigned_at = $3 WHERE id IN (SELECT agent_id FROM written))
-       SELECT id, reason FROM written`,
+    const { rows } = await runPrepared<{ id: string; reason: string }>(
+      manager,
+      WRITE_ASSIGNMENTS,
       [
         plan.map((p) => p.conversationId),
         plan.map((p) => p.agentId),

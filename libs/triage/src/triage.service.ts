@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { QueueCatalog } from '@brigade/administration';
 import { AuditService } from '@brigade/audit';
 import { Conversation, Message, toDeskMessage } from '@brigade/conversations';
-import { hydrateEntity } from '@brigade/database';
+import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier } from '@brigade/routing';
 import { DEFAULT_KNOWLEDGE_BASE } from './knowledge-base';
@@ -37,6 +37,8 @@ interface TriageSnapshot {
  * Runs the first-line assistant after a citizen message is stored and before it is routed, so that an emergency
  * enters routing at emergency priority. Its replies are system messages of the conversation, sent on the same channel.
  */
+const LOCK_CONVERSATION = preparedStatement('triage-lock-conversation', `SELECT * FROM conversations WHERE id = $1 FOR UPDATE`);
+
 @Injectable()
 export class TriageService {
   private readonly logger = new Logger(TriageService.name);
@@ -86,9 +88,9 @@ export class TriageService {
     if (changesNothing(quick, snapshotState)) return quick;
 
     const { decision, replies, conversation } = await this.dataSource.transaction(async (manager) => {
-      const [locked]: Record<string, unknown>[] = await manager.query(`SELECT * FROM conversations WHERE id = $1 FOR UPDATE`, [
-        input.conversation.id,
-      ]);
+      const {
+        rows: [locked],
+      } = await runPrepared(manager, LOCK_CONVERSATION, [input.conversation.id]);
       if (!locked) return { decision: null, replies: [] as Message[], conversation: null };
       const current = hydrateEntity(this.dataSource, Conversation, locked);
       const stored = (current.triageState ?? {}) as StoredTriageState;
