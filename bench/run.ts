@@ -4,7 +4,7 @@
  *
  * Settings (environment): BENCH_RUNS (3), BENCH_RATES (250,500,1000,1500,2000), BENCH_STEP_SECONDS (10),
  * BENCH_AGENTS (50), BENCH_REPLY_RATIO (0.25), BENCH_NEW_SHARE (0.05), BENCH_OPENING_RATE (200), BENCH_SOCKETS (2000),
- * BENCH_WEBHOOK_SHARE (0.2), BENCH_SATURATION (true), BENCH_TARGETS (baseline,platform: one alone writes no report),
+ * BENCH_WEBHOOK_SHARE (0.2), BENCH_WARMUP_RATE (100: a step at this rate before the runs, not reported; 0 for none), BENCH_SATURATION (true), BENCH_TARGETS (baseline,platform: one alone writes no report),
  * BENCH_DATABASE_BASE (postgres://postgres@127.0.0.1:5432/brigade_bench), REDIS_URL, BENCH_SMOKE,
  * BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS (extra node flags for the platform's processes, e.g. --cpu-prof).
  */
@@ -28,6 +28,7 @@ const settings = {
   newConversationShare: Number(env('BENCH_NEW_SHARE', '0.05')),
   openingRate: Number(env('BENCH_OPENING_RATE', '200')),
   webhookShare: Number(env('BENCH_WEBHOOK_SHARE', '0.2')),
+  warmupRate: Number(env('BENCH_WARMUP_RATE', smoke ? '0' : '100')),
   sockets: Number(env('BENCH_SOCKETS', smoke ? '0' : '2000')),
   saturation: env('BENCH_SATURATION', smoke ? 'false' : 'true') === 'true',
   databaseBase: env('BENCH_DATABASE_BASE', 'postgres://postgres@127.0.0.1:5432/brigade_bench'),
@@ -330,6 +331,11 @@ async function main(): Promise<void> {
         webhooks,
       });
     }
+    if (settings.warmupRate > 0) {
+      // A freshly started process compiles its hot code, fills its connection pools and prepares its statements during
+      // its first seconds of load: that start would be charged to whichever step comes first. Not reported.
+      for (const target of targets()) await step(target, 0, settings.warmupRate);
+    }
     for (let run = 1; run <= settings.runs; run++) {
       const fixed: Record<string, Measured[]> = { baseline: [], platform: [] };
       for (const rate of settings.rates) {
@@ -381,6 +387,7 @@ function conditionsNote(): string {
   return [
     '## Conditions and method',
     '',
+    `- Each target first runs a warm-up step at ${settings.warmupRate} msg/s, not reported (JIT, pools, prepared statements).`,
     '- Open loop: message k leaves at start + k / rate whatever the answers. A rate of R msg/s uses R regular citizens,',
     `  each with one conversation, opened before the loop at ${settings.openingRate} per second and sending about one`,
     '  message a second in it (the web chat allows a burst of 10 then 1/s per socket); every',
