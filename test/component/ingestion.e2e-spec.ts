@@ -5,8 +5,8 @@ import { resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
 /**
- * Ingestion straight against PostgreSQL: the one-statement path for a message in an open conversation must leave
- * exactly what the transactional path leaves, and hand back the same entities.
+ * Ingestion straight against PostgreSQL: the one-statement paths (a message in an open conversation, the first
+ * message of a new citizen) must leave exactly what the transactional path leaves, and hand back the same entities.
  */
 describe('ingestion of inbox entries', () => {
   let platform: TestPlatform;
@@ -92,5 +92,55 @@ describe('ingestion of inbox entries', () => {
     expect(outcomes.filter((outcome) => outcome?.stored)).toHaveLength(8);
     expect(await count(`SELECT count(*)::int AS n FROM messages WHERE direction = 'inbound'`)).toBe(9);
     expect(await count(`SELECT count(DISTINCT conversation_id)::int AS n FROM messages`)).toBe(1);
+  });
+
+  it('stores the first message of a new citizen in one statement: contact, identity, conversation, message, acknowledgement', async () => {
+    const entry = await accept('psid-4', 'Première prise de contact');
+    const first = await ingest.execute(entry);
+    expect(first).toMatchObject({ stored: true, conversationOpened: true, conversationReopened: false, citizenExternalId: 'psid-4' });
+    expect(first!.surgeEnabled).toBe(false);
+    const conversation = await platform.dataSource.getRepository(Conversation).findOneByOrFail({ id: first!.conversation.id });
+    expect(first!.conversation).toEqual(conversation);
+    expect(conversation).toMatchObject({ status: 'waiting', channel: 'facebook' });
+    expect(conversation.waitingSince).toEqual(first!.message.createdAt);
+    expect(first!.message).toEqual(await platform.dataSource.getRepository(Message).findOneByOrFail({ id: first!.message.id }));
+    expect(first!.acknowledgement).toEqual(
+      await platform.dataSource.getRepository(Message).findOneByOrFail({ id: first!.acknowledgement!.id }),
+    );
+    expect(first!.acknowledgement).toMatchObject({
+      conversationId: conversation.id,
+      direction: 'outbound',
+      authorType: 'system',
+      clientMessageId: `ack-${entry}`,
+      // Messenger acknowledgements go through the outbound queue.
+      deliveryStatus: 'queued',
+    });
+    expect(first!.acknowledgement!.createdAt.getTime()).toBeGreaterThan(first!.message.createdAt.getTime());
+    const [identity]: { contact_id: string; display_name: string; pseudonym: string; contact_name: string }[] =
+      await platform.dataSource.query(
+        `SELECT i.contact_id, i.display_name, c.pseudonym, c.display_name AS contact_name
+           FROM channel_identities i JOIN contacts c ON c.id = i.contact_id
+          WHERE i.channel = 'facebook' AND i.channel_account = 'page-1' AND i.external_id = 'psid-4'`,
+      );
+    expect(identity).toMatchObject({ contact_id: conversation.contactId, display_name: 'Camille', contact_name: 'Camille' });
+    expect(identity.pseudonym).toMatch(/\S/);
+    expect(await count(`SELECT count(*)::int AS n FROM inbox_entries WHERE processed_at IS NULL`)).toBe(0);
+
+    // Redelivered: nothing written twice.
+    const again = await ingest.execute(entry);
+    expect(again).toMatchObject({ stored: false, acknowledgement: null });
+    expect(await count(`SELECT count(*)::int AS n FROM messages`)).toBe(2);
+  });
+
+  it('creates one contact, identity and conversation when a new citizen first messages arrive at once', async () => {
+    const entries = await Promise.all(Array.from({ length: 6 }, (_, i) => accept('psid-5', `Bonjour ${i}`)));
+    const outcomes = await Promise.all(entries.map((entry) => ingest.execute(entry)));
+    expect(outcomes.filter((outcome) => outcome?.stored)).toHaveLength(6);
+    expect(outcomes.filter((outcome) => outcome?.conversationOpened)).toHaveLength(1);
+    expect(await count(`SELECT count(*)::int AS n FROM contacts`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM channel_identities`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM conversations`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM messages WHERE direction = 'inbound'`)).toBe(6);
+    expect(await count(`SELECT count(*)::int AS n FROM messages WHERE author_type = 'system'`)).toBe(1);
   });
 });

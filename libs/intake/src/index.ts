@@ -3,3 +3,4 @@ export * from './inbox-entry.entity';
 export * from './ingest-message.use-case';
 export * from './intake.module';
 export * from './intake.service';
+export * from './inbox-writer';

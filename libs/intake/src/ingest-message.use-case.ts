@@ -62,6 +62,62 @@ const INGEST_IN_OPEN_CONVERSATION = preparedStatement(
 );
 
 /**
+ * See `storeFirstContact`. The identity is inserted before its contact, with a contact id drawn here: the foreign key
+ * is checked at the end of the statement, when the contact exists, and a contact is written only when its identity is
+ * (a concurrent first message of the same citizen makes this statement write nothing).
+ */
+const INGEST_FIRST_CONTACT = preparedStatement(
+  'ingest-first-contact',
+  `WITH entry AS (
+          SELECT e.id, e.payload, e.received_at FROM inbox_entries e
+           WHERE e.id = $1 AND e.processed_at IS NULL
+             FOR UPDATE),
+        identity AS (
+          INSERT INTO channel_identities (contact_id, channel, channel_account, external_id, display_name, address)
+          SELECT gen_random_uuid(), entry.payload->>'channel', entry.payload->>'channelAccount',
+                 entry.payload->'sender'->>'externalId', entry.payload->'sender'->>'displayName',
+                 COALESCE(entry.payload->'sender'->'address', '{}'::jsonb)
+            FROM entry
+           -- A message stored already (whatever its conversation) is left to the general path, which knows redeliveries.
+           WHERE NOT EXISTS (SELECT 1 FROM messages m
+                              WHERE m.channel = entry.payload->>'channel'
+                                AND m.channel_message_id = entry.payload->>'channelMessageId')
+          ON CONFLICT DO NOTHING
+          RETURNING *),
+        contact AS (
+          INSERT INTO contacts (id, display_name, pseudonym)
+          SELECT identity.contact_id, identity.display_name, $2 FROM identity
+          RETURNING id),
+        conversation AS (
+          INSERT INTO conversations (contact_id, identity_id, channel, status, waiting_since, created_at, last_citizen_message_at)
+          SELECT identity.contact_id, identity.id, identity.channel, 'waiting', entry.received_at, entry.received_at, entry.received_at
+            FROM identity, entry
+          RETURNING *),
+        message AS (
+          INSERT INTO messages (conversation_id, channel, direction, author_type, text, attachments,
+                                channel_message_id, delivery_status, created_at)
+          SELECT c.id, c.channel, 'inbound', 'citizen', entry.payload->>'text',
+                 COALESCE(entry.payload->'attachments', '[]'::jsonb), entry.payload->>'channelMessageId',
+                 'received', entry.received_at
+            FROM conversation c, entry
+          ON CONFLICT DO NOTHING
+          RETURNING *),
+        acknowledgement AS (
+          INSERT INTO messages (conversation_id, channel, direction, author_type, text, attachments,
+                                client_message_id, delivery_status, created_at)
+          SELECT m.conversation_id, m.channel, 'outbound', 'system', $3, '[]'::jsonb, 'ack-' || entry.id,
+                 CASE WHEN m.channel = 'webchat' THEN 'sent' ELSE 'queued' END, m.created_at + interval '1 millisecond'
+            FROM message m, entry
+          RETURNING *),
+        processed AS (
+          UPDATE inbox_entries e SET processed_at = now() FROM message m WHERE e.id = $1)
+   SELECT row_to_json(m) AS message, row_to_json(c) AS conversation, row_to_json(a) AS acknowledgement,
+          entry.payload->'sender'->>'externalId' AS external_id,
+          COALESCE((SELECT (value->>'enabled')::boolean FROM platform_settings WHERE key = 'surge'), false) AS surge
+     FROM message m, conversation c, acknowledgement a, entry`,
+);
+
+/**
  * Turns one inbox entry into contact, conversation and message rows, exactly once: the entry row is locked,
  * the message has a unique channel id, and a conversation is opened at most once per identity.
  */
@@ -74,7 +130,10 @@ export class IngestMessageUseCase {
   ) {}
 
   async execute(inboxEntryId: string): Promise<IngestOutcome | null> {
-    const outcome = (await this.storeInOpenConversation(inboxEntryId)) ?? (await this.store(inboxEntryId));
+    const outcome =
+      (await this.storeInOpenConversation(inboxEntryId)) ??
+      (await this.storeFirstContact(inboxEntryId)) ??
+      (await this.store(inboxEntryId));
     // A conversation entered the queue: the supervisors' live view counts it (after the commit, so it is seen).
     if (outcome?.stored && outcome.conversationOpened) await this.realtime.queueChanged('arrival');
     return outcome;
@@ -103,6 +162,33 @@ export class IngestMessageUseCase {
       conversationOpened: false,
       conversationReopened: false,
       acknowledgement: null,
+      citizenExternalId: rows[0].external_id,
+      surgeEnabled: rows[0].surge,
+    };
+  }
+
+  /**
+   * The first message of a citizen never seen on this channel, in one statement (one round trip, one commit instead
+   * of a dozen): contact, identity, conversation, message and acknowledgement, and the entry marked processed. Writes
+   * nothing and answers null when the identity exists (or was created meanwhile by a concurrent message): `store`
+   * then takes over. Why: a new conversation cost a dozen statements where a message in an open one costs one.
+   */
+  private async storeFirstContact(inboxEntryId: string): Promise<IngestOutcome | null> {
+    const { rows } = await runPrepared<{
+      message: Record<string, unknown>;
+      conversation: Record<string, unknown>;
+      acknowledgement: Record<string, unknown>;
+      external_id: string;
+      surge: boolean;
+    }>(this.dataSource, INGEST_FIRST_CONTACT, [inboxEntryId, newPseudonym(), this.config.routing.acknowledgementText]);
+    if (rows.length === 0) return null;
+    return {
+      conversation: hydrateEntity(this.dataSource, Conversation, rows[0].conversation),
+      message: hydrateEntity(this.dataSource, Message, rows[0].message),
+      stored: true,
+      conversationOpened: true,
+      conversationReopened: false,
+      acknowledgement: hydrateEntity(this.dataSource, Message, rows[0].acknowledgement),
       citizenExternalId: rows[0].external_id,
       surgeEnabled: rows[0].surge,
     };

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { NormalisedInboundMessage } from '@brigade/channels';
-import { preparedStatement, runPrepared } from '@brigade/database';
 import { JobProducer, QueueName, correlation } from '@brigade/queue';
+import { InboxWriter, StoredEntry } from './inbox-writer';
 
 export interface IntakeReceipt {
   inboxEntryId: string | null;
@@ -19,11 +19,13 @@ export function withoutControlCharacters(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }
 
-const INSERT_INBOX_ENTRY = preparedStatement(
-  'insert-inbox-entry',
-  `INSERT INTO inbox_entries (channel, channel_message_id, payload) VALUES ($1, $2, $3)
-   ON CONFLICT (channel, channel_message_id) DO NOTHING RETURNING id`,
-);
+/**
+ * INSERTs of the inbox running at once per process; messages arriving while they run go together in the next. Two
+ * keeps an idle platform writing each message at once, and groups them under load rather than queueing for a
+ * connection (the pool serves the desk's requests too).
+ */
+const INBOX_WRITES_IN_FLIGHT = 2;
+const INBOX_BATCH_MAX = 200;
 
 export const inboundJobId = (inboxEntryId: string): string => `inbox-${inboxEntryId}`;
 
@@ -35,25 +37,39 @@ export const inboundJobId = (inboxEntryId: string): string => `inbox-${inboxEntr
 export class IntakeService {
   private readonly logger = new Logger(IntakeService.name);
 
+  private readonly inbox: InboxWriter;
+
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly jobs: JobProducer,
-  ) {}
+  ) {
+    this.inbox = new InboxWriter(dataSource, INBOX_WRITES_IN_FLIGHT, INBOX_BATCH_MAX, (entries) => this.wakeIngestion(entries));
+  }
 
   async accept(inbound: NormalisedInboundMessage): Promise<IntakeReceipt> {
     // The correlation id is kept with the entry, so that a job the relay re-sends still carries it.
     const message = { ...inbound, text: withoutControlCharacters(inbound.text), correlationId: correlation.current() };
-    // Raw SQL on purpose: this INSERT is the whole cost of accepting a message, paid on every one.
-    const {
-      rows: [row],
-    } = await runPrepared<{ id: string }>(this.dataSource, INSERT_INBOX_ENTRY, [message.channel, message.channelMessageId, message]);
-    if (!row) return { inboxEntryId: null, duplicate: true };
-    const inboxEntryId = String(row.id);
-    // Not awaited on purpose: the message is already safe in PostgreSQL, and a Redis hiccup must not
-    // delay the acknowledgement; the relay enqueues whatever this misses.
-    this.jobs
-      .add(QueueName.Inbound, { inboxEntryId }, { jobId: inboundJobId(inboxEntryId) })
-      .catch((error: unknown) => this.logger.warn({ err: error, inboxEntryId }, 'inbound enqueue failed; the relay will retry'));
+    // This INSERT is the whole cost of accepting a message, paid on every one: grouped with the messages arriving
+    // while earlier ones are written (see InboxWriter).
+    const inboxEntryId = await this.inbox.write(message);
+    if (inboxEntryId === null) return { inboxEntryId: null, duplicate: true };
     return { inboxEntryId, duplicate: false };
+  }
+
+  /** One job per stored entry, added together for a batch (one Redis round trip). */
+  private wakeIngestion(entries: StoredEntry[]): void {
+    // Not awaited on purpose: the messages are already safe in PostgreSQL, and a Redis hiccup must not delay the
+    // acknowledgement; the relay enqueues whatever this misses.
+    this.jobs
+      .addBulk(
+        QueueName.Inbound,
+        entries.map(({ inboxEntryId, payload }) => ({
+          data: { inboxEntryId, ...(payload.correlationId ? { correlationId: payload.correlationId } : {}) },
+          options: { jobId: inboundJobId(inboxEntryId) },
+        })),
+      )
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, inboxEntryIds: entries.map((entry) => entry.inboxEntryId) }, 'inbound enqueue failed; the relay will retry'),
+      );
   }
 }
