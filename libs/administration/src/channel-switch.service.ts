@@ -41,16 +41,16 @@ export function addressedAccounts(channel: SwitchableChannel, body: unknown): st
   return [];
 }
 
-/**
- * On/off switches of the channels and of each page, account or bot, in PostgreSQL so that every API process honours
- * a switch at the next webhook call; and the status of each configured account from what the database recorded.
- */
 /** Read on every webhook call. */
 const SWITCHED_OFF_ACCOUNTS = preparedStatement(
   'switched-off-accounts',
   `SELECT account, enabled FROM channel_switches WHERE channel = $1 AND NOT enabled`,
 );
 
+/**
+ * On/off switches of the channels and of each page, account or bot, in PostgreSQL so that every API process honours
+ * a switch at the next webhook call; and the status of each configured account from what the database recorded.
+ */
 @Injectable()
 export class ChannelSwitchService {
   constructor(

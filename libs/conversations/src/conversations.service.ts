@@ -27,6 +27,17 @@ export interface ConversationRead {
   read: number;
 }
 
+/** A conversation, its contact and the first messages of its history, oldest first (see `assignmentEvent`). */
+const CONVERSATION_WITH_HISTORY = preparedStatement(
+  'conversation-with-history',
+  `SELECT row_to_json(c) AS conversation, row_to_json(ct) AS contact,
+          COALESCE((SELECT json_agg(row_to_json(m) ORDER BY m.created_at, m.id)
+                      FROM (SELECT * FROM messages WHERE conversation_id = c.id ORDER BY created_at, id LIMIT $2) m),
+                   '[]'::json) AS messages
+     FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
+    WHERE c.id = $1`,
+);
+
 /** See `reply`. */
 const STORE_AGENT_REPLY = preparedStatement(
   'store-agent-reply',
@@ -78,14 +89,19 @@ export class ConversationsService {
   }
 
   async assignmentEvent(conversationOrId: Conversation | string, reason: string): Promise<DeskAssignmentEvent> {
-    const conversation =
-      typeof conversationOrId === 'string' ? await this.findOrFail(conversationOrId) : conversationOrId;
-    const messages = await this.dataSource.getRepository(Message).find({
-      where: { conversationId: conversation.id },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: HISTORY_LIMIT,
-    });
-    const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id: conversation.contactId });
+    const conversationId = typeof conversationOrId === 'string' ? conversationOrId : conversationOrId.id;
+    // One round trip: each assignment pushes this view to a desk.
+    const {
+      rows: [row],
+    } = await runPrepared<{
+      conversation: Record<string, unknown>;
+      contact: Record<string, unknown>;
+      messages: Record<string, unknown>[];
+    }>(this.dataSource, CONVERSATION_WITH_HISTORY, [conversationId, HISTORY_LIMIT]);
+    if (!row) throw new NotFoundException('Conversation introuvable');
+    const conversation = typeof conversationOrId === 'string' ? hydrateEntity(this.dataSource, Conversation, row.conversation) : conversationOrId;
+    const messages = row.messages.map((message) => hydrateEntity(this.dataSource, Message, message));
+    const contact = hydrateEntity(this.dataSource, Contact, row.contact);
     return {
       conversation: toDeskConversation(conversation, contact, messages.at(-1) ?? null),
       messages: messages.map(toDeskMessage),

@@ -33,10 +33,6 @@ export function significantChange(previous: CitizenQueueStatus | undefined, curr
   );
 }
 
-/**
- * Tells the desks and the citizens what routing changed: new assignments (with an interrupting alert for an
- * emergency), conversations taken away, abandoned chats, and the queue position and wait of waiting citizens.
- */
 /** Who to tell that a web chat conversation was assigned, and the name of the gendarme they now talk to. */
 const CITIZEN_AND_AGENT_NAME = preparedStatement(
   'citizen-and-agent-name',
@@ -45,6 +41,10 @@ const CITIZEN_AND_AGENT_NAME = preparedStatement(
     WHERE c.id = $1`,
 );
 
+/**
+ * Tells the desks and the citizens what routing changed: new assignments (with an interrupting alert for an
+ * emergency), conversations taken away, abandoned chats, and the queue position and wait of waiting citizens.
+ */
 @Injectable()
 export class AssignmentNotifier {
   /** Last status pushed per waiting conversation, so that only changes are pushed. Per process; duplicates are harmless. */

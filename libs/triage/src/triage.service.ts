@@ -33,12 +33,12 @@ interface TriageSnapshot {
   surge: { enabled?: boolean } | null;
 }
 
+const LOCK_CONVERSATION = preparedStatement('triage-lock-conversation', `SELECT * FROM conversations WHERE id = $1 FOR UPDATE`);
+
 /**
  * Runs the first-line assistant after a citizen message is stored and before it is routed, so that an emergency
  * enters routing at emergency priority. Its replies are system messages of the conversation, sent on the same channel.
  */
-const LOCK_CONVERSATION = preparedStatement('triage-lock-conversation', `SELECT * FROM conversations WHERE id = $1 FOR UPDATE`);
-
 @Injectable()
 export class TriageService {
   private readonly logger = new Logger(TriageService.name);
