@@ -158,9 +158,10 @@ export class ProcessSampler {
     return { processes, machineCpuPercent };
   }
 
+  /** Pids of a set as found at the last CPU reading: listing every process four times a second would load the machine. */
   private rssOf(name: string): number {
     const process = this.processes[name];
-    const pids = typeof process === 'number' ? [process] : process();
+    const pids = typeof process === 'number' ? [process] : [...(this.start.get(name)?.perPid.keys() ?? [])];
     return pids.reduce((sum, pid) => sum + (memory(pid)?.rssMiB ?? 0), 0);
   }
 

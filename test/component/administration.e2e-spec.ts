@@ -1,3 +1,4 @@
+import { QueueCatalog } from '@brigade/administration';
 import { FakeGraphApi, metaWebhookSignature } from '@brigade/testing';
 import { login } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
@@ -324,10 +325,15 @@ describe('administration API: people, roster, queues, replies, channels, contact
   });
 
   describe('queues', () => {
-    afterEach(async () => {
+    // Other files add queues of their own (the database is shared by the run): the seeded five before and after each
+    // test, with the platform's cached copy dropped since the table is changed behind its back.
+    const restoreSeededQueues = async () => {
       await platform.dataSource.query(`DELETE FROM queues WHERE key NOT IN ('general', 'offence', 'violence', 'procedure', 'recruitment')`);
       await platform.dataSource.query(`UPDATE queues SET retention_days = NULL, sla_wait_seconds = 300 WHERE key = 'violence'`);
-    });
+      platform.app.get(QueueCatalog).invalidate();
+    };
+    beforeEach(restoreSeededQueues);
+    afterEach(restoreSeededQueues);
 
     it('lists the five seeded topics, edits and creates queues, with clear validation', async () => {
       const list = await asAdmin('GET', '/api/admin/queues');
