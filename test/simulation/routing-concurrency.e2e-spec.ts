@@ -69,6 +69,43 @@ describe('routing under concurrency (real PostgreSQL, several routers in paralle
     }
   });
 
+  it('decides for the other waiting conversations at once while one is held by another transaction, and for it once released', async () => {
+    const db = sources[0];
+    await resetDatabase(db);
+    await db.query(
+      `INSERT INTO agents (login, display_name, password_hash, presence, capacity, skills, languages)
+       VALUES ('held-1', 'Gendarme 1', 'x', 'available', 5, '{general}', '{fr}')`,
+    );
+    await db.query(`INSERT INTO shifts (agent_id, starts_at, ends_at) SELECT id, now() - interval '1 hour', now() + interval '1 hour' FROM agents`);
+    await db.query(`INSERT INTO contacts (pseudonym) SELECT 'H' || n FROM generate_series(1, 3) n`);
+    await db.query(`INSERT INTO channel_identities (contact_id, channel, external_id) SELECT id, 'webchat', id::text FROM contacts`);
+    const waiting: { id: string }[] = await db.query(
+      `INSERT INTO conversations (contact_id, identity_id, channel, waiting_since)
+       SELECT contact_id, id, 'webchat', now() - (row_number() OVER (ORDER BY id)) * interval '1 minute' FROM channel_identities
+       RETURNING id`,
+    );
+    // The oldest conversation is held (as its ingestion or triage holds it) while a drain runs on another connection.
+    const [oldest] = (await db.query(`SELECT id FROM conversations ORDER BY waiting_since LIMIT 1`)) as { id: string }[];
+    const holder = sources[1].createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query(`SELECT id FROM conversations WHERE id = $1 FOR UPDATE`, [oldest.id]);
+      const drained = await Promise.race([
+        routers[0].drainQueue('held'),
+        new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 3_000)),
+      ]);
+      expect(drained).not.toBe('blocked');
+      const assigned = (drained as Awaited<ReturnType<RoutingService['drainQueue']>>).assignments.map((a) => a.conversationId);
+      expect(assigned.sort()).toEqual(waiting.map((c) => c.id).filter((id) => id !== oldest.id).sort());
+    } finally {
+      await holder.commitTransaction();
+      await holder.release();
+    }
+    const after = await routers[0].drainQueue('released');
+    expect(after.assignments.map((a) => a.conversationId)).toEqual([oldest.id]);
+  });
+
   async function runScenario(step: (round: number, index: number, router: RoutingService) => Promise<number>) {
     const db = sources[0];
     await resetDatabase(db);

@@ -51,6 +51,11 @@ const ROUTABLE_AGENTS = preparedStatement(
           '{}', NULL, 0`,
 );
 
+/**
+ * Locked for the decision, skipping a conversation another transaction holds (its ingestion or triage, which request a
+ * drain of their own once committed; the routing tick is the backstop): the drain decides at once for the others
+ * instead of waiting for those transactions under the routing lock, which every decision waits for.
+ */
 const WAITING_HEADS = preparedStatement(
   'waiting-heads',
   `SELECT c.*, CASE WHEN q.key IS NULL THEN NULLIF(c.queue, 'general') ELSE q.required_skill END AS required_skill
@@ -59,7 +64,8 @@ const WAITING_HEADS = preparedStatement(
        SELECT id, priority, queue, language, waiting_since, previous_assignee_id, routing_hint
          FROM conversations
         WHERE status = 'waiting' AND priority = p.priority
-        ORDER BY waiting_since LIMIT $2) c
+        ORDER BY waiting_since LIMIT $2
+          FOR UPDATE SKIP LOCKED) c
      -- The required skill as administered in queues; a queue with no row keeps the former rule (its own name).
      LEFT JOIN queues q ON q.key = c.queue`,
 );
