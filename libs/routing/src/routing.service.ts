@@ -51,11 +51,6 @@ const ROUTABLE_AGENTS = preparedStatement(
           '{}', NULL, 0`,
 );
 
-/**
- * Locked for the decision, skipping a conversation another transaction holds (its ingestion or triage, which request a
- * drain of their own once committed; the routing tick is the backstop): the drain decides at once for the others
- * instead of waiting for those transactions under the routing lock, which every decision waits for.
- */
 const WAITING_HEADS = preparedStatement(
   'waiting-heads',
   `SELECT c.*, CASE WHEN q.key IS NULL THEN NULLIF(c.queue, 'general') ELSE q.required_skill END AS required_skill
@@ -64,20 +59,25 @@ const WAITING_HEADS = preparedStatement(
        SELECT id, priority, queue, language, waiting_since, previous_assignee_id, routing_hint
          FROM conversations
         WHERE status = 'waiting' AND priority = p.priority
-        ORDER BY waiting_since LIMIT $2
-          FOR UPDATE SKIP LOCKED) c
+        ORDER BY waiting_since LIMIT $2) c
      -- The required skill as administered in queues; a queue with no row keeps the former rule (its own name).
      LEFT JOIN queues q ON q.key = c.queue`,
 );
 
-/** See `applyPlan`. */
+/**
+ * See `applyPlan`. A planned conversation that another transaction holds at that moment (its ingestion, its triage) is
+ * skipped, not waited for: that transaction requests a drain of its own once committed (the routing tick is the
+ * backstop), and every other decision waits for this one's lock meanwhile. Only the planned rows are locked.
+ */
 const WRITE_ASSIGNMENTS = preparedStatement(
   'write-assignments',
-  `WITH plan AS (
+  `WITH lockable AS (
+          SELECT id, routing_hint FROM conversations WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED),
+        plan AS (
           SELECT p.conversation_id, p.agent_id,
                  CASE WHEN c.routing_hint = 'prefer-previous' THEN 'reopened' ELSE p.reason END AS reason
             FROM unnest($1::uuid[], $2::uuid[], $4::text[]) AS p(conversation_id, agent_id, reason)
-            JOIN conversations c ON c.id = p.conversation_id),
+            JOIN lockable c ON c.id = p.conversation_id),
         written AS (
           UPDATE conversations c SET status = 'assigned', assignee_id = plan.agent_id, assigned_at = $3, routing_hint = NULL
             FROM plan WHERE c.id = plan.conversation_id AND c.status = 'waiting'
