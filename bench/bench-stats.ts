@@ -74,6 +74,22 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - fields[3] - fields[4], total };
 }
 
+/**
+ * Waits until the machine is quiet: its busy share under `maxBusyPercent` (of one core) over one second, at most
+ * `timeoutMs`. A step that overloaded a target leaves a backlog its processes work through afterwards; the next step
+ * must not be measured on top of it. Answers how long it waited.
+ */
+export async function waitForQuietMachine(maxBusyPercent: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const before = machineTicks();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const after = machineTicks();
+    const busy = ((after.busy - before.busy) / Math.max(1, after.total - before.total)) * 100 * cpus().length;
+    if (busy < maxBusyPercent || Date.now() - started >= timeoutMs) return Date.now() - started;
+  }
+}
+
 /** One process by pid, or a set found anew at each reading (PostgreSQL runs one process per connection). */
 export type SampledProcess = number | (() => number[]);
 

@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeGraphApi, FakeXApi } from '@brigade/testing';
-import { ProcessSampler, SampledFigures, histogramBuckets, histogramQuantileMs, pidsNamed } from './bench-stats';
+import { ProcessSampler, SampledFigures, histogramBuckets, histogramQuantileMs, pidsNamed, waitForQuietMachine } from './bench-stats';
 import { ROOT, Target, WebhookSettings, startBaseline, startPlatform } from './bench-targets';
 import type { StepPhase, StepRequest, StepResult } from './load-generator';
 
@@ -102,7 +102,15 @@ async function scrapeRouting(target: Target): Promise<Map<number, number> | null
   return histogramBuckets(text, 'brigade_routing_decision_seconds');
 }
 
+/** Busy share (of one core) under which the machine counts as idle between steps: its idle processes' own timers. */
+const QUIET_MACHINE_PERCENT = 25;
+
 async function step(target: Target, run: number, rate: number, overrides: Partial<StepRequest> = {}): Promise<Measured> {
+  // The backlog an overloaded step leaves (either target's) is worked through before the next step is measured.
+  if (!smoke) {
+    const waited = await waitForQuietMachine(QUIET_MACHINE_PERCENT, 120_000);
+    if (waited > 5_000) console.log(`waited ${Math.round(waited / 1000)} s for the machine to be quiet`);
+  }
   await target.resetBetweenSteps();
   let generatorPid: number | null = null;
   const services = {
@@ -388,6 +396,8 @@ function conditionsNote(): string {
     '## Conditions and method',
     '',
     `- Each target first runs a warm-up step at ${settings.warmupRate} msg/s, not reported (JIT, pools, prepared statements).`,
+    `  Before every step the machine must be quiet (under ${QUIET_MACHINE_PERCENT} % of one core busy over a second, for at`,
+    '  most 2 minutes): an overloaded step leaves a backlog that would otherwise be charged to the next one.',
     '- Open loop: message k leaves at start + k / rate whatever the answers. A rate of R msg/s uses R regular citizens,',
     `  each with one conversation, opened before the loop at ${settings.openingRate} per second and sending about one`,
     '  message a second in it (the web chat allows a burst of 10 then 1/s per socket); every',
