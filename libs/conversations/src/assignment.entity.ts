@@ -5,6 +5,8 @@ import { Conversation } from './conversation.entity';
 /** The history of who held a conversation, and why it moved. */
 @Entity('assignments')
 @Index('ix_assignments_conversation', ['conversationId', 'assignedAt'])
+// The service rate behind every wait estimate counts the assignments of the last half hour, whatever the history's size.
+@Index('ix_assignments_assigned_at', ['assignedAt'])
 export class Assignment {
   @PrimaryGeneratedColumn('uuid')
   id: string;
