@@ -27,13 +27,25 @@ export interface IngestOutcome {
   surgeEnabled?: boolean;
 }
 
+/** The inbox entry (`$1`), locked, unless it was ingested already: the start of both one-statement paths. */
+const PENDING_ENTRY_CTE = `entry AS (
+          SELECT e.id, e.payload, e.received_at FROM inbox_entries e
+           WHERE e.id = $1 AND e.processed_at IS NULL
+             FOR UPDATE)`;
+
+/** What both one-statement paths answer: the rows as written, the citizen's id and the surge flag. */
+interface StatementOutcomeRow {
+  message: Record<string, unknown>;
+  conversation: Record<string, unknown>;
+  acknowledgement?: Record<string, unknown> | null;
+  external_id: string;
+  surge: boolean;
+}
+
 /** See `storeInOpenConversation`. */
 const INGEST_IN_OPEN_CONVERSATION = preparedStatement(
   'ingest-in-open-conversation',
-  `WITH entry AS (
-          SELECT e.id, e.payload, e.received_at FROM inbox_entries e
-           WHERE e.id = $1 AND e.processed_at IS NULL
-             FOR UPDATE),
+  `WITH ${PENDING_ENTRY_CTE},
         open AS (
           SELECT c.id FROM entry
             JOIN channel_identities i ON i.channel = entry.payload->>'channel'
@@ -68,10 +80,7 @@ const INGEST_IN_OPEN_CONVERSATION = preparedStatement(
  */
 const INGEST_FIRST_CONTACT = preparedStatement(
   'ingest-first-contact',
-  `WITH entry AS (
-          SELECT e.id, e.payload, e.received_at FROM inbox_entries e
-           WHERE e.id = $1 AND e.processed_at IS NULL
-             FOR UPDATE),
+  `WITH ${PENDING_ENTRY_CTE},
         identity AS (
           INSERT INTO channel_identities (contact_id, channel, channel_account, external_id, display_name, address)
           SELECT gen_random_uuid(), entry.payload->>'channel', entry.payload->>'channelAccount',
@@ -149,22 +158,8 @@ export class IngestMessageUseCase {
    * conversation is nearly all of the traffic.
    */
   private async storeInOpenConversation(inboxEntryId: string): Promise<IngestOutcome | null> {
-    const { rows } = await runPrepared<{ message: Record<string, unknown>; conversation: Record<string, unknown>; external_id: string; surge: boolean }>(
-      this.dataSource,
-      INGEST_IN_OPEN_CONVERSATION,
-      [inboxEntryId],
-    );
-    if (rows.length === 0) return null;
-    return {
-      conversation: hydrateEntity(this.dataSource, Conversation, rows[0].conversation),
-      message: hydrateEntity(this.dataSource, Message, rows[0].message),
-      stored: true,
-      conversationOpened: false,
-      conversationReopened: false,
-      acknowledgement: null,
-      citizenExternalId: rows[0].external_id,
-      surgeEnabled: rows[0].surge,
-    };
+    const { rows } = await runPrepared<StatementOutcomeRow>(this.dataSource, INGEST_IN_OPEN_CONVERSATION, [inboxEntryId]);
+    return rows[0] ? this.outcomeOf(rows[0], false) : null;
   }
 
   /**
@@ -174,23 +169,25 @@ export class IngestMessageUseCase {
    * then takes over. Why: a new conversation cost a dozen statements where a message in an open one costs one.
    */
   private async storeFirstContact(inboxEntryId: string): Promise<IngestOutcome | null> {
-    const { rows } = await runPrepared<{
-      message: Record<string, unknown>;
-      conversation: Record<string, unknown>;
-      acknowledgement: Record<string, unknown>;
-      external_id: string;
-      surge: boolean;
-    }>(this.dataSource, INGEST_FIRST_CONTACT, [inboxEntryId, newPseudonym(), this.config.routing.acknowledgementText]);
-    if (rows.length === 0) return null;
+    const { rows } = await runPrepared<StatementOutcomeRow>(this.dataSource, INGEST_FIRST_CONTACT, [
+      inboxEntryId,
+      newPseudonym(),
+      this.config.routing.acknowledgementText,
+    ]);
+    return rows[0] ? this.outcomeOf(rows[0], true) : null;
+  }
+
+  /** The outcome of a one-statement path: a message stored now, in a conversation it opened or not. */
+  private outcomeOf(row: StatementOutcomeRow, conversationOpened: boolean): IngestOutcome {
     return {
-      conversation: hydrateEntity(this.dataSource, Conversation, rows[0].conversation),
-      message: hydrateEntity(this.dataSource, Message, rows[0].message),
+      conversation: hydrateEntity(this.dataSource, Conversation, row.conversation),
+      message: hydrateEntity(this.dataSource, Message, row.message),
       stored: true,
-      conversationOpened: true,
+      conversationOpened,
       conversationReopened: false,
-      acknowledgement: hydrateEntity(this.dataSource, Message, rows[0].acknowledgement),
-      citizenExternalId: rows[0].external_id,
-      surgeEnabled: rows[0].surge,
+      acknowledgement: row.acknowledgement ? hydrateEntity(this.dataSource, Message, row.acknowledgement) : null,
+      citizenExternalId: row.external_id,
+      surgeEnabled: row.surge,
     };
   }
 
