@@ -67,12 +67,14 @@ const WAITING_HEADS = preparedStatement(
 /**
  * See `applyPlan`. A planned conversation that another transaction holds at that moment (its ingestion, its triage) is
  * skipped, not waited for: that transaction requests a drain of its own once committed (the routing tick is the
- * backstop), and every other decision waits for this one's lock meanwhile. Only the planned rows are locked.
+ * backstop), and every other decision waits for this one's lock meanwhile. Only the planned rows are locked, in the
+ * mode the UPDATE takes (NO KEY UPDATE): a message being inserted holds a key-share lock on its conversation, which
+ * must not make the conversation skipped.
  */
 const WRITE_ASSIGNMENTS = preparedStatement(
   'write-assignments',
   `WITH lockable AS (
-          SELECT id, routing_hint FROM conversations WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED),
+          SELECT id, routing_hint FROM conversations WHERE id = ANY($1::uuid[]) FOR NO KEY UPDATE SKIP LOCKED),
         plan AS (
           SELECT p.conversation_id, p.agent_id,
                  CASE WHEN c.routing_hint = 'prefer-previous' THEN 'reopened' ELSE p.reason END AS reason
