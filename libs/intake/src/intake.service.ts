@@ -2,8 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { NormalisedInboundMessage } from '@brigade/channels';
+import { Message, toDeskMessage } from '@brigade/conversations';
+import { hydrateEntity } from '@brigade/database';
+import { platformMetrics } from '@brigade/metrics';
 import { JobProducer, QueueName, correlation } from '@brigade/queue';
-import { InboxWriter, StoredEntry } from './inbox-writer';
+import { RealtimePublisher } from '@brigade/realtime';
+import { triageIgnoresOnceAssigned } from '@brigade/triage';
+import { InboxWriter, StoredAtOnce, StoredEntry } from './inbox-writer';
 
 export interface IntakeReceipt {
   inboxEntryId: string | null;
@@ -30,8 +35,10 @@ const INBOX_BATCH_MAX = 200;
 export const inboundJobId = (inboxEntryId: string): string => `inbox-${inboxEntryId}`;
 
 /**
- * The front door of every channel. The message is written to the inbox (one INSERT) before the caller
- * acknowledges it; the queue is only a wake-up call, and the relay re-sends it when Redis lost it.
+ * The front door of every channel. The message is written to the inbox (one statement) before the caller
+ * acknowledges it; the queue is only a wake-up call, and the relay re-sends it when Redis lost it. A message for a
+ * gendarme already holding the conversation, which triage has nothing to say about, is stored in its conversation by
+ * that same statement and shown to the gendarme from here: the common case costs no job and no second transaction.
  */
 @Injectable()
 export class IntakeService {
@@ -40,8 +47,9 @@ export class IntakeService {
   private readonly inbox: InboxWriter;
 
   constructor(
-    @InjectDataSource() dataSource: DataSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobProducer,
+    private readonly realtime: RealtimePublisher,
   ) {
     this.inbox = new InboxWriter(dataSource, INBOX_WRITES_IN_FLIGHT, INBOX_BATCH_MAX, (entries) => this.wakeIngestion(entries));
   }
@@ -49,11 +57,29 @@ export class IntakeService {
   async accept(inbound: NormalisedInboundMessage): Promise<IntakeReceipt> {
     // The correlation id is kept with the entry, so that a job the relay re-sends still carries it.
     const message = { ...inbound, text: withoutControlCharacters(inbound.text), correlationId: correlation.current() };
-    // This INSERT is the whole cost of accepting a message, paid on every one: grouped with the messages arriving
-    // while earlier ones are written (see InboxWriter).
-    const inboxEntryId = await this.inbox.write(message);
-    if (inboxEntryId === null) return { inboxEntryId: null, duplicate: true };
-    return { inboxEntryId, duplicate: false };
+    // This statement is the whole cost of accepting a message, paid on every one: grouped with the messages arriving
+    // while earlier ones are written (see InboxWriter). Danger wording always goes through the worker and triage.
+    const outcome = await this.inbox.write(message, triageIgnoresOnceAssigned(message.text));
+    if (outcome === null) return { inboxEntryId: null, duplicate: true };
+    if (outcome.storedAtOnce) await this.showToAgent(outcome.inboxEntryId, outcome.storedAtOnce);
+    return { inboxEntryId: outcome.inboxEntryId, duplicate: false };
+  }
+
+  /** What the ingestion worker does for a message it stores in an assigned conversation, done here. */
+  private async showToAgent(inboxEntryId: string, { message: row, assigneeId }: StoredAtOnce): Promise<void> {
+    const message = hydrateEntity(this.dataSource, Message, row);
+    platformMetrics.messages.inc({ channel: message.channel, direction: 'inbound' });
+    // Ids only: citizen text never goes to the logs.
+    this.logger.log(
+      { inboxEntryId, messageId: message.id, conversationId: message.conversationId, channel: message.channel, status: 'assigned' },
+      'inbound message stored',
+    );
+    try {
+      await this.realtime.toAgent(assigneeId, 'message:new', toDeskMessage(message));
+    } catch (error) {
+      // Stored is what counts: the desk shows the conversation's messages whenever it (re)loads it.
+      this.logger.warn({ err: error, messageId: message.id }, 'stored message not pushed to the desk');
+    }
   }
 
   /** One job per stored entry, added together for a batch (one Redis round trip). */

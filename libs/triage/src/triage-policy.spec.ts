@@ -1,5 +1,5 @@
 import { DEFAULT_KNOWLEDGE_BASE, TALK_TO_A_GENDARME } from './knowledge-base';
-import { EMERGENCY_MESSAGE, TriageState, changesNothing, decideTriage } from './triage-policy';
+import { EMERGENCY_MESSAGE, TriageState, changesNothing, decideTriage, triageIgnoresOnceAssigned } from './triage-policy';
 import { QueueTopicSource, parseTopicChoice, topicMenu, topicsFromQueues } from './topics';
 
 /** The five topics the queues table is seeded with (migration Administration), in their triage positions. */
@@ -177,5 +177,54 @@ describe('changesNothing', () => {
     expect(changesNothing(decideTriage({ ...waiting, firstMessage: true }, 'Bonjour', TOPICS), {})).toBe(false);
     const decision = decideTriage(chosen, 'Merci', TOPICS);
     expect(changesNothing(decision, { topicChosen: false })).toBe(false);
+  });
+});
+
+describe('triageIgnoresOnceAssigned', () => {
+  const texts = [
+    'Bonjour, où en est ma plainte ?',
+    'merci beaucoup',
+    '1',
+    '0',
+    'TOPIC_emergency',
+    'je veux parler à un gendarme',
+    'comment porter plainte ?',
+    'il me frappe',
+    'Il a un couteau, venez vite',
+    'je suis en danger',
+    'mon voisin me menace de mort',
+    '',
+  ];
+  const states: TriageState[] = [false, true].flatMap((topicChosen) =>
+    [false, true].flatMap((emergencyNotified) =>
+      [false, true].flatMap((surge) =>
+        [0, 2].flatMap((priority) =>
+          (['fr', 'en'] as const).map((language) => ({
+            status: 'assigned' as const,
+            priority,
+            language,
+            firstMessage: false,
+            topicChosen,
+            emergencyNotified,
+            surge,
+          })),
+        ),
+      ),
+    ),
+  );
+
+  it('agrees with decideTriage for every assigned conversation: nothing to do exactly when it says so', () => {
+    for (const text of texts) {
+      for (const state of states) {
+        const decision = decideTriage(state, text, TOPICS, DEFAULT_KNOWLEDGE_BASE);
+        const stored = { topicChosen: state.topicChosen, emergencyNotified: state.emergencyNotified };
+        expect({ text, state, ignored: changesNothing(decision, stored) }).toEqual({ text, state, ignored: triageIgnoresOnceAssigned(text) });
+      }
+    }
+  });
+
+  it('lets ordinary messages through and keeps danger wording for triage', () => {
+    expect(triageIgnoresOnceAssigned('merci, à demain')).toBe(true);
+    expect(triageIgnoresOnceAssigned('il me frappe')).toBe(false);
   });
 });

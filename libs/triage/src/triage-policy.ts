@@ -131,3 +131,12 @@ export function changesNothing(decision: TriageDecision, stored: StoredTriageSta
     decision.topicChosen === (stored.topicChosen ?? false)
   );
 }
+
+/**
+ * Whether triage leaves this citizen message alone once a gendarme holds the conversation: `decideTriage` changes
+ * nothing for a conversation that is not waiting unless the message speaks of danger. The intake stores such a message
+ * in its conversation at once, without the ingestion worker; any other goes through the worker and triage.
+ */
+export function triageIgnoresOnceAssigned(text: string): boolean {
+  return !assessEmergency(text).emergency;
+}
