@@ -61,7 +61,9 @@ interface IntakeRow {
  *
  * Why: a message in a conversation a gendarme already holds is nearly all of the traffic, and storing it from the
  * worker cost a job, a second transaction and their round trips, which a 2-core machine pays for in latency under load
- * (`npm run bench`). Several entries of one batch receive distinct instants (a microsecond apart, in arrival order), so
+ * (`npm run bench`). The conversations are found by key lookups (a subquery per message, then an id array), which
+ * keeps the plan on the indexes whatever the planner guesses of the batch's size. Several entries of one batch receive
+ * distinct instants (a microsecond apart, in arrival order), so
  * that messages of one conversation written together keep their order.
  */
 const INTAKE_ENTRIES = preparedStatement(
@@ -70,14 +72,21 @@ const INTAKE_ENTRIES = preparedStatement(
           SELECT DISTINCT ON (t.e->>'channel', t.e->>'channelMessageId') t.e, t.ord, ($2::boolean[])[t.ord] AS may_store_at_once
             FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, ord)
            ORDER BY t.e->>'channel', t.e->>'channelMessageId', t.ord),
+        candidate AS (
+          SELECT input.ord,
+                 (SELECT c.id FROM channel_identities i
+                    JOIN conversations c ON c.identity_id = i.id AND c.status IN ('waiting', 'assigned')
+                   WHERE i.channel = input.e->>'channel' AND i.channel_account = input.e->>'channelAccount'
+                     AND i.external_id = input.e->'sender'->>'externalId') AS conversation_id
+            FROM input WHERE input.may_store_at_once),
+        held AS (
+          SELECT c.id, c.assignee_id FROM conversations c
+           WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM candidate WHERE conversation_id IS NOT NULL))
+             AND c.status = 'assigned' AND c.assignee_id IS NOT NULL
+             FOR NO KEY UPDATE SKIP LOCKED),
         assigned AS (
-          SELECT input.ord, c.id AS conversation_id, c.assignee_id FROM input
-            JOIN channel_identities i ON i.channel = input.e->>'channel'
-                 AND i.channel_account = input.e->>'channelAccount'
-                 AND i.external_id = input.e->'sender'->>'externalId'
-            JOIN conversations c ON c.identity_id = i.id AND c.status = 'assigned' AND c.assignee_id IS NOT NULL
-           WHERE input.may_store_at_once
-             FOR NO KEY UPDATE OF c SKIP LOCKED),
+          SELECT candidate.ord, held.id AS conversation_id, held.assignee_id
+            FROM candidate JOIN held ON held.id = candidate.conversation_id),
         entry AS (
           INSERT INTO inbox_entries (channel, channel_message_id, payload, received_at, processed_at)
           SELECT input.e->>'channel', input.e->>'channelMessageId', input.e,
@@ -100,9 +109,10 @@ const INTAKE_ENTRIES = preparedStatement(
           ON CONFLICT DO NOTHING
           RETURNING *),
         conversation AS (
-          UPDATE conversations c SET last_citizen_message_at = GREATEST(c.last_citizen_message_at, latest.at)
-            FROM (SELECT conversation_id, max(created_at) AS at FROM message GROUP BY 1) latest
-           WHERE c.id = latest.conversation_id
+          UPDATE conversations c
+             SET last_citizen_message_at = GREATEST(c.last_citizen_message_at,
+                                                    (SELECT max(m.created_at) FROM message m WHERE m.conversation_id = c.id))
+           WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM message))
           RETURNING c.id)
    SELECT entry.id, entry.channel, entry.channel_message_id, entry.processed,
           row_to_json(m) AS message, assigned.assignee_id
