@@ -8,6 +8,7 @@ import { DeliverReplyUseCase } from './deliver-reply.use-case';
 import { DeliveryReceiptsService } from './delivery-receipts.service';
 import { FacebookAdapter, FacebookGraphClient, FacebookProfilesService, FacebookWebhookService } from './facebook';
 import { MarkConversationReadUseCase } from './mark-conversation-read.use-case';
+import { ReplyToCitizenUseCase } from './reply-to-citizen.use-case';
 import { SenderActionsService } from './sender-actions.service';
 import { XAdapter, XDmClient, XWebhookService } from './x';
 import { WebchatAdapter } from './webchat/webchat.adapter';
@@ -45,10 +46,12 @@ import { WebchatSessions } from './webchat/webchat-sessions';
     WebchatSessions,
     SenderActionsService,
     MarkConversationReadUseCase,
+    ReplyToCitizenUseCase,
   ],
   exports: [
     SenderActionsService,
     MarkConversationReadUseCase,
+    ReplyToCitizenUseCase,
 ChannelRegistry, DeliverReplyUseCase, WebchatSessions, BotFrameworkAdapter, BotFrameworkRequestAuthenticator, FacebookAdapter, FacebookWebhookService, XWebhookService],
 })
 export class ChannelsModule {}

@@ -13,3 +13,4 @@ export * from './facebook';
 export * from './x';
 export * from './sender-actions.service';
 export * from './mark-conversation-read.use-case';
+export * from './reply-to-citizen.use-case';

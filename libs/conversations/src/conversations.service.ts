@@ -11,7 +11,6 @@ import type {
   CitizenMessageView,
   DeskAssignmentEvent,
   DeskConversationView,
-  DeskMessageView,
 } from '@brigade/realtime';
 import { Assignment } from './assignment.entity';
 import { Conversation } from './conversation.entity';
@@ -109,13 +108,11 @@ export class ConversationsService {
     };
   }
 
-  /** The agent's reply: stored first (exactly once per clientMessageId), then queued for delivery. */
-  async reply(
-    principal: AgentPrincipal,
-    conversationId: string,
-    clientMessageId: string,
-    text: string,
-  ): Promise<DeskMessageView> {
+  /**
+   * The agent's reply, stored exactly once per clientMessageId, 'queued' for delivery (sending it is the channels'
+   * business: ReplyToCitizenUseCase). Answers the stored message, also when it had been stored before.
+   */
+  async storeReply(principal: AgentPrincipal, conversationId: string, clientMessageId: string, text: string): Promise<Message> {
     const body = text.trim();
     if (!body) throw new BadRequestException('Le message est vide');
     // One statement (one round trip) on the path every reply takes: under a lock of the conversation, the reply is
@@ -132,11 +129,9 @@ export class ConversationsService {
     if (row.assignee_id !== principal.agentId || row.status !== 'assigned') {
       throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
     }
-    const message = row.message
+    return row.message
       ? hydrateEntity(this.dataSource, Message, row.message)
-      : await this.dataSource.getRepository(Message).findOneByOrFail({ conversationId, clientMessageId });
-    await this.jobs.add(QueueName.Outbound, { messageId: message.id }, { jobId: `out-${message.id}` });
-    return toDeskMessage(message);
+      : this.dataSource.getRepository(Message).findOneByOrFail({ conversationId, clientMessageId });
   }
 
   /** Closes a conversation the agent holds; the freed capacity triggers routing. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { AgentPrincipal } from '@brigade/agents';
-import { MarkConversationReadUseCase } from '@brigade/channels';
+import { MarkConversationReadUseCase, ReplyToCitizenUseCase } from '@brigade/channels';
 import { ConversationsService, DeskToolsService } from '@brigade/conversations';
 import { CurrentAgent } from '../auth/auth.decorators';
 
@@ -53,6 +53,7 @@ export class ConversationsController {
     private readonly conversations: ConversationsService,
     private readonly deskTools: DeskToolsService,
     private readonly markConversationRead: MarkConversationReadUseCase,
+    private readonly replyToCitizen: ReplyToCitizenUseCase,
   ) {}
 
   @Get('desk/conversations')
@@ -71,7 +72,7 @@ export class ConversationsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: ReplyRequest,
   ) {
-    return this.conversations.reply(principal, id, body.clientMessageId, body.text);
+    return this.replyToCitizen.execute(principal, id, body.clientMessageId, body.text);
   }
 
   /** The assignee has the conversation on screen: the citizen's messages become read (web chat "Lu", Messenger "seen"). */

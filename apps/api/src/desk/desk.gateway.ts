@@ -12,7 +12,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { AgentPrincipal, AgentsService, AuthService, PRESENCES } from '@brigade/agents';
-import { SenderActionsService } from '@brigade/channels';
+import { ReplyToCitizenUseCase, SenderActionsService } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { CitizenSessionService, ConversationsService } from '@brigade/conversations';
 import { JobProducer, QueueName } from '@brigade/queue';
@@ -69,6 +69,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly agents: AgentsService,
     private readonly conversations: ConversationsService,
     private readonly jobs: JobProducer,
+    private readonly replyToCitizen: ReplyToCitizenUseCase,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -162,7 +163,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     if (!request.ok) return request;
     const { conversationId, clientMessageId, text } = request.value;
     return acknowledge(async () => {
-      const message = await this.conversations.reply(socket.data.principal, conversationId, clientMessageId, text);
+      const message = await this.replyToCitizen.execute(socket.data.principal, conversationId, clientMessageId, text);
       // The agent's other tabs show the reply too.
       socket.to(agentRoom(socket.data.principal.agentId)).emit('message:new', message);
       return message;
