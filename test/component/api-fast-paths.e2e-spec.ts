@@ -40,13 +40,17 @@ describe('API fast paths (API process alone, real PostgreSQL and Redis)', () => 
     const { visitorId } = await citizen.log.waitFor<{ visitorId: string }>('session');
     const conversationId = await assignedConversation(visitorId, agent.id);
 
-    const sent = (await citizen.socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text: 'Où en est ma plainte ?' })) as {
-      ok: boolean;
-    };
+    const question = { clientMessageId: newClientMessageId(), text: 'Où en est ma plainte ?' };
+    const sent = (await citizen.socket.emitWithAck('message:send', question)) as { ok: boolean };
     expect(sent.ok).toBe(true);
     const shown = await desk.log.waitFor<DeskMessageView>('message:new', (m) => m.text === 'Où en est ma plainte ?');
     expect(shown).toMatchObject({ conversationId, direction: 'inbound', author: 'citizen' });
     expect(await api.dataSource.query(`SELECT count(*)::int AS n FROM inbox_entries WHERE processed_at IS NULL`)).toEqual([{ n: 0 }]);
+
+    // Sent again (no acknowledgement seen by the widget): stored once, pushed again so that the desk cannot miss it.
+    expect(((await citizen.socket.emitWithAck('message:send', question)) as { ok: boolean }).ok).toBe(true);
+    await waitUntil(() => desk.log.all<DeskMessageView>('message:new').filter((m) => m.id === shown.id).length === 2);
+    expect(await api.dataSource.query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1`, [conversationId])).toEqual([{ n: 1 }]);
 
     const answered = (await desk.socket.emitWithAck('message:send', {
       conversationId,
@@ -82,3 +86,11 @@ describe('API fast paths (API process alone, real PostgreSQL and Redis)', () => 
     citizen.socket.disconnect();
   });
 });
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { NormalisedInboundMessage } from '@brigade/channels';
 import { Message, toDeskMessage } from '@brigade/conversations';
-import { hydrateEntity } from '@brigade/database';
+import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
 import { platformMetrics } from '@brigade/metrics';
 import { JobProducer, QueueName, correlation } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
@@ -31,6 +31,13 @@ export function withoutControlCharacters(text: string): string {
  */
 const INBOX_WRITES_IN_FLIGHT = 2;
 const INBOX_BATCH_MAX = 200;
+
+/** A stored message and the gendarme holding its conversation, if one does. */
+const STORED_IN_ASSIGNED = preparedStatement(
+  'stored-in-assigned',
+  `SELECT row_to_json(m) AS message, c.assignee_id FROM messages m JOIN conversations c ON c.id = m.conversation_id
+    WHERE m.channel = $1 AND m.channel_message_id = $2 AND c.status = 'assigned' AND c.assignee_id IS NOT NULL`,
+);
 
 export const inboundJobId = (inboxEntryId: string): string => `inbox-${inboxEntryId}`;
 
@@ -60,9 +67,31 @@ export class IntakeService {
     // This statement is the whole cost of accepting a message, paid on every one: grouped with the messages arriving
     // while earlier ones are written (see InboxWriter). Danger wording always goes through the worker and triage.
     const outcome = await this.inbox.write(message, triageIgnoresOnceAssigned(message.text));
-    if (outcome === null) return { inboxEntryId: null, duplicate: true };
+    if (outcome === null) {
+      await this.showAgainToAgent(message.channel, message.channelMessageId);
+      return { inboxEntryId: null, duplicate: true };
+    }
     if (outcome.storedAtOnce) await this.showToAgent(outcome.inboxEntryId, outcome.storedAtOnce);
     return { inboxEntryId: outcome.inboxEntryId, duplicate: false };
+  }
+
+  /**
+   * A message sent again (a widget resending what it saw no acknowledgement for, a webhook retried) is pushed again to
+   * the gendarme holding its conversation, as the worker does for a redelivered job: a process that died between
+   * storing it and pushing it leaves no gap in the desk, which ignores a message id it already shows.
+   */
+  private async showAgainToAgent(channel: string, channelMessageId: string): Promise<void> {
+    try {
+      const { rows } = await runPrepared<{ message: Record<string, unknown>; assignee_id: string }>(this.dataSource, STORED_IN_ASSIGNED, [
+        channel,
+        channelMessageId,
+      ]);
+      if (rows[0]) {
+        await this.realtime.toAgent(rows[0].assignee_id, 'message:new', toDeskMessage(hydrateEntity(this.dataSource, Message, rows[0].message)));
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, channel }, 'duplicate message not pushed again to the desk');
+    }
   }
 
   /** What the ingestion worker does for a message it stores in an assigned conversation, done here. */
