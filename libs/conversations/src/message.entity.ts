@@ -21,6 +21,8 @@ export const QUEUE_STATUS_MESSAGE_PREFIX = 'queue-status-';
 @Index('uq_messages_channel_message_id', ['channel', 'channelMessageId'], { unique: true })
 // An agent double-submitting the same reply (two tabs, a retry) is stored once.
 @Index('uq_messages_client_message_id', ['conversationId', 'clientMessageId'], { unique: true })
+// The relay's look for replies still to send: the few queued ones, without reading the whole history.
+@Index('ix_messages_outbound_queued', ['createdAt'], { where: `direction = 'outbound' AND delivery_status = 'queued'` })
 export class Message {
   @PrimaryGeneratedColumn('uuid')
   id: string;

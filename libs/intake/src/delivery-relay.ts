@@ -18,10 +18,14 @@ export class DeliveryRelay {
     private readonly jobs: JobProducer,
   ) {}
 
+  /**
+   * Both reads follow a partial index of what is pending (ix_inbox_entries_pending, ix_messages_outbound_queued) in
+   * its own order: they cost what is pending, not the size of the history, on every relay pass of every worker.
+   */
   async requeueStale(graceMs: number, batch = 1000): Promise<{ inbound: number; outbound: number }> {
     const inbound: { id: string; correlation_id: string | null }[] = await this.dataSource.query(
       `SELECT id, payload->>'correlationId' AS correlation_id FROM inbox_entries WHERE processed_at IS NULL AND received_at < now() - ($1::int * interval '1 millisecond')
-        ORDER BY id LIMIT $2`,
+        ORDER BY received_at LIMIT $2`,
       [graceMs, batch],
     );
     const outbound: { id: string }[] = await this.dataSource.query(

@@ -61,10 +61,10 @@ interface IntakeRow {
  *
  * Why: a message in a conversation a gendarme already holds is nearly all of the traffic, and storing it from the
  * worker cost a job, a second transaction and their round trips, which a 2-core machine pays for in latency under load
- * (`npm run bench`). The conversations are found by key lookups (a subquery per message, then an id array), which
- * keeps the plan on the indexes whatever the planner guesses of the batch's size. Several entries of one batch receive
- * distinct instants (a microsecond apart, in arrival order), so
- * that messages of one conversation written together keep their order.
+ * (`npm run bench`). Each message's conversation is found and locked by a subquery of its own (a locking subquery is
+ * never merged into the join), which keeps the plan on the two unique indexes whatever the planner guesses of the
+ * batch's size or of the share of assigned conversations. Several entries of one batch receive distinct instants (a
+ * microsecond apart, in arrival order), so that messages of one conversation written together keep their order.
  */
 const INTAKE_ENTRIES = preparedStatement(
   'intake-entries',
@@ -72,21 +72,17 @@ const INTAKE_ENTRIES = preparedStatement(
           SELECT DISTINCT ON (t.e->>'channel', t.e->>'channelMessageId') t.e, t.ord, ($2::boolean[])[t.ord] AS may_store_at_once
             FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, ord)
            ORDER BY t.e->>'channel', t.e->>'channelMessageId', t.ord),
-        candidate AS (
-          SELECT input.ord,
-                 (SELECT c.id FROM channel_identities i
-                    JOIN conversations c ON c.identity_id = i.id AND c.status IN ('waiting', 'assigned')
-                   WHERE i.channel = input.e->>'channel' AND i.channel_account = input.e->>'channelAccount'
-                     AND i.external_id = input.e->'sender'->>'externalId') AS conversation_id
-            FROM input WHERE input.may_store_at_once),
-        held AS (
-          SELECT c.id, c.assignee_id FROM conversations c
-           WHERE c.id = ANY (ARRAY(SELECT conversation_id FROM candidate WHERE conversation_id IS NOT NULL))
-             AND c.status = 'assigned' AND c.assignee_id IS NOT NULL
-             FOR NO KEY UPDATE SKIP LOCKED),
         assigned AS (
-          SELECT candidate.ord, held.id AS conversation_id, held.assignee_id
-            FROM candidate JOIN held ON held.id = candidate.conversation_id),
+          SELECT input.ord, held.id AS conversation_id, held.assignee_id
+            FROM input
+            JOIN LATERAL (
+              SELECT c.id, c.assignee_id FROM channel_identities i
+                JOIN conversations c ON c.identity_id = i.id AND c.status IN ('waiting', 'assigned')
+               WHERE i.channel = input.e->>'channel' AND i.channel_account = input.e->>'channelAccount'
+                 AND i.external_id = input.e->'sender'->>'externalId'
+                 AND c.status = 'assigned' AND c.assignee_id IS NOT NULL
+                 FOR NO KEY UPDATE OF c SKIP LOCKED) held ON true
+           WHERE input.may_store_at_once),
         entry AS (
           INSERT INTO inbox_entries (channel, channel_message_id, payload, received_at, processed_at)
           SELECT input.e->>'channel', input.e->>'channelMessageId', input.e,
