@@ -128,6 +128,27 @@ describe('inbox writer (real PostgreSQL)', () => {
       expect(await messagesOf(conversationId)).toEqual([]);
     });
 
+    it('waits for the worker behind an earlier message of the same citizen left to it, in the same batch or before', async () => {
+      const pending: StoredEntry[][] = [];
+      const writer = new InboxWriter(dataSource, 1, 50, (entries) => pending.push(entries));
+      const alone = writer.write(citizenMessage('before-flag'), true);
+      // Written together: the flagged message first, then an ordinary one.
+      const [flagged, behind] = await Promise.all([
+        writer.write(citizenMessage('flag', 'il me frappe'), false),
+        writer.write(citizenMessage('behind-in-batch', 'il est dans la cuisine'), true),
+      ]);
+      expect((await alone)?.storedAtOnce).not.toBeNull();
+      expect(flagged).toMatchObject({ storedAtOnce: null, processed: false });
+      expect(behind).toMatchObject({ storedAtOnce: null, processed: false });
+      // A later batch: the flagged entry is still waiting for the worker, so this one waits too.
+      expect(await writer.write(citizenMessage('behind-later'), true)).toMatchObject({ storedAtOnce: null, processed: false });
+      expect((await messagesOf(conversationId)).map((m) => m.channel_message_id)).toEqual(['writer-before-flag']);
+      // Once the worker has taken them, messages go straight to the conversation again.
+      await dataSource.query(`UPDATE inbox_entries SET processed_at = now() WHERE processed_at IS NULL`);
+      expect((await writer.write(citizenMessage('after'), true))?.storedAtOnce).not.toBeNull();
+      expect(pending.flat()).toHaveLength(3);
+    });
+
     it('is left for the worker, without waiting, while another transaction holds the conversation (a transfer, a close)', async () => {
       const pending: StoredEntry[][] = [];
       const writer = new InboxWriter(dataSource, 1, 50, (entries) => pending.push(entries));

@@ -32,9 +32,10 @@ export class ReplyToCitizenUseCase {
     if (message.deliveryStatus !== 'queued') return toDeskMessage(message);
     if (this.channels.get(message.channel).idempotentSend) {
       try {
+        const outcome = await this.deliver.execute(message.id);
+        this.logger.log({ messageId: message.id, outcome, attempt: 1 }, 'outbound delivery');
         // Answered with its status: a 'sent' event pushed before this answer would otherwise be overtaken by it.
-        if ((await this.deliver.execute(message.id)) === 'sent') return toDeskMessage({ ...message, deliveryStatus: 'sent' });
-        return toDeskMessage(message);
+        return toDeskMessage(outcome === 'sent' ? { ...message, deliveryStatus: 'sent' } : message);
       } catch (error) {
         this.logger.warn({ err: error, messageId: message.id }, 'reply not sent at once; queued for the outbound worker');
       }

@@ -8,6 +8,9 @@ import type { NormalisedInboundMessage } from '@brigade/channels';
 @Entity('inbox_entries')
 @Index('uq_inbox_entries_channel_message', ['channel', 'channelMessageId'], { unique: true })
 @Index('ix_inbox_entries_pending', ['receivedAt'], { where: 'processed_at IS NULL' })
+// The pending entries of one sender (an expression index, created by migration InboxPendingBySender): intake stores a
+// message at once only when none is waiting ahead of it.
+@Index('ix_inbox_entries_pending_sender', { synchronize: false })
 export class InboxEntry {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;

@@ -56,8 +56,10 @@ interface IntakeRow {
  * Every message gets its inbox entry (the intake's idempotency key, kept for retention like any other). A message that
  * may be stored at once and whose citizen's conversation is assigned to a gendarme, with nobody else holding that
  * conversation, is also written to it here (message row, last citizen message time) and its entry is written as
- * processed: the ingestion worker never sees it. Anything else (a first message, a waiting or closed conversation, a
- * conversation locked by a transfer or a close) waits for the worker as before.
+ * processed: the ingestion worker never sees it. Anything else waits for the worker as before: a first message, a
+ * waiting or closed conversation, a conversation another transaction holds at that instant (an agent's reply, triage,
+ * routing, a transfer or a close), and any message behind one of the same citizen still waiting for the worker, so
+ * that a citizen's messages reach the desk in order.
  *
  * Why: a message in a conversation a gendarme already holds is nearly all of the traffic, and storing it from the
  * worker cost a job, a second transaction and their round trips, which a 2-core machine pays for in latency under load
@@ -82,7 +84,20 @@ const INTAKE_ENTRIES = preparedStatement(
                  AND i.external_id = input.e->'sender'->>'externalId'
                  AND c.status = 'assigned' AND c.assignee_id IS NOT NULL
                  FOR NO KEY UPDATE OF c SKIP LOCKED) held ON true
-           WHERE input.may_store_at_once),
+           WHERE input.may_store_at_once
+             -- Behind a message of the same citizen left for the worker (here or in an earlier batch), a message waits
+             -- its turn there too: it must not reach the desk first.
+             AND NOT EXISTS (
+                   SELECT 1 FROM input earlier
+                    WHERE earlier.ord < input.ord AND NOT earlier.may_store_at_once
+                      AND earlier.e->>'channel' = input.e->>'channel'
+                      AND earlier.e->>'channelAccount' = input.e->>'channelAccount'
+                      AND earlier.e->'sender'->>'externalId' = input.e->'sender'->>'externalId')
+             AND NOT EXISTS (
+                   SELECT 1 FROM inbox_entries pending
+                    WHERE pending.processed_at IS NULL AND pending.channel = input.e->>'channel'
+                      AND pending.payload->>'channelAccount' = input.e->>'channelAccount'
+                      AND pending.payload->'sender'->>'externalId' = input.e->'sender'->>'externalId')),
         entry AS (
           INSERT INTO inbox_entries (channel, channel_message_id, payload, received_at, processed_at)
           SELECT input.e->>'channel', input.e->>'channelMessageId', input.e,

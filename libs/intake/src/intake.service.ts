@@ -67,18 +67,20 @@ export class IntakeService {
     // This statement is the whole cost of accepting a message, paid on every one: grouped with the messages arriving
     // while earlier ones are written (see InboxWriter). Danger wording always goes through the worker and triage.
     const outcome = await this.inbox.write(message, triageIgnoresOnceAssigned(message.text));
+    // The pushes are not awaited, on purpose: the message is safe in PostgreSQL, and a slow Redis must not delay the
+    // acknowledgement (nor a webhook's answer, which the provider would retry).
     if (outcome === null) {
-      await this.showAgainToAgent(message.channel, message.channelMessageId);
+      void this.showAgainToAgent(message.channel, message.channelMessageId);
       return { inboxEntryId: null, duplicate: true };
     }
-    if (outcome.storedAtOnce) await this.showToAgent(outcome.inboxEntryId, outcome.storedAtOnce);
+    if (outcome.storedAtOnce) void this.showToAgent(outcome.inboxEntryId, outcome.storedAtOnce);
     return { inboxEntryId: outcome.inboxEntryId, duplicate: false };
   }
 
   /**
    * A message sent again (a widget resending what it saw no acknowledgement for, a webhook retried) is pushed again to
    * the gendarme holding its conversation, as the worker does for a redelivered job: a process that died between
-   * storing it and pushing it leaves no gap in the desk, which ignores a message id it already shows.
+   * storing it and pushing it leaves no gap in the desk, which ignores a message id it already shows. Never throws.
    */
   private async showAgainToAgent(channel: string, channelMessageId: string): Promise<void> {
     try {
@@ -94,7 +96,11 @@ export class IntakeService {
     }
   }
 
-  /** What the ingestion worker does for a message it stores in an assigned conversation, done here. */
+  /**
+   * What the ingestion worker does for a message it stores in an assigned conversation, done here. Never throws. A
+   * process dying between the commit and this push leaves the message stored and unseen live until the desk reloads
+   * the conversation (a reconnect does) or the citizen sends it again (see showAgainToAgent).
+   */
   private async showToAgent(inboxEntryId: string, { message: row, assigneeId }: StoredAtOnce): Promise<void> {
     const message = hydrateEntity(this.dataSource, Message, row);
     platformMetrics.messages.inc({ channel: message.channel, direction: 'inbound' });

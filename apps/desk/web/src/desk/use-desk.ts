@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import * as api from '../api';
 import type { DeskAssignmentEvent, DeskConversationView, DeskMessageView } from '../contract';
 import { newClientMessageId } from '../format';
+import { mergeMessages, withArrivedMessage } from './message-merge';
 import type { DeskSocket } from '../socket';
 
 export interface OutboxItem {
@@ -29,12 +30,6 @@ function load<T>(key: string, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-function mergeMessages(existing: DeskMessageView[], incoming: DeskMessageView[]): DeskMessageView[] {
-  const byId = new Map(existing.map((message) => [message.id, message]));
-  for (const message of incoming) byId.set(message.id, { ...byId.get(message.id), ...message });
-  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
 /** A short two-tone chime from WebAudio: no sound file to ship or to fail loading. */
@@ -71,6 +66,8 @@ export function useDesk(socket: DeskSocket, agentId: string) {
   const outboxRef = useRef(outbox);
   outboxRef.current = outbox;
   const noticeId = useRef(0);
+  const messagesRef = useRef(messages);
+  messagesRef.current = messages;
 
   useEffect(() => {
     localStorage.setItem(storageKey(agentId, 'unread'), JSON.stringify(unread));
@@ -191,22 +188,15 @@ export function useDesk(socket: DeskSocket, agentId: string) {
       });
     };
     const onMessage = (message: DeskMessageView) => {
-      if (message.author === 'citizen') setTyping((current) => ({ ...current, [message.conversationId]: false }));
+      // Pushed again (the citizen resent it, a webhook was retried): already shown and counted.
+      const known = (messagesRef.current[message.conversationId] ?? []).some((m) => m.id === message.id);
       setMessages((current) => ({
         ...current,
         [message.conversationId]: mergeMessages(current[message.conversationId] ?? [], [message]),
       }));
-      setConversations((current) =>
-        current.map((c) =>
-          c.id === message.conversationId
-            ? {
-                ...c,
-                lastMessage: message,
-                lastCitizenMessageAt: message.author === 'citizen' ? message.createdAt : c.lastCitizenMessageAt,
-              }
-            : c,
-        ),
-      );
+      if (known) return;
+      if (message.author === 'citizen') setTyping((current) => ({ ...current, [message.conversationId]: false }));
+      setConversations((current) => current.map((c) => (c.id === message.conversationId ? withArrivedMessage(c, message) : c)));
       if (message.direction === 'inbound' && (selectedRef.current !== message.conversationId || document.hidden)) {
         setUnread((current) => ({ ...current, [message.conversationId]: (current[message.conversationId] ?? 0) + 1 }));
       } else if (message.direction === 'inbound') {
