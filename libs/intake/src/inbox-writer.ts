@@ -83,21 +83,23 @@ const INTAKE_ENTRIES = preparedStatement(
                WHERE i.channel = input.e->>'channel' AND i.channel_account = input.e->>'channelAccount'
                  AND i.external_id = input.e->'sender'->>'externalId'
                  AND c.status = 'assigned' AND c.assignee_id IS NOT NULL
+                 -- Behind a message of the same citizen still waiting for the worker, a message waits its turn there
+                 -- too: it must not reach the desk first. (A probe of one citizen's pending entries, inside this
+                 -- per-message subquery so that it stays a probe.)
+                 AND NOT EXISTS (
+                       SELECT 1 FROM inbox_entries pending
+                        WHERE pending.processed_at IS NULL AND pending.channel = i.channel
+                          AND pending.payload->>'channelAccount' = i.channel_account
+                          AND pending.payload->'sender'->>'externalId' = i.external_id)
                  FOR NO KEY UPDATE OF c SKIP LOCKED) held ON true
            WHERE input.may_store_at_once
-             -- Behind a message of the same citizen left for the worker (here or in an earlier batch), a message waits
-             -- its turn there too: it must not reach the desk first.
+             -- The same within this batch: behind a message of the same citizen left for the worker.
              AND NOT EXISTS (
                    SELECT 1 FROM input earlier
                     WHERE earlier.ord < input.ord AND NOT earlier.may_store_at_once
                       AND earlier.e->>'channel' = input.e->>'channel'
                       AND earlier.e->>'channelAccount' = input.e->>'channelAccount'
-                      AND earlier.e->'sender'->>'externalId' = input.e->'sender'->>'externalId')
-             AND NOT EXISTS (
-                   SELECT 1 FROM inbox_entries pending
-                    WHERE pending.processed_at IS NULL AND pending.channel = input.e->>'channel'
-                      AND pending.payload->>'channelAccount' = input.e->>'channelAccount'
-                      AND pending.payload->'sender'->>'externalId' = input.e->'sender'->>'externalId')),
+                      AND earlier.e->'sender'->>'externalId' = input.e->'sender'->>'externalId')),
         entry AS (
           INSERT INTO inbox_entries (channel, channel_message_id, payload, received_at, processed_at)
           SELECT input.e->>'channel', input.e->>'channelMessageId', input.e,
