@@ -79,6 +79,8 @@ const INTAKE_ENTRIES = preparedStatement(
             FROM input
             JOIN LATERAL (
               SELECT c.id, c.assignee_id FROM channel_identities i
+                -- The open-conversation condition lets the planner use the unique index of open conversations per
+                -- identity; only an assigned one is taken.
                 JOIN conversations c ON c.identity_id = i.id AND c.status IN ('waiting', 'assigned')
                WHERE i.channel = input.e->>'channel' AND i.channel_account = input.e->>'channelAccount'
                  AND i.external_id = input.e->'sender'->>'externalId'
