@@ -20,7 +20,12 @@ describe('re-routing: presence grace, no reply, shift end, reopen, acknowledgeme
   const sockets: { disconnect(): unknown }[] = [];
 
   beforeAll(async () => {
-    platform = await startPlatform({ PRESENCE_GRACE_MS: String(GRACE_MS), ROUTING_SKILL_FALLBACK_AFTER_SECONDS: '0' });
+    // Every test signs several gendarmes in from the same address: above the per-address login limit of production.
+    platform = await startPlatform({
+      PRESENCE_GRACE_MS: String(GRACE_MS),
+      ROUTING_SKILL_FALLBACK_AFTER_SECONDS: '0',
+      AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '200',
+    });
   });
   afterAll(async () => {
     sockets.splice(0).forEach((socket) => socket.disconnect());
@@ -167,6 +172,38 @@ describe('re-routing: presence grace, no reply, shift end, reopen, acknowledgeme
     await silent.log.waitFor('conversation:removed', (e: { reason: string }) => e.reason === 'no-reply');
     expect((await conversationRow()).previous_assignee_id).toBe(silent.agent.id);
     expect(await internalNotes(assigned.conversation.id)).toEqual([expect.stringMatching(/pas de réponse/)]);
+  });
+
+  it('keeps an unanswered emergency with the only gendarme on duty and alerts the supervisors once, as a breach, instead of looping', async () => {
+    const alone = await availableAgent({ skills: ['general', 'violence'] });
+    const supervisor = await createAgent(db(), { role: 'supervisor', onShift: false });
+    const supervisorToken = await login(platform.url, supervisor.login, TEST_PASSWORD);
+    const supervisorDesk = await desk(supervisorToken);
+    await citizenWrites('Au secours, il me frappe');
+    const assigned = await alone.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
+    await waitUntil(async () => (await conversationRow()).status === 'assigned');
+    const [row] = await db().query(`SELECT priority, queue FROM conversations`);
+    expect(row).toEqual({ priority: 0, queue: 'violence' });
+    // Emergency: 2 minutes by default. Move the assignment back in time instead of waiting.
+    await db().query(`UPDATE conversations SET assigned_at = now() - interval '3 minutes'`);
+    const alert = await supervisorDesk.log.waitFor<{ kind: string; conversationId: string; agentId: string }>('supervisor:alert');
+    expect(alert).toMatchObject({ kind: 'no-reply', conversationId: assigned.conversation.id, agentId: alone.agent.id });
+    // Several sweeps later: still with the same gendarme, never taken away and given back, alerted once.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect((await conversationRow()).assignee_id).toBe(alone.agent.id);
+    expect(alone.log.all('conversation:removed')).toEqual([]);
+    expect(alone.log.all('conversation:assigned')).toHaveLength(1);
+    expect(supervisorDesk.log.all('supervisor:alert')).toHaveLength(1);
+    expect(await internalNotes(assigned.conversation.id)).toEqual([expect.stringMatching(/superviseurs alertés/)]);
+    const load = await fetch(`${platform.url}/api/supervisor/queue`, {
+      headers: { authorization: `Bearer ${supervisorToken}` },
+    }).then((response) => response.json() as Promise<{ breaches: { unanswered: number } }>);
+    expect(load.breaches.unanswered).toBe(1);
+    // A colleague comes on: now someone else can take it, and it moves.
+    const colleague = await availableAgent();
+    const moved = await colleague.log.waitFor<DeskAssignmentEvent>('conversation:assigned');
+    expect(moved.conversation.id).toBe(assigned.conversation.id);
+    await alone.log.waitFor('conversation:removed', (e: { reason: string }) => e.reason === 'no-reply');
   });
 
   it('does not re-route a conversation the agent has answered', async () => {

@@ -84,6 +84,13 @@ export class Conversation {
   @Column({ name: 'assigned_at', type: 'timestamptz', nullable: true })
   assignedAt: Date | null;
 
+  /**
+   * Set when the assignment went unanswered past its no-reply delay and nobody else could take it: the supervisors
+   * were alerted once for this assignment (escalated when this is at or after assigned_at).
+   */
+  @Column({ name: 'no_reply_escalated_at', type: 'timestamptz', nullable: true })
+  noReplyEscalatedAt: Date | null;
+
   @Column({ name: 'first_agent_reply_at', type: 'timestamptz', nullable: true })
   firstAgentReplyAt: Date | null;
 

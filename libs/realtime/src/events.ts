@@ -91,8 +91,24 @@ export interface DeskServerToClientEvents {
   'conversation:typing': (event: { conversationId: string; typing: boolean }) => void;
   /** The web chat citizen used the quick exit: their device kept nothing and they will not read replies. */
   'conversation:citizen-left': (event: { conversationId: string; leftAt: string }) => void;
+  /**
+   * Supervisors and administrators: a conversation needs them now. 'no-reply': its gendarme has not answered within
+   * the no-reply delay and no other gendarme on duty could take it, so it stays with them (once per assignment).
+   */
+  'supervisor:alert': (event: SupervisorAlertEvent) => void;
   /** Supervisors watching the queue (`queue:watch`): the console's live numbers, at most one snapshot a second. */
   'queue:status': (status: QueueStatusEvent) => void;
+}
+
+export interface SupervisorAlertEvent {
+  kind: 'no-reply';
+  conversationId: string;
+  agentId: string;
+  agentName: string;
+  priority: number;
+  queue: string;
+  /** ISO time since which the citizen waits for an answer (the assignment). */
+  since: string;
 }
 
 /** The same figures as GET /api/supervisor/queue (default thresholds) and GET /api/supervisor/agents. */

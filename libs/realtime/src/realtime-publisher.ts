@@ -4,6 +4,7 @@ import {
   DESK_NAMESPACE,
   DeskServerToClientEvents,
   QUEUE_WATCH_ROOM,
+  SUPERVISORS_ROOM,
   WEBCHAT_NAMESPACE,
   WebchatServerToClientEvents,
   agentRoom,
@@ -46,6 +47,15 @@ export class RealtimePublisher {
   ): Promise<void> {
     await this.stream.emit(DESK_NAMESPACE, agentRoom(agentId), event, payload);
     if (QUEUE_CHANGING_EVENTS.has(event)) await this.queueChanged(event);
+  }
+
+  /** Every supervisor and administrator desk, on every API process. */
+  async toSupervisors<E extends keyof DeskServerToClientEvents>(
+    event: E,
+    payload: Parameters<DeskServerToClientEvents[E]>[0],
+  ): Promise<void> {
+    await this.stream.emit(DESK_NAMESPACE, SUPERVISORS_ROOM, event, payload);
+    await this.queueChanged(event);
   }
 
   async toCitizen<E extends keyof WebchatServerToClientEvents>(

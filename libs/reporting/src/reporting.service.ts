@@ -51,9 +51,12 @@ export class ReportingService {
          CROSS JOIN LATERAL (SELECT COALESCE($2::int, q.sla_wait_seconds, ${SERVICE_LEVEL_FALLBACK.waitSeconds}) AS wait_s,
                                     COALESCE($3::int, q.sla_first_reply_seconds, ${SERVICE_LEVEL_FALLBACK.firstReplySeconds}) AS reply_s) t`;
     const waitBreach = `c.status = 'waiting' AND c.waiting_since < $1::timestamptz - make_interval(secs => t.wait_s)`;
+    // Unanswered past the queue's threshold, or escalated for its current assignment (no answer within the no-reply
+    // delay and nobody else to take it): an escalation is a breach even when the threshold is longer than that delay.
     const replyBreach = `c.status = 'assigned' AND c.last_citizen_message_at IS NOT NULL
                                  AND (c.last_agent_message_at IS NULL OR c.last_agent_message_at < c.last_citizen_message_at)
-                                 AND GREATEST(c.last_citizen_message_at, c.assigned_at) < $1::timestamptz - make_interval(secs => t.reply_s)`;
+                                 AND (GREATEST(c.last_citizen_message_at, c.assigned_at) < $1::timestamptz - make_interval(secs => t.reply_s)
+                                      OR c.no_reply_escalated_at >= c.assigned_at)`;
     const buckets: { queue: string; channel: string; priority: number; waiting: number; longest: number }[] =
       await this.dataSource.query(
         `SELECT queue, channel, priority, count(*)::int AS waiting,

@@ -107,6 +107,19 @@ export class AssignmentNotifier {
         .filter((abandoned) => abandoned.channel === 'webchat')
         .map((abandoned) => this.realtime.toCitizen(abandoned.externalId, 'status', { state: 'closed' })),
     );
+    await Promise.all(
+      (change.escalated ?? []).map((escalated) =>
+        this.realtime.toSupervisors('supervisor:alert', {
+          kind: 'no-reply',
+          conversationId: escalated.conversationId,
+          agentId: escalated.agentId,
+          agentName: escalated.agentName,
+          priority: escalated.priority,
+          queue: escalated.queue,
+          since: escalated.unansweredSince.toISOString(),
+        }),
+      ),
+    );
     for (const abandoned of change.abandoned) this.lastQueueStatus.delete(abandoned.conversationId);
     await this.socialQueueStatus.withdraw(change.abandoned.map((abandoned) => abandoned.conversationId));
   }

@@ -12,7 +12,15 @@ import { AgentPrincipal, Clock, DutyOverride } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import type { RoutingHint } from '@brigade/conversations';
-import { ROUTABLE_SQL, RoutedAssignment, RoutingService, SCHEDULED_SQL, takeRoutingLock } from './routing.service';
+import { takeableByAnother } from './routing-policy';
+import {
+  ROUTABLE_SQL,
+  RoutedAssignment,
+  RoutingService,
+  SCHEDULED_SQL,
+  routingOptionsFrom,
+  takeRoutingLock,
+} from './routing.service';
 
 export type ReleaseReason = 'agent-offline' | 'off-duty' | 'shift-end' | 'no-reply' | 'transfer' | 'reassign';
 
@@ -28,11 +36,40 @@ export interface AbandonedConversation {
   externalId: string;
 }
 
+/**
+ * A conversation left unanswered past its no-reply delay that nobody else could take: it stays with its gendarme
+ * and the supervisors are alerted (once per assignment).
+ */
+export interface EscalatedConversation {
+  conversationId: string;
+  agentId: string;
+  agentName: string;
+  priority: number;
+  queue: string;
+  unansweredSince: Date;
+}
+
 /** Everything a re-routing step changed, for the notifier to tell the desks and the citizens. */
 export interface RoutingChange {
   released: ReleasedConversation[];
   assignments: RoutedAssignment[];
   abandoned: AbandonedConversation[];
+  escalated?: EscalatedConversation[];
+}
+
+interface StaleRow {
+  id: string;
+  display_name: string;
+  no_reply_ms: number | null;
+  why: ReleaseReason;
+  assignee_id: string;
+  priority: number;
+  queue: string;
+  language: string;
+  waiting_since: Date;
+  assigned_at: Date;
+  required_skill: string | null;
+  escalated: boolean;
 }
 
 export type DutyRequest = 'on' | 'off' | 'roster';
@@ -94,10 +131,10 @@ export class ReroutingService {
     return this.counted(async (manager) => {
       await takeRoutingLock(manager);
       const now = this.clock.now();
-      const released = await this.releaseStale(manager, now);
+      const { released, escalated } = await this.releaseStale(manager, now);
       const abandoned = await this.abandonSilent(manager, now);
       const assignments = await this.routing.drainWithin(manager, now, reason);
-      return { released, assignments, abandoned };
+      return { released, assignments, abandoned, escalated };
     });
   }
 
@@ -123,9 +160,9 @@ export class ReroutingService {
         },
         manager,
       );
-      const released = await this.releaseStale(manager, now, agentId);
+      const { released, escalated } = await this.releaseStale(manager, now, agentId);
       const assignments = await this.routing.drainWithin(manager, now, duty === 'on' ? 'reinforcement' : 'duty-change');
-      return { released, assignments, abandoned: [] };
+      return { released, assignments, abandoned: [], escalated };
     });
   }
 
@@ -224,7 +261,11 @@ export class ReroutingService {
    * taken off) or silent past the no-reply delay of their queue (or, without one, of their priority) go back to the
    * queue with a hand-over note.
    */
-  private async releaseStale(manager: EntityManager, now: Date, onlyAgentId?: string): Promise<ReleasedConversation[]> {
+  private async releaseStale(
+    manager: EntityManager,
+    now: Date,
+    onlyAgentId?: string,
+  ): Promise<{ released: ReleasedConversation[]; escalated: EscalatedConversation[] }> {
     const graceLimit = new Date(now.getTime() - this.config.routing.presenceGraceMs);
     // An agent whose last connection dropped more than the grace period ago is offline.
     await manager.query(
@@ -233,9 +274,11 @@ export class ReroutingService {
     );
     // The no-reply delay is the queue's own (queues.no_reply_reroute_minutes, read at every sweep) when set, else
     // the configured default of the priority class (0 there: never).
-    const rows: { id: string; display_name: string; no_reply_ms: number | null; why: ReleaseReason }[] = await manager.query(
+    const rows: StaleRow[] = await manager.query(
       `SELECT * FROM (
-         SELECT c.id, a.display_name, d.no_reply_ms,
+         SELECT c.id, a.display_name, d.no_reply_ms, c.assignee_id, c.priority, c.queue, c.language, c.waiting_since,
+                c.assigned_at, CASE WHEN q.key IS NULL THEN NULLIF(c.queue, 'general') ELSE q.required_skill END AS required_skill,
+                COALESCE(c.no_reply_escalated_at >= c.assigned_at, false) AS escalated,
                 CASE
                   WHEN NOT a.active OR a.presence = 'offline' THEN 'agent-offline'
                   WHEN a.duty_override = 'off' THEN 'off-duty'
@@ -254,10 +297,33 @@ export class ReroutingService {
         WHERE why IS NOT NULL`,
       [now, this.config.routing.noReplyMs, onlyAgentId ?? null],
     );
-    return this.releaseWithin(
+    // An unanswered conversation moves only when someone else can take it; otherwise the release would give it straight
+    // back to the same gendarme (a loop of "taken from you" / "assigned to you"): it stays, and is escalated.
+    const unanswered = rows.filter((row) => row.why === 'no-reply');
+    let movable = new Set<string>();
+    if (unanswered.length > 0) {
+      const { agents, skillsOnDuty } = await this.routing.routableAgents(manager, now, true);
+      movable = takeableByAnother(
+        unanswered.map((row) => ({
+          id: row.id,
+          priority: row.priority,
+          queue: row.queue,
+          language: row.language,
+          waitingSince: row.waiting_since,
+          requiredSkill: row.required_skill,
+          heldBy: row.assignee_id,
+        })),
+        agents,
+        routingOptionsFrom(this.config, now),
+        skillsOnDuty,
+      );
+    }
+    const toRelease = rows.filter((row) => row.why !== 'no-reply' || movable.has(row.id));
+    const toEscalate = unanswered.filter((row) => !movable.has(row.id) && !row.escalated);
+    const released = await this.releaseWithin(
       manager,
       now,
-      rows.map((row) => ({
+      toRelease.map((row) => ({
         conversationId: row.id,
         reason: row.why,
         hint: row.why === 'no-reply' ? 'avoid-previous' : null,
@@ -265,6 +331,40 @@ export class ReroutingService {
         noteAuthorId: null,
       })),
     );
+    return { released, escalated: await this.escalateUnanswered(manager, now, toEscalate) };
+  }
+
+  /** Marks each conversation escalated for its current assignment (once), with a note the gendarme sees. */
+  private async escalateUnanswered(manager: EntityManager, now: Date, rows: StaleRow[]): Promise<EscalatedConversation[]> {
+    if (rows.length === 0) return [];
+    const [marked] = (await manager.query(
+      `UPDATE conversations SET no_reply_escalated_at = $2
+        WHERE id = ANY($1::uuid[]) AND status = 'assigned'
+          AND (no_reply_escalated_at IS NULL OR no_reply_escalated_at < assigned_at)
+      RETURNING id`,
+      [rows.map((row) => row.id), now],
+    )) as [{ id: string }[], number];
+    const done = new Set(marked.map((row) => row.id));
+    const escalated = rows.filter((row) => done.has(row.id));
+    await this.insertNotes(
+      manager,
+      now,
+      escalated.map((row) => ({
+        conversationId: row.id,
+        note:
+          `Alerte : pas de réponse de ${row.display_name} depuis ${minutes(Number(row.no_reply_ms ?? 0))} minutes ` +
+          'et aucun autre gendarme disponible ; superviseurs alertés.',
+        noteAuthorId: null,
+      })),
+    );
+    return escalated.map((row) => ({
+      conversationId: row.id,
+      agentId: row.assignee_id,
+      agentName: row.display_name,
+      priority: row.priority,
+      queue: row.queue,
+      unansweredSince: row.assigned_at,
+    }));
   }
 
   /** Back to the queue, with the assignment history closed and a note in the conversation. */

@@ -8,6 +8,7 @@ import {
   orderQueue,
   pickAgent,
   planAssignments,
+  takeableByAnother,
 } from './routing-policy';
 
 const NOW = new Date('2026-03-29T12:00:00Z');
@@ -301,5 +302,45 @@ describe('planAssignments', () => {
         expect(pickAgent(left, after, o, new Set(agents.flatMap((a) => a.skills)))).toBeNull();
       }
     }
+  });
+});
+
+describe('takeableByAnother (unanswered conversations)', () => {
+  const unanswered = (id: string, heldBy: string, spec: Partial<WaitingConversation> = {}) => ({
+    ...conversation(id, spec),
+    heldBy,
+  });
+
+  it('says no when the only gendarme on duty is the one who did not answer: moving it would hand it back', () => {
+    expect(takeableByAnother([unanswered('c1', 'a1', { priority: 0 })], [agent('a1', { load: 1 })], options())).toEqual(
+      new Set(),
+    );
+  });
+
+  it('says yes when another gendarme has room', () => {
+    const agents = [agent('a1', { load: 1 }), agent('a2')];
+    expect(takeableByAnother([unanswered('c1', 'a1')], agents, options())).toEqual(new Set(['c1']));
+  });
+
+  it('counts a free seat once for several unanswered conversations, most urgent first', () => {
+    const agents = [agent('a1', { load: 2 }), agent('a2', { capacity: 1 })];
+    const result = takeableByAnother(
+      [unanswered('normal', 'a1', { priority: 2 }), unanswered('urgent', 'a1', { priority: 0 })],
+      agents,
+      options({ emergencyOverflow: 0 }),
+    );
+    expect(result).toEqual(new Set(['urgent']));
+  });
+
+  it('lets an emergency overflow another gendarme who is full, as routing would', () => {
+    const agents = [agent('a1', { load: 1 }), agent('a2', { capacity: 1, load: 1 })];
+    expect(takeableByAnother([unanswered('c1', 'a1', { priority: 0 })], agents, options({ emergencyOverflow: 1 }))).toEqual(
+      new Set(['c1']),
+    );
+  });
+
+  it('ignores a preference for the gendarme who holds it', () => {
+    const agents = [agent('a1', { load: 1 })];
+    expect(takeableByAnother([unanswered('c1', 'a1', { preferredAgentId: 'a1' })], agents, options())).toEqual(new Set());
   });
 });

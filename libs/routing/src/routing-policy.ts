@@ -204,3 +204,36 @@ export function planAssignments(
   }
   return plan;
 }
+
+/** An assigned conversation its gendarme has not answered in time: who holds it, and how it would be routed. */
+export interface UnansweredConversation extends WaitingConversation {
+  heldBy: string;
+}
+
+/**
+ * The unanswered conversations that another gendarme could take now, served in queue order as routing would (so two
+ * of them do not count on the same free seat; an emergency may overflow a full gendarme), with the gendarme who
+ * holds each one left out. A conversation nobody else can take is left out of the result: releasing it would hand it
+ * straight back to the same person, so it stays with them and is escalated to the supervisors instead.
+ */
+export function takeableByAnother(
+  unanswered: readonly UnansweredConversation[],
+  agents: readonly RoutingAgent[],
+  options: RoutingOptions,
+  onDutySkills: ReadonlySet<string> = skillsOnDuty(agents),
+): Set<string> {
+  const pool = agents.map((agent) => ({ ...agent }));
+  const takeable = new Set<string>();
+  for (const conversation of orderQueue(unanswered, options)) {
+    const others = pool.filter((agent) => agent.id !== conversation.heldBy);
+    const candidate = { ...conversation, preferredAgentId: null, avoidAgentId: null };
+    let agent = pickAgent(candidate, others, options, onDutySkills);
+    if (!agent && conversation.priority === EMERGENCY && options.emergencyOverflow > 0) {
+      agent = pickAgent(candidate, others, options, onDutySkills, (a) => a.capacity + options.emergencyOverflow);
+    }
+    if (!agent) continue;
+    agent.load += 1;
+    takeable.add(conversation.id);
+  }
+  return takeable;
+}

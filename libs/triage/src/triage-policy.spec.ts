@@ -36,6 +36,23 @@ describe('decideTriage', () => {
     expect(decideTriage(waiting, 'TOPIC_emergency', TOPICS).priority).toBe(0);
   });
 
+  it('puts an emergency without a topic in the most urgent sensitive queue (violence), not the general one', () => {
+    const decision = decideTriage({ ...waiting, firstMessage: true }, 'il me frappe', TOPICS);
+    expect(decision.queue).toBe('violence');
+    expect(decision.sensitive).toBe(true);
+  });
+
+  it('leaves the queue of an emergency whose citizen had already chosen a topic', () => {
+    const decision = decideTriage({ ...waiting, topicChosen: true }, 'il a un couteau', TOPICS);
+    expect(decision.priority).toBe(0);
+    expect(decision.queue).toBeNull();
+  });
+
+  it('keeps an emergency in its queue when no queue is sensitive', () => {
+    const plain = TOPICS.map((topic) => ({ ...topic, sensitive: false }));
+    expect(decideTriage(waiting, 'il me frappe', plain).queue).toBeNull();
+  });
+
   it('still raises an assigned conversation to emergency, but gives the numbers only once', () => {
     const assigned = { ...waiting, status: 'assigned' as const, topicChosen: true };
     expect(decideTriage(assigned, 'il a un couteau', TOPICS).replies).toEqual([EMERGENCY_MESSAGE.fr]);

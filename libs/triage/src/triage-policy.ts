@@ -76,6 +76,13 @@ export function decideTriage(
     decision.emergency = { matched: danger.matched ?? 'choix urgence' };
     if (state.priority > EMERGENCY_PRIORITY) decision.priority = EMERGENCY_PRIORITY;
     if (!state.emergencyNotified) decision.replies.push(EMERGENCY_MESSAGE[state.language]);
+    // No topic yet: the emergency joins the most urgent sensitive queue (violence in the default set), whose
+    // gendarmes are trained for it, rather than the general one. Any gendarme may still take it (emergency).
+    const queue = state.topicChosen ? undefined : emergencyQueue(topics);
+    if (queue) {
+      decision.queue = queue.queue;
+      decision.sensitive = true;
+    }
     decision.topicChosen = true;
     return decision;
   }
@@ -106,6 +113,11 @@ export function decideTriage(
   const answer = findAnswer(text, knowledgeBase);
   if (answer) decision.replies.push(`${answer.answer}\n${TALK_TO_A_GENDARME}`);
   return decision;
+}
+
+/** The queue an emergency without a topic joins: the sensitive queue of the most urgent priority class, if any. */
+export function emergencyQueue(topics: readonly Topic[]): Topic | undefined {
+  return topics.filter((topic) => topic.sensitive).sort((a, b) => a.priority - b.priority)[0];
 }
 
 function applyTopic(decision: TriageDecision, state: TriageState, topic: Topic): void {

@@ -67,7 +67,9 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
           .filter((notice) => notice.kind !== 'emergency')
           .map((notice) => (
             <p key={notice.id} className={`notice ${notice.kind}`}>
-              {notice.kind === 'assigned' ? t.newAssignment : t.removed} : {notice.text}
+              {notice.kind === 'assigned' ? t.newAssignment : notice.kind === 'alert' ? t.unansweredAlert : t.removed}
+              {t.colon}
+              {notice.text}
               <button type="button" className="link" aria-label={t.cancel} onClick={() => desk.dismissNotice(notice.id)}>
                 ×
               </button>

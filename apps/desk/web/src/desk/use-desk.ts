@@ -16,10 +16,13 @@ export interface OutboxItem {
 
 export interface DeskNotice {
   id: number;
-  kind: 'assigned' | 'emergency' | 'removed';
+  kind: 'assigned' | 'emergency' | 'removed' | 'alert';
   conversationId: string;
   text: string;
 }
+
+/** How long an information notice (new or removed conversation) stays on screen. */
+export const NOTICE_FADE_MS = 8_000;
 
 const storageKey = (agentId: string, what: string) => `brigade.desk.${agentId}.${what}`;
 
@@ -86,7 +89,12 @@ export function useDesk(socket: DeskSocket, agentId: string) {
         return current;
       }
       noticeId.current += 1;
-      return [...current.slice(-4), { ...notice, id: noticeId.current }];
+      const id = noticeId.current;
+      // Information fades by itself; an emergency or a supervisor alert stays until acknowledged.
+      if (notice.kind === 'assigned' || notice.kind === 'removed') {
+        setTimeout(() => setNotices((later) => later.filter((n) => n.id !== id)), NOTICE_FADE_MS);
+      }
+      return [...current.slice(-4), { ...notice, id }];
     });
   }, []);
   const dismissNotice = useCallback((id: number) => setNotices((current) => current.filter((n) => n.id !== id)), []);
@@ -231,7 +239,13 @@ export function useDesk(socket: DeskSocket, agentId: string) {
       chime(true);
       notify({ kind: 'emergency', conversationId: event.conversationId, text: name });
     };
+    // Supervisors: a conversation unanswered with nobody else to take it (the server sends it to supervisor desks only).
+    const onAlert = (event: { conversationId: string; agentName: string }) => {
+      chime(true);
+      notify({ kind: 'alert', conversationId: event.conversationId, text: event.agentName });
+    };
     socket.on('connect', onConnect);
+    socket.on('supervisor:alert', onAlert);
     socket.on('conversation:emergency', onEmergency);
     socket.on('conversation:typing', onTyping);
     socket.on('conversation:assigned', onAssigned);
@@ -243,6 +257,7 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     onConnect();
     return () => {
       socket.off('connect', onConnect);
+      socket.off('supervisor:alert', onAlert);
       socket.off('conversation:emergency', onEmergency);
       socket.off('conversation:typing', onTyping);
       socket.off('conversation:assigned', onAssigned);
