@@ -62,9 +62,9 @@ describe('citizen web chat widget in Chromium', () => {
     await Promise.all(contexts.splice(0).map((context) => context.close()));
   });
 
-  async function newContext(options: BrowserContextOptions = DESKTOP): Promise<BrowserContext> {
+  async function newContext(options: BrowserContextOptions = DESKTOP, locale = 'fr-FR'): Promise<BrowserContext> {
     // bypassCSP lets the test inject axe-core into pages whose policy only allows the platform's own scripts.
-    const context = await browser.newContext({ ...options, bypassCSP: true, locale: 'fr-FR' });
+    const context = await browser.newContext({ ...options, bypassCSP: true, locale });
     // The quick exit's neutral site, answered locally: the test machine has no Internet access.
     await context.route(`${NEUTRAL_URL}**`, (route) =>
       route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Recherche</title><h1>Recherche</h1>' }),
@@ -253,7 +253,7 @@ describe('citizen web chat widget in Chromium', () => {
 
       // English on request, and the end screen (rating, transcript) passes too.
       await launcher.click();
-      await page.getByRole('button', { name: 'Switch to English' }).click();
+      await page.getByRole('combobox', { name: 'Langue' }).selectOption('en');
       await page.getByLabel('Your message').waitFor();
       await page.getByRole('button', { name: 'End the conversation' }).click();
       await page.getByRole('heading', { name: 'End of the conversation' }).waitFor();
@@ -262,6 +262,31 @@ describe('citizen web chat widget in Chromium', () => {
     }
     expect(gendarme.log.all('conversation:assigned').length).toBeGreaterThanOrEqual(1);
   }, 90_000);
+
+  it.each([
+    ['de-DE', 'Einen Gendarm kontaktieren', 'Ihre Nachricht', 'Guten Tag, Ihre Nachricht ist eingegangen', 'Damit wir Sie richtig weiterleiten', 'Sie sind als Nächste(r) an der Reihe.', 'Ein Gendarm übernimmt Ihr Gespräch vorrangig'],
+    ['it-IT', 'Contattare un gendarme', 'Il suo messaggio', 'Buongiorno, il suo messaggio è stato ricevuto', 'Per indirizzarla meglio', 'È il prossimo o la prossima.', 'Un gendarme prende in carico la sua conversazione'],
+    ['es-ES', 'Contactar con un gendarme', 'Su mensaje', 'Hola, hemos recibido su mensaje', 'Para orientarle mejor', 'Es usted el siguiente o la siguiente.', 'Un gendarme atiende su conversación con prioridad'],
+    ['en-GB', 'Contact a gendarme', 'Your message', 'Hello, your message has been received', 'To direct you, reply with a number', 'You are next in line.', 'A gendarme is taking your conversation first'],
+  ])('speaks the browser’s language (%s): widget, acknowledgement, topic menu, queue position, emergency advice', async (locale, launcherName, messageLabel, acknowledgement, menu, position, emergencyAdvice) => {
+    const context = await newContext(DESKTOP, locale);
+    const page = await context.newPage();
+    await page.goto(`${platform.url}/`);
+    await page.getByRole('button', { name: launcherName }).click();
+    await page.getByLabel(messageLabel).fill('1234');
+    await page.getByLabel(messageLabel).press('Enter');
+    await messages(page).getByText(acknowledgement).waitFor();
+    await messages(page).getByText(menu).waitFor();
+    // Nobody on duty: the citizen is told where they stand, in their language.
+    await page.locator('#brigade-widget').getByText(position).waitFor();
+    await page.getByLabel(messageLabel).fill('0');
+    await page.getByLabel(messageLabel).press('Enter');
+    await messages(page).getByText(emergencyAdvice).waitFor();
+    const [row] = await platform.dataSource.query(`SELECT language FROM conversations`);
+    expect(row.language).toBe(locale.slice(0, 2));
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: artifactPath(`widget-language-${locale}.png`) });
+  });
 
   it('offers the full-page chat, accessible as well, with a rating stored and a transcript to download', async () => {
     await availableAgent();
@@ -305,9 +330,9 @@ describe('citizen web chat widget in Chromium', () => {
     // The gendarme opens the conversation on the desk: the citizen sees "Lu" live, in French or English.
     expect(await deskPost(gendarme.token, `/api/conversations/${conversationId}/read`)).toBe(200);
     await own.locator('[data-delivery="read"]').getByText('Lu', { exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('combobox', { name: 'Langue' }).selectOption('en');
     await own.locator('[data-delivery="read"]').getByText('Read', { exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Passer en français' }).click();
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('fr');
     // Still read after a reload: the state comes from the database.
     await page.reload();
     await messages(page).filter({ hasText: 'Mon portefeuille a été retrouvé ?' }).locator('[data-delivery="read"]').waitFor();

@@ -28,6 +28,7 @@ export interface AgentSpec {
   onShift?: boolean;
   capacity?: number;
   skills?: string[];
+  languages?: string[];
   displayName?: string;
 }
 
@@ -41,7 +42,7 @@ export async function createAgent(dataSource: DataSource, spec: AgentSpec = {}):
     presence: spec.presence ?? 'offline',
     capacity: spec.capacity ?? 4,
     skills: spec.skills ?? ['general'],
-    languages: ['fr', 'en'],
+    languages: spec.languages ?? ['fr', 'en'],
     passwordHash: await cachedHash,
   });
   if (spec.onShift ?? true) {

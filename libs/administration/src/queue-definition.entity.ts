@@ -18,6 +18,10 @@ export class QueueDefinition {
   @Column({ name: 'name_en', type: 'text' })
   nameEn: string;
 
+  /** The name in the other languages citizens may write in (de, it, es); a missing one reads the English name. */
+  @Column({ name: 'name_translations', type: 'jsonb', default: () => "'{}'" })
+  nameTranslations: Partial<Record<'de' | 'it' | 'es', string>>;
+
   /** Priority class a conversation of this topic starts at: 0 emergency ... 3 low. */
   @Column({ type: 'smallint', default: 2 })
   priority: number;

@@ -65,6 +65,32 @@ const environmentSchema = z.object({
       'Bonjour, votre message a bien été reçu. Un gendarme va vous répondre dès que possible. ' +
         'En cas d’urgence, appelez le 17 ou le 112 (114 par SMS).',
     ),
+  // The acknowledgement in the other languages citizens write in (French above); each may be replaced.
+  ROUTING_ACKNOWLEDGEMENT_TEXT_EN: z
+    .string()
+    .min(1)
+    .default('Hello, your message has been received. A gendarme will answer you as soon as possible. In an emergency, call 17 or 112 (text 114).'),
+  ROUTING_ACKNOWLEDGEMENT_TEXT_DE: z
+    .string()
+    .min(1)
+    .default(
+      'Guten Tag, Ihre Nachricht ist eingegangen. Ein Gendarm wird Ihnen so bald wie möglich antworten. ' +
+        'Im Notfall rufen Sie die 17 oder die 112 an (SMS an die 114).',
+    ),
+  ROUTING_ACKNOWLEDGEMENT_TEXT_IT: z
+    .string()
+    .min(1)
+    .default(
+      'Buongiorno, il suo messaggio è stato ricevuto. Un gendarme le risponderà il prima possibile. ' +
+        'In caso di emergenza, chiami il 17 o il 112 (SMS al 114).',
+    ),
+  ROUTING_ACKNOWLEDGEMENT_TEXT_ES: z
+    .string()
+    .min(1)
+    .default(
+      'Hola, hemos recibido su mensaje. Un gendarme le responderá lo antes posible. ' +
+        'En caso de emergencia, llame al 17 o al 112 (SMS al 114).',
+    ),
   ROUTING_QUEUE_STATUS_SOCIAL: booleanFromEnv.default(true),
   ROUTING_QUEUE_STATUS_TEXT: z
     .string()
@@ -147,7 +173,10 @@ export type AppConfig = {
     reopenWindowMs: number;
     /** A waiting conversation whose citizen has been silent this long is closed as abandoned (0 = never). */
     abandonAfterMs: number;
+    /** The French acknowledgement (the default language). */
     acknowledgementText: string;
+    /** The acknowledgement in each language citizens are answered in (fr, en, de, it, es). */
+    acknowledgementTexts: Record<'fr' | 'en' | 'de' | 'it' | 'es', string>;
     /**
      * Queue position and estimated wait told to social-channel citizens as messages: once on their first message,
      * then on a significant change (position halved, estimate moved by waitChangeSeconds), at most once per
@@ -241,6 +270,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reopenWindowMs: e.ROUTING_REOPEN_WINDOW_MINUTES * 60_000,
       abandonAfterMs: e.ROUTING_ABANDON_AFTER_MINUTES * 60_000,
       acknowledgementText: e.ROUTING_ACKNOWLEDGEMENT_TEXT,
+      acknowledgementTexts: {
+        fr: e.ROUTING_ACKNOWLEDGEMENT_TEXT,
+        en: e.ROUTING_ACKNOWLEDGEMENT_TEXT_EN,
+        de: e.ROUTING_ACKNOWLEDGEMENT_TEXT_DE,
+        it: e.ROUTING_ACKNOWLEDGEMENT_TEXT_IT,
+        es: e.ROUTING_ACKNOWLEDGEMENT_TEXT_ES,
+      },
       socialQueueStatus: {
         enabled: e.ROUTING_QUEUE_STATUS_SOCIAL,
         text: e.ROUTING_QUEUE_STATUS_TEXT,

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '@brigade/audit';
 import type { CitizenMessageView, CitizenStatus } from '@brigade/realtime';
 import { ConversationsService } from './conversations.service';
+import type { CitizenLanguage } from './citizen-language';
 
 /** The conversation a web chat visitor sees: the latest one of their identity, open or not. */
 const LATEST_CONVERSATION_OF_VISITOR = `
@@ -114,6 +115,22 @@ export class CitizenSessionService {
       [visitorId, rating],
     )) as [{ id: string }[], number];
     if (rows.length === 0) throw new NotFoundException('Aucune conversation à évaluer');
+  }
+
+  /**
+   * The citizen switched the widget's language: their open conversation (if any) is answered in it from now on: the
+   * triage and automatic messages, and the language routing prefers for the gendarme. False when nothing is open.
+   */
+  async setLanguage(visitorId: string, language: CitizenLanguage): Promise<boolean> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE conversations c SET language = $2
+         FROM channel_identities i
+        WHERE i.id = c.identity_id AND i.channel = 'webchat' AND i.channel_account = '' AND i.external_id = $1
+          AND c.status IN ('waiting', 'assigned')
+      RETURNING c.id`,
+      [visitorId, language],
+    )) as [{ id: string }[], number];
+    return rows.length > 0;
   }
 
   /** Who should see "the citizen is typing": the agent holding the visitor's open conversation, if any. */

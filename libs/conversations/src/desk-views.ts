@@ -30,6 +30,7 @@ export function toDeskConversation(
     status: conversation.status,
     queue: conversation.queue,
     priority: conversation.priority,
+    language: conversation.language,
     contact: { id: contact.id, name },
     assigneeId: conversation.assigneeId,
     createdAt: conversation.createdAt.toISOString(),

@@ -7,3 +7,4 @@ export * from './conversations.service';
 export * from './desk-tools.service';
 export * from './desk-views';
 export * from './message.entity';
+export * from './citizen-language';

@@ -3,7 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { ChannelIdentity, Contact, newPseudonym } from '@brigade/contacts';
-import { Conversation, Message } from '@brigade/conversations';
+import {
+  CITIZEN_LANGUAGES,
+  CitizenLanguage,
+  Conversation,
+  DEFAULT_CITIZEN_LANGUAGE,
+  Message,
+  citizenLanguageOf,
+  declaredLanguage,
+  detectCitizenLanguage,
+} from '@brigade/conversations';
 import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
 import { RealtimePublisher } from '@brigade/realtime';
 import { InboxEntry } from './inbox-entry.entity';
@@ -40,6 +49,8 @@ interface StatementOutcomeRow {
   acknowledgement?: Record<string, unknown> | null;
   external_id: string;
   surge: boolean;
+  /** The language the channel gave with the message (web chat, Bot Framework), if any. */
+  declared_language?: string | null;
 }
 
 /** See `storeInOpenConversation`. */
@@ -98,8 +109,10 @@ const INGEST_FIRST_CONTACT = preparedStatement(
           SELECT identity.contact_id, identity.display_name, $2 FROM identity
           RETURNING id),
         conversation AS (
-          INSERT INTO conversations (contact_id, identity_id, channel, status, waiting_since, created_at, last_citizen_message_at)
-          SELECT identity.contact_id, identity.id, identity.channel, 'waiting', entry.received_at, entry.received_at, entry.received_at
+          INSERT INTO conversations (contact_id, identity_id, channel, status, waiting_since, created_at, last_citizen_message_at,
+                                     language)
+          SELECT identity.contact_id, identity.id, identity.channel, 'waiting', entry.received_at, entry.received_at, entry.received_at,
+                 CASE WHEN entry.payload->>'language' = ANY($4::text[]) THEN entry.payload->>'language' ELSE $5 END
             FROM identity, entry
           RETURNING *),
         message AS (
@@ -114,14 +127,14 @@ const INGEST_FIRST_CONTACT = preparedStatement(
         acknowledgement AS (
           INSERT INTO messages (conversation_id, channel, direction, author_type, text, attachments,
                                 client_message_id, delivery_status, created_at)
-          SELECT m.conversation_id, m.channel, 'outbound', 'system', $3, '[]'::jsonb, 'ack-' || entry.id,
+          SELECT m.conversation_id, m.channel, 'outbound', 'system', $3::jsonb->>c.language, '[]'::jsonb, 'ack-' || entry.id,
                  CASE WHEN m.channel = 'webchat' THEN 'sent' ELSE 'queued' END, m.created_at + interval '1 millisecond'
-            FROM message m, entry
+            FROM message m, conversation c, entry
           RETURNING *),
         processed AS (
           UPDATE inbox_entries e SET processed_at = now() FROM message m WHERE e.id = $1)
    SELECT row_to_json(m) AS message, row_to_json(c) AS conversation, row_to_json(a) AS acknowledgement,
-          entry.payload->'sender'->>'externalId' AS external_id,
+          entry.payload->'sender'->>'externalId' AS external_id, entry.payload->>'language' AS declared_language,
           COALESCE((SELECT (value->>'enabled')::boolean FROM platform_settings WHERE key = 'surge'), false) AS surge
      FROM message m, conversation c, acknowledgement a, entry`,
 );
@@ -172,9 +185,37 @@ export class IngestMessageUseCase {
     const { rows } = await runPrepared<StatementOutcomeRow>(this.dataSource, INGEST_FIRST_CONTACT, [
       inboxEntryId,
       newPseudonym(),
-      this.config.routing.acknowledgementText,
+      JSON.stringify(this.config.routing.acknowledgementTexts),
+      CITIZEN_LANGUAGES,
+      DEFAULT_CITIZEN_LANGUAGE,
     ]);
-    return rows[0] ? this.outcomeOf(rows[0], true) : null;
+    if (!rows[0]) return null;
+    const outcome = this.outcomeOf(rows[0], true);
+    if (!declaredLanguage(rows[0].declared_language)) await this.answerInDetectedLanguage(outcome);
+    return outcome;
+  }
+
+  /**
+   * Messenger and X do not say which language the citizen writes: read it from the first message, and when it is not
+   * the default, say so on the conversation and re-word the acknowledgement before anything is sent (the caller pushes
+   * or enqueues it only after this returns). One statement, only for a citizen writing in another language.
+   */
+  private async answerInDetectedLanguage(outcome: IngestOutcome): Promise<void> {
+    const detected = detectCitizenLanguage(outcome.message.text);
+    if (!detected || detected === outcome.conversation.language) return;
+    const acknowledgementText = this.config.routing.acknowledgementTexts[detected];
+    await this.dataSource.query(
+      `WITH conversation AS (UPDATE conversations SET language = $2 WHERE id = $1)
+       UPDATE messages SET text = $4 WHERE id = $3`,
+      [outcome.conversation.id, detected, outcome.acknowledgement?.id ?? null, acknowledgementText],
+    );
+    outcome.conversation.language = detected;
+    if (outcome.acknowledgement) outcome.acknowledgement.text = acknowledgementText;
+  }
+
+  /** The language a new conversation starts in: the one the channel declared, else the one the text reads in. */
+  private languageOf(payload: { language?: string; text: string }): CitizenLanguage {
+    return declaredLanguage(payload.language) ?? detectCitizenLanguage(payload.text) ?? DEFAULT_CITIZEN_LANGUAGE;
   }
 
   /** The outcome of a one-statement path: a message stored now, in a conversation it opened or not. */
@@ -200,9 +241,10 @@ export class IngestMessageUseCase {
       const inbound = entry.payload;
       const { identity, created } = await this.identityFor(manager, entry);
       // A citizen seen for the first time has no conversation yet: nothing to find, nothing to reopen.
+      const language = this.languageOf(inbound);
       const { conversation, opened, reopened } = created
-        ? await this.openFirstConversation(manager, identity, entry.receivedAt)
-        : await this.openConversationFor(manager, identity, entry.receivedAt);
+        ? await this.openFirstConversation(manager, identity, entry.receivedAt, language)
+        : await this.openConversationFor(manager, identity, entry.receivedAt, language);
 
       const values = {
         conversationId: conversation.id,
@@ -283,11 +325,12 @@ export class IngestMessageUseCase {
     manager: EntityManager,
     identity: ChannelIdentity,
     receivedAt: Date,
+    language: CitizenLanguage,
   ): Promise<{ conversation: Conversation; opened: boolean; reopened: boolean }> {
     const [row]: Record<string, unknown>[] = await manager.query(
-      `INSERT INTO conversations (contact_id, identity_id, channel, status, waiting_since, created_at, last_citizen_message_at)
-       VALUES ($1, $2, $3, 'waiting', $4, $4, $4) RETURNING *`,
-      [identity.contactId, identity.id, identity.channel, receivedAt],
+      `INSERT INTO conversations (contact_id, identity_id, channel, status, waiting_since, created_at, last_citizen_message_at, language)
+       VALUES ($1, $2, $3, 'waiting', $4, $4, $4, $5) RETURNING *`,
+      [identity.contactId, identity.id, identity.channel, receivedAt, language],
     );
     return { conversation: hydrateEntity(this.dataSource, Conversation, row), opened: true, reopened: false };
   }
@@ -296,6 +339,7 @@ export class IngestMessageUseCase {
     manager: EntityManager,
     identity: ChannelIdentity,
     receivedAt: Date,
+    language: CitizenLanguage,
   ): Promise<{ conversation: Conversation; opened: boolean; reopened: boolean }> {
     const conversations = manager.getRepository(Conversation);
     const open = await conversations
@@ -319,6 +363,7 @@ export class IngestMessageUseCase {
         waitingSince: receivedAt,
         createdAt: receivedAt,
         lastCitizenMessageAt: receivedAt,
+        language,
       })
       .orIgnore()
       .returning('id')
@@ -363,7 +408,7 @@ export class IngestMessageUseCase {
       channel: conversation.channel,
       direction: 'outbound',
       authorType: 'system',
-      text: this.config.routing.acknowledgementText,
+      text: this.config.routing.acknowledgementTexts[citizenLanguageOf(conversation.language)],
       attachments: [],
       clientMessageId: `ack-${entry.id}`,
       deliveryStatus: status,

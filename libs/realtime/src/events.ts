@@ -26,6 +26,8 @@ export interface DeskConversationView {
   status: 'waiting' | 'assigned' | 'closed' | 'abandoned';
   queue: string;
   priority: number;
+  /** The citizen's language (fr, en, de, it, es): answer in it. */
+  language: string;
   contact: { id: string; name: string };
   assigneeId: string | null;
   createdAt: string;
@@ -173,7 +175,13 @@ export interface CitizenStatus {
 }
 
 export interface WebchatClientToServerEvents {
-  'message:send': (request: { clientMessageId: string; text: string }, ack: Ack<{ id: string }>) => void;
+  /** `language`: the widget's language (fr, en, de, it, es); a new conversation is answered in it. */
+  'message:send': (
+    request: { clientMessageId: string; text: string; language?: string },
+    ack: Ack<{ id: string }>,
+  ) => void;
+  /** The citizen switched the widget's language: the open conversation, if any, is answered in it from now on. */
+  'session:language': (request: { language: string }, ack: Ack<{ language: string; applied: boolean }>) => void;
   'message:ack': (request: { ids: string[] }) => void;
   typing: (request: { typing: boolean }) => void;
   /** Quick exit: the citizen left and erased this device; the agent is told. */

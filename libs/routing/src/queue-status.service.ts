@@ -28,6 +28,8 @@ export interface CitizenQueueStatus {
 export interface SocialQueueCandidate {
   conversationId: string;
   channel: string;
+  /** The conversation's language: the status is told in it. */
+  language: string;
   queuePosition: number;
   estimatedWaitSeconds?: number;
   lastCitizenMessageAt: Date | null;
@@ -133,6 +135,7 @@ export class QueueStatusService {
     const rows: {
       id: string;
       channel: string;
+      language: string;
       position: number;
       last_citizen_message_at: Date | null;
       told_at: Date | null;
@@ -140,11 +143,11 @@ export class QueueStatusService {
       told_wait_seconds: number | null;
       told_this_wait: boolean;
     }[] = await this.dataSource.query(
-      `SELECT q.id, q.channel, q.position, q.last_citizen_message_at,
+      `SELECT q.id, q.channel, q.language, q.position, q.last_citizen_message_at,
               q.queue_status_told_at AS told_at, q.queue_status_told_position AS told_position,
               q.queue_status_told_wait_seconds AS told_wait_seconds, q.told_this_wait
          FROM (
-           SELECT c.id, c.channel, c.last_citizen_message_at, c.queue_status_told_at, c.queue_status_told_position,
+           SELECT c.id, c.channel, c.language, c.last_citizen_message_at, c.queue_status_told_at, c.queue_status_told_position,
                   c.queue_status_told_wait_seconds,
                   c.queue_status_told_at IS NOT NULL AND c.queue_status_told_for = c.waiting_since AS told_this_wait,
                   row_number() OVER (ORDER BY
@@ -180,6 +183,7 @@ export class QueueStatusService {
     return rows.map((row) => ({
       conversationId: row.id,
       channel: row.channel,
+      language: row.language,
       queuePosition: row.position,
       ...(perSecond > 0 ? { estimatedWaitSeconds: Math.round(row.position / perSecond) } : {}),
       lastCitizenMessageAt: row.last_citizen_message_at,

@@ -105,3 +105,21 @@ describe('the queue status text', () => {
     expect(socialQueueStatusText(texts, { queuePosition: 3 })).toBe('Position 3.');
   });
 });
+
+describe('queue status in the citizen’s language', () => {
+  const french = { text: 'Position {position}, attente {wait}.', noEstimateText: 'Position {position}.' };
+
+  it.each([
+    ['en', 'You are number 3 in the queue. Estimated wait: about 10 minutes.'],
+    ['de', 'Sie sind an Position 3 in der Warteschlange. Geschätzte Wartezeit: etwa 10 Minuten.'],
+    ['it', 'Lei è in posizione 3 nella coda. Attesa stimata: circa 10 minuti.'],
+    ['es', 'Usted está en la posición 3 de la cola. Espera estimada: unos 10 minutos.'],
+    ['fr', 'Position 3, attente environ 10 minutes.'],
+  ])('tells the position and wait in %s', (language, expected) => {
+    expect(socialQueueStatusText(french, { queuePosition: 3, estimatedWaitSeconds: 600 }, language)).toBe(expected);
+  });
+
+  it('falls back to the configured French texts for a language it does not know', () => {
+    expect(socialQueueStatusText(french, { queuePosition: 2 }, 'pt')).toBe('Position 2.');
+  });
+});

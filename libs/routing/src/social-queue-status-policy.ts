@@ -61,18 +61,65 @@ export function significantForSocial(
 
 /** A wait in plain French: "moins d’une minute", "environ 7 minutes", "environ 1 h 15". */
 export function formatWaitFrench(seconds: number): string {
-  if (seconds < 60) return 'moins d’une minute';
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `environ ${minutes} minute${minutes > 1 ? 's' : ''}`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest === 0 ? `environ ${hours} h` : `environ ${hours} h ${String(rest).padStart(2, '0')}`;
+  return formatWait(seconds, 'fr');
 }
 
-/** The configured text with {position} and {wait} filled in. */
-export function socialQueueStatusText(texts: { text: string; noEstimateText: string }, figures: SocialQueueFigures): string {
+type WaitWords = { underMinute: string; about: (n: string) => string; minute: string; minutes: string; hour: string };
+
+const WAIT_WORDS: Record<string, WaitWords> = {
+  fr: { underMinute: 'moins d’une minute', about: (n) => `environ ${n}`, minute: 'minute', minutes: 'minutes', hour: 'h' },
+  en: { underMinute: 'less than a minute', about: (n) => `about ${n}`, minute: 'minute', minutes: 'minutes', hour: 'h' },
+  de: { underMinute: 'weniger als eine Minute', about: (n) => `etwa ${n}`, minute: 'Minute', minutes: 'Minuten', hour: 'Std.' },
+  it: { underMinute: 'meno di un minuto', about: (n) => `circa ${n}`, minute: 'minuto', minutes: 'minuti', hour: 'h' },
+  es: { underMinute: 'menos de un minuto', about: (n) => `unos ${n}`, minute: 'minuto', minutes: 'minutos', hour: 'h' },
+};
+
+/** A wait in plain words of the citizen's language (French for a language not listed). */
+export function formatWait(seconds: number, language: string): string {
+  const words = WAIT_WORDS[language] ?? WAIT_WORDS.fr;
+  if (seconds < 60) return words.underMinute;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return words.about(`${minutes} ${minutes > 1 ? words.minutes : words.minute}`);
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return words.about(rest === 0 ? `${hours} ${words.hour}` : `${hours} ${words.hour} ${String(rest).padStart(2, '0')}`);
+}
+
+/** The queue-status texts in the languages other than French (the French ones are the deployment's settings). */
+export const SOCIAL_QUEUE_STATUS_TEXTS: Record<string, { text: string; noEstimateText: string }> = {
+  en: {
+    text: 'You are number {position} in the queue. Estimated wait: {wait}.',
+    noEstimateText: 'You are number {position} in the queue.',
+  },
+  de: {
+    text: 'Sie sind an Position {position} in der Warteschlange. Geschätzte Wartezeit: {wait}.',
+    noEstimateText: 'Sie sind an Position {position} in der Warteschlange.',
+  },
+  it: {
+    text: 'Lei è in posizione {position} nella coda. Attesa stimata: {wait}.',
+    noEstimateText: 'Lei è in posizione {position} nella coda.',
+  },
+  es: {
+    text: 'Usted está en la posición {position} de la cola. Espera estimada: {wait}.',
+    noEstimateText: 'Usted está en la posición {position} de la cola.',
+  },
+};
+
+/**
+ * The text with {position} and {wait} filled in, in the conversation's language: the configured French texts, or
+ * the built-in ones of another language.
+ */
+export function socialQueueStatusText(
+  frenchTexts: { text: string; noEstimateText: string },
+  figures: SocialQueueFigures,
+  language = 'fr',
+): string {
+  const texts = SOCIAL_QUEUE_STATUS_TEXTS[language] ?? frenchTexts;
   const template = figures.estimatedWaitSeconds === undefined ? texts.noEstimateText : texts.text;
   return template
     .replaceAll('{position}', String(figures.queuePosition))
-    .replaceAll('{wait}', figures.estimatedWaitSeconds === undefined ? '' : formatWaitFrench(figures.estimatedWaitSeconds));
+    .replaceAll(
+      '{wait}',
+      figures.estimatedWaitSeconds === undefined ? '' : formatWait(figures.estimatedWaitSeconds, SOCIAL_QUEUE_STATUS_TEXTS[language] ? language : 'fr'),
+    );
 }

@@ -126,7 +126,7 @@ export class SocialQueueStatusService {
         now,
         candidate.queuePosition,
         candidate.estimatedWaitSeconds ?? null,
-        socialQueueStatusText(this.settings, candidate),
+        socialQueueStatusText(this.settings, candidate, candidate.language),
         `${QUEUE_STATUS_MESSAGE_PREFIX}${now.getTime()}`,
         candidate.told?.at ?? null,
         this.settings.minIntervalMs / 1000,

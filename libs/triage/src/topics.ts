@@ -1,9 +1,12 @@
+import { CITIZEN_LANGUAGES, CitizenLanguage } from '@brigade/conversations';
+import { TOPIC_MENU } from './citizen-texts';
 import { normalise } from './text-normaliser';
 
 /** A topic a citizen can choose, built from an active queue: the queue, its priority class (0 emergency ... 3 low). */
 export interface Topic {
   queue: string;
-  label: { fr: string; en: string };
+  /** In every language the citizen may speak: the administrators' names, English for a language they did not name. */
+  label: Record<CitizenLanguage, string>;
   priority: number;
   /** Conversations of this topic are shown by pseudonym and kept under the victim-safety rules. */
   sensitive: boolean;
@@ -16,6 +19,8 @@ export interface QueueTopicSource {
   key: string;
   nameFr: string;
   nameEn: string;
+  /** Names in the other languages (de, it, es), as the administrators gave them. */
+  nameTranslations?: Partial<Record<string, string>>;
   priority: number;
   sensitive: boolean;
   active: boolean;
@@ -40,21 +45,29 @@ export function topicsFromQueues(queues: readonly QueueTopicSource[]): Topic[] {
     )
     .map((queue) => ({
       queue: queue.key,
-      label: { fr: queue.nameFr, en: queue.nameEn },
+      label: topicLabel(queue),
       priority: queue.priority,
       sensitive: queue.sensitive,
       keywords: [...new Set(queue.triageKeywords.map(normalise).filter((keyword) => keyword.length > 0))],
     }));
 }
 
+function topicLabel(queue: QueueTopicSource): Record<CitizenLanguage, string> {
+  const label = Object.fromEntries(
+    CITIZEN_LANGUAGES.map((language) => [language, queue.nameTranslations?.[language]?.trim() || queue.nameEn]),
+  ) as Record<CitizenLanguage, string>;
+  label.fr = queue.nameFr;
+  label.en = queue.nameEn;
+  return label;
+}
+
 export type TopicChoice = { kind: 'topic'; topic: Topic } | { kind: 'emergency' } | { kind: 'human' } | null;
 
 /** The choices offered, numbered for channels without buttons; 0 is always the emergency. */
-export function topicMenu(topics: readonly Topic[], language: 'fr' | 'en'): string {
+export function topicMenu(topics: readonly Topic[], language: CitizenLanguage): string {
   const lines = topics.map((topic, index) => `${index + 1}. ${topic.label[language]}`);
-  return language === 'fr'
-    ? `Pour mieux vous orienter, répondez par un chiffre :\n${lines.join('\n')}\n0. C’est une urgence`
-    : `To direct you, reply with a number:\n${lines.join('\n')}\n0. It is an emergency`;
+  const menu = TOPIC_MENU[language];
+  return `${menu.heading}\n${lines.join('\n')}\n0. ${menu.emergency}`;
 }
 
 /**

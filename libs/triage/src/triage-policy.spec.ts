@@ -36,6 +36,19 @@ describe('decideTriage', () => {
     expect(decideTriage(waiting, 'TOPIC_emergency', TOPICS).priority).toBe(0);
   });
 
+  it.each([
+    ['de', 'Ein Gendarm übernimmt', 'Damit wir Sie richtig weiterleiten', 'Es ist ein Notfall'],
+    ['it', 'Un gendarme prende in carico', 'Per indirizzarla meglio', 'È un’emergenza'],
+    ['es', 'Un gendarme atiende su conversación', 'Para orientarle mejor', 'Es una emergencia'],
+  ] as const)('speaks %s: the emergency advice and the topic menu', (language, advice, heading, emergencyChoice) => {
+    const emergency = decideTriage({ ...waiting, language, firstMessage: true }, 'il me frappe', TOPICS);
+    expect(emergency.replies[0]).toContain(advice);
+    expect(emergency.replies[0]).toMatch(/17.*112.*114/);
+    const menu = decideTriage({ ...waiting, language, firstMessage: true }, 'Hallo', TOPICS).replies.at(-1);
+    expect(menu).toContain(heading);
+    expect(menu).toContain(`0. ${emergencyChoice}`);
+  });
+
   it('puts an emergency without a topic in the most urgent sensitive queue (violence), not the general one', () => {
     const decision = decideTriage({ ...waiting, firstMessage: true }, 'il me frappe', TOPICS);
     expect(decision.queue).toBe('violence');
@@ -146,11 +159,18 @@ describe('topicsFromQueues', () => {
 
   it('carries the label, priority and victim-safety flag, with keywords folded like citizens\' answers', () => {
     const [topic] = topicsFromQueues([
-      queue('lost-items', { nameFr: 'Objets trouvés', priority: 3, sensitive: true, triageKeywords: ['Objet Perdu', ' ', 'égaré', 'objet perdu'] }),
+      queue('lost-items', {
+        nameFr: 'Objets trouvés',
+        nameTranslations: { de: 'Fundsachen', it: ' ' },
+        priority: 3,
+        sensitive: true,
+        triageKeywords: ['Objet Perdu', ' ', 'égaré', 'objet perdu'],
+      }),
     ]);
     expect(topic).toEqual({
       queue: 'lost-items',
-      label: { fr: 'Objets trouvés', en: 'Topic lost-items' },
+      // A language the administrators left blank reads the English name.
+      label: { fr: 'Objets trouvés', en: 'Topic lost-items', de: 'Fundsachen', it: 'Topic lost-items', es: 'Topic lost-items' },
       priority: 3,
       sensitive: true,
       keywords: ['objet perdu', 'egare'],

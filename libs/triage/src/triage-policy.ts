@@ -1,22 +1,17 @@
+import type { CitizenLanguage } from '@brigade/conversations';
+import { EMERGENCY_MESSAGE, NOTED_MESSAGE, SURGE_MESSAGE, TOPIC_CONFIRMED } from './citizen-texts';
 import { assessEmergency } from './emergency-detector';
 import { FaqEntry, TALK_TO_A_GENDARME, findAnswer } from './knowledge-base';
 import { Topic, parseTopicChoice, topicMenu } from './topics';
 
 export const EMERGENCY_PRIORITY = 0;
 
-export const EMERGENCY_MESSAGE = {
-  fr:
-    'Si vous ou quelqu’un êtes en danger maintenant, appelez le 17 ou le 112. Personnes sourdes ou malentendantes : ' +
-    'SMS au 114. Un gendarme prend votre conversation en priorité ; restez en ligne si vous le pouvez.',
-  en:
-    'If you or someone else is in danger now, call 17 or 112. Deaf or hard-of-hearing people: text 114. ' +
-    'A gendarme is taking your conversation first; stay online if you can.',
-};
+export { EMERGENCY_MESSAGE } from './citizen-texts';
 
 export interface TriageState {
   status: 'waiting' | 'assigned' | 'closed' | 'abandoned';
   priority: number;
-  language: 'fr' | 'en';
+  language: CitizenLanguage;
   /** The conversation just entered the queue with this message. */
   firstMessage: boolean;
   topicChosen: boolean;
@@ -40,15 +35,6 @@ export interface TriageDecision {
   /** What the assistant says to the citizen, in order. */
   replies: string[];
 }
-
-const SURGE_MESSAGE = {
-  fr:
-    'Nous recevons actuellement beaucoup de demandes : l’attente peut être plus longue que d’habitude. Votre message ' +
-    'est bien enregistré et un gendarme vous répondra. Les réponses aux questions les plus fréquentes suivent.',
-  en:
-    'We are receiving many requests right now: the wait may be longer than usual. Your message is recorded and a ' +
-    'gendarme will answer. Answers to the most frequent questions follow.',
-};
 
 /**
  * What the first-line assistant does with one citizen message. Emergency first, always; then, while the conversation
@@ -94,9 +80,7 @@ export function decideTriage(
   }
   if (choice?.kind === 'human') {
     decision.topicChosen = true;
-    decision.replies.push(
-      state.language === 'fr' ? 'C’est noté : un gendarme va vous répondre.' : 'Noted: a gendarme will answer you.',
-    );
+    decision.replies.push(NOTED_MESSAGE[state.language]);
     return decision;
   }
   if (state.firstMessage) {
@@ -125,11 +109,7 @@ function applyTopic(decision: TriageDecision, state: TriageState, topic: Topic):
   decision.queue = topic.queue;
   decision.sensitive = topic.sensitive;
   if (topic.priority < state.priority) decision.priority = topic.priority;
-  decision.replies.push(
-    state.language === 'fr'
-      ? `Merci. Votre demande « ${topic.label.fr} » est transmise : un gendarme va vous répondre.`
-      : `Thank you. Your request "${topic.label.en}" is passed on: a gendarme will answer you.`,
-  );
+  decision.replies.push(TOPIC_CONFIRMED[state.language].replace('{topic}', topic.label[state.language]));
 }
 
 /** A decision with nothing to say, nothing to raise or move, and the same stored state: there is nothing to write. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { QueueCatalog } from '@brigade/administration';
 import { AuditService } from '@brigade/audit';
-import { Conversation, Message, toDeskMessage } from '@brigade/conversations';
+import { Conversation, Message, citizenLanguageOf, detectCitizenLanguage, toDeskMessage } from '@brigade/conversations';
 import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier } from '@brigade/routing';
@@ -33,6 +33,9 @@ interface TriageSnapshot {
   surge: { enabled?: boolean } | null;
 }
 
+/** Channels whose messages carry no language of the citizen (the web chat and Bot Framework give theirs). */
+const LANGUAGE_UNDECLARED_CHANNELS = new Set(['facebook', 'x']);
+
 const LOCK_CONVERSATION = preparedStatement('triage-lock-conversation', `SELECT * FROM conversations WHERE id = $1 FOR UPDATE`);
 
 /**
@@ -61,6 +64,23 @@ export class TriageService {
     return snapshot;
   }
 
+  /**
+   * Messenger and X do not say the citizen's language: the first message decided it (intake); while the citizen still
+   * waits, a later message that clearly reads in another language (the first was "Hallo") moves the conversation to
+   * it, so that what the assistant says next, and the gendarme routing prefers, follow.
+   */
+  private async followDetectedLanguage(input: TriageInput, snapshot: TriageSnapshot): Promise<void> {
+    if (!LANGUAGE_UNDECLARED_CHANNELS.has(input.conversation.channel)) return;
+    if (input.conversationOpened || snapshot.status !== 'waiting') return;
+    const detected = detectCitizenLanguage(input.message.text);
+    if (!detected || detected === snapshot.language) return;
+    await this.dataSource.query(`UPDATE conversations SET language = $2 WHERE id = $1 AND status = 'waiting'`, [
+      input.conversation.id,
+      detected,
+    ]);
+    snapshot.language = detected;
+  }
+
   async afterIngest(input: TriageInput): Promise<TriageDecision | null> {
     // A redelivered job has been triaged already: saying it twice would only confuse the citizen.
     if (!input.stored || input.message.authorType !== 'citizen') return null;
@@ -70,12 +90,13 @@ export class TriageService {
     // without a transaction. Anything to write or say is decided again under the conversation's lock.
     const snapshot = input.surgeEnabled === undefined ? await this.readSnapshot(input.conversation.id) : snapshotOf(input);
     if (!snapshot) return null;
+    await this.followDetectedLanguage(input, snapshot);
     const snapshotState = (snapshot.triage_state ?? {}) as StoredTriageState;
     const quick = decideTriage(
       {
         status: snapshot.status,
         priority: snapshot.priority,
-        language: snapshot.language === 'en' ? 'en' : 'fr',
+        language: citizenLanguageOf(snapshot.language),
         firstMessage: input.conversationOpened,
         topicChosen: snapshotState.topicChosen ?? false,
         emergencyNotified: snapshotState.emergencyNotified ?? false,
@@ -99,7 +120,7 @@ export class TriageService {
       const state: TriageState = {
         status: current.status,
         priority: current.priority,
-        language: current.language === 'en' ? 'en' : 'fr',
+        language: citizenLanguageOf(current.language),
         firstMessage: input.conversationOpened,
         topicChosen: stored.topicChosen ?? false,
         emergencyNotified: stored.emergencyNotified ?? false,

@@ -1,10 +1,42 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ArrayMaxSize, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { AgentPrincipal } from '@brigade/agents';
 import { QueuesAdminService, SKILL_PATTERN } from '@brigade/administration';
 import { CurrentAgent, Roles } from '../auth/auth.decorators';
 
 const QUEUE_KEY = /^[a-z][a-z0-9-]{1,39}$/;
+
+/** The topic's name in the other languages of the triage (French and English have their own fields). */
+class QueueNameTranslationsBody {
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  de?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  it?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  es?: string;
+}
 
 class QueueChangesBody {
   @IsOptional()
@@ -18,6 +50,11 @@ class QueueChangesBody {
   @MinLength(1)
   @MaxLength(200)
   nameEn?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => QueueNameTranslationsBody)
+  nameTranslations?: QueueNameTranslationsBody;
 
   /** 0 emergency, 1 high, 2 normal, 3 low. */
   @IsOptional()

@@ -12,7 +12,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { WebchatSessions } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
-import { CitizenSessionService, ConversationsService } from '@brigade/conversations';
+import { CITIZEN_LANGUAGES, CitizenSessionService, ConversationsService } from '@brigade/conversations';
 import { IntakeService } from '@brigade/intake';
 import { QueueStatusService } from '@brigade/routing';
 import {
@@ -49,6 +49,7 @@ const ackRequest = z.object({ ids: z.array(z.string().uuid()).max(200) }).strict
 const typingRequest = z.object({ typing: z.boolean() }).strict();
 const leaveRequest = z.object({}).strict();
 const rateRequest = z.object({ rating: z.number().int().min(1).max(5) }).strict();
+const languageRequest = z.object({ language: z.enum(CITIZEN_LANGUAGES) }).strict();
 
 /** The anonymous citizens' namespace: a resumable token instead of an account. */
 @WebSocketGateway({ namespace: WEBCHAT_NAMESPACE })
@@ -75,6 +76,8 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
       .object({
         clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
         text: z.string().trim().min(1).max(config.webchat.maxMessageLength),
+        /** The widget's language: a new conversation is answered in it. */
+        language: z.enum(CITIZEN_LANGUAGES).optional(),
       })
       .strict();
   }
@@ -116,7 +119,7 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     if (!this.limitsOf(socket).messages.take()) {
       return { ok: false, error: 'Trop de messages à la suite : patientez quelques secondes.', status: 429 } as const;
     }
-    const { clientMessageId, text } = request.value;
+    const { clientMessageId, text, language } = request.value;
     const channelMessageId = `${socket.data.visitorId}:${clientMessageId}`;
     return acknowledge(async () => {
       await this.intake.accept({
@@ -127,6 +130,7 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
         text,
         attachments: [],
         sentAt: new Date().toISOString(),
+        ...(language ? { language } : {}),
       });
       return { id: channelMessageId };
     });
@@ -189,6 +193,17 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     const event = { conversationId: left.conversationId, leftAt: left.leftAt.toISOString() };
     const rooms = left.assigneeId ? [agentRoom(left.assigneeId), SUPERVISORS_ROOM] : [SUPERVISORS_ROOM];
     this.desk.server.to(rooms).emit('conversation:citizen-left', event);
+  }
+
+  /** The citizen switched the widget's language: what the platform still says to them follows. */
+  @SubscribeMessage('session:language')
+  async changeLanguage(@ConnectedSocket() socket: CitizenSocket, @MessageBody() body: unknown) {
+    const request = parsePayload(languageRequest, body);
+    if (!request.ok) return request;
+    return acknowledge(async () => ({
+      language: request.value.language,
+      applied: await this.citizenSessions.setLanguage(socket.data.visitorId, request.value.language),
+    }));
   }
 
   @SubscribeMessage('session:rate')

@@ -60,6 +60,8 @@ export class ChatClient {
   private agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly server: string;
+  /** The widget's language: sent with each message (a new conversation is answered in it) and on every switch. */
+  private language = 'fr';
 
   constructor(private readonly options: ChatClientOptions) {
     this.server = options.server.replace(/\/+$/, '');
@@ -123,6 +125,13 @@ export class ChatClient {
     this.typingIdleTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
   }
 
+  /** The citizen chose another language: the platform answers in it from now on (their open conversation too). */
+  setLanguage(language: string): void {
+    if (language === this.language) return;
+    this.language = language;
+    if (this.socket.connected) this.socket.emit('session:language', { language }, () => undefined);
+  }
+
   rate(rating: number): Promise<boolean> {
     return new Promise((resolve) => {
       this.socket.timeout(SEND_TIMEOUT_MS).emit('session:rate', { rating }, (error: Error | null, ack?: AckResult<unknown>) =>
@@ -156,7 +165,7 @@ export class ChatClient {
       .timeout(SEND_TIMEOUT_MS)
       .emit(
         'message:send',
-        { clientMessageId: message.clientMessageId!, text: message.text },
+        { clientMessageId: message.clientMessageId!, text: message.text, language: this.language },
         (error: Error | null, ack?: AckResult<{ id: string }>) => {
           if (!error && ack?.ok) {
             if (!message.ids.includes(ack.data.id)) message.ids.push(ack.data.id);

@@ -3,10 +3,11 @@
  *   <script src="https://chat.example.fr/widget/brigade-widget.js" defer
  *           data-server="https://chat.example.fr" data-exit-url="https://www.google.fr/"></script>
  * Optional attributes: data-mode="page" (full page instead of a floating button), data-container (CSS selector of
- * the element to fill in page mode), data-lang="en", data-privacy-url, data-max-length.
+ * the element to fill in page mode), data-lang="en" (fr, en, de, it, es; else the browser's languages), data-privacy-url,
+ * data-max-length.
  */
 import { ChatClient } from './chat-client';
-import { isLanguage } from './i18n';
+import { browserLanguage, isLanguage } from './i18n';
 import { readStored } from './storage';
 import { WidgetView } from './widget-view';
 
@@ -19,7 +20,8 @@ function start(script: HTMLScriptElement | null): void {
   const server = data.server || scriptOrigin;
   const mode = data.mode === 'page' ? 'page' : 'floating';
   const stored = readStored();
-  const language = stored.language ?? (isLanguage(data.lang) ? data.lang : 'fr');
+  // The citizen's own choice, else the page's setting, else the browser's languages.
+  const language = stored.language ?? (isLanguage(data.lang) ? data.lang : browserLanguage(navigator.languages ?? []));
   const maxLength = Number(data.maxLength);
 
   const host = document.createElement('div');

@@ -1,9 +1,9 @@
 /** The conversation as plain text, built on the device: the citizen downloads or copies it, the server sends nothing. */
 import type { ChatMessage } from './chat-client';
-import type { Language, Texts } from './i18n';
+import { LOCALES, type Language, type Texts } from './i18n';
 
 export function buildTranscript(messages: ChatMessage[], texts: Texts, language: Language, now = new Date()): string {
-  const locale = language === 'fr' ? 'fr-FR' : 'en-GB';
+  const locale = LOCALES[language];
   const stamp = (iso: string) =>
     new Date(iso).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
   const lines = [texts.transcriptTitle, texts.transcriptExported(stamp(now.toISOString())), ''];

@@ -3,7 +3,7 @@
  * conversation is set with textContent, never parsed as HTML.
  */
 import type { ChatClient, ChatMessage } from './chat-client';
-import { Language, TEXTS, Texts } from './i18n';
+import { LANGUAGE_NAMES, LANGUAGES, Language, TEXTS, Texts, isLanguage } from './i18n';
 import { eraseStored, readStored, STORAGE_KEY, writeStored } from './storage';
 import styles from './styles.css?inline';
 import { buildTranscript, downloadText } from './transcript';
@@ -67,13 +67,17 @@ export class WidgetView {
 
     const title = this.text(el('h2', { id: 'bw-title', class: 'title' }), (t) => t.title);
     const subtitle = this.text(el('p', { class: 'subtitle' }), (t) => t.subtitle);
-    const languageButton = el('button', { type: 'button', class: 'btn btn--secondary btn--small' });
+    // Each language named in itself, so that a citizen who reads no French still finds theirs.
+    const languageMenu = el(
+      'select',
+      { class: 'language', 'data-testid': 'language' },
+      LANGUAGES.map((language) => el('option', { value: language, lang: language }, [LANGUAGE_NAMES[language]])),
+    );
     this.bind((t) => {
-      languageButton.textContent = t.switchLanguage;
-      languageButton.setAttribute('lang', this.language === 'fr' ? 'en' : 'fr');
-      languageButton.setAttribute('aria-label', t.switchLanguageLabel);
+      languageMenu.value = this.language;
+      languageMenu.setAttribute('aria-label', t.languageLabel);
     });
-    const tools = el('div', { class: 'header__tools' }, [languageButton]);
+    const tools = el('div', { class: 'header__tools' }, [languageMenu]);
     if (floating) {
       const close = el('button', { type: 'button', class: 'btn btn--secondary btn--small' }, ['✕']);
       this.bind((t) => close.setAttribute('aria-label', t.close));
@@ -156,7 +160,9 @@ export class WidgetView {
         this.setOpen(false);
       }
     });
-    languageButton.addEventListener('click', () => this.setLanguage(this.language === 'fr' ? 'en' : 'fr'));
+    languageMenu.addEventListener('change', () => {
+      if (isLanguage(languageMenu.value)) this.setLanguage(languageMenu.value);
+    });
     exit.addEventListener('click', () => this.quickExit(true));
     composer.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -202,6 +208,7 @@ export class WidgetView {
     this.panel.setAttribute('lang', language);
     this.launcher?.setAttribute('lang', language);
     if (persist) writeStored({ language });
+    this.client.setLanguage(language);
     const texts = TEXTS[language];
     this.setters.forEach((set) => set(texts));
     this.render();
