@@ -58,7 +58,7 @@ describe('administration takes effect live: routing follows capacity, skills, sh
   });
   afterAll(async () => {
     sockets.splice(0).forEach((socket) => socket.disconnect());
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);
@@ -326,7 +326,7 @@ describe('the triage menu follows an admin\'s change across processes (API and w
     sockets.splice(0).forEach((socket) => socket.disconnect());
     await restoreQueues();
     await platforms[0].app.get(QueueChangeSignal).publish();
-    for (const platform of platforms.reverse()) await platform.close();
+    for (const platform of platforms.reverse()) await platform?.close();
   });
 
   it('the worker offers the renamed topic at the next message, without restart', async () => {

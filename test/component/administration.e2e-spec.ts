@@ -31,8 +31,8 @@ describe('administration API: people, roster, queues, replies, channels, contact
     });
   });
   afterAll(async () => {
-    await platform.close();
-    await graph.close();
+    await platform?.close();
+    await graph?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

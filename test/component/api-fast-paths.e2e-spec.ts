@@ -16,7 +16,7 @@ describe('API fast paths (API process alone, real PostgreSQL and Redis)', () => 
     await resetDatabase(api.dataSource);
   });
   afterAll(async () => {
-    await api.close();
+    await api?.close();
   });
 
   async function assignedConversation(visitorId: string, agentId: string): Promise<string> {

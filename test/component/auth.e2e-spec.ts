@@ -17,7 +17,7 @@ describe('desk sign-in: lockout, refresh rotation, logout that revokes', () => {
     platform = await startPlatform({ AUTH_MAX_FAILED_LOGINS: '3', AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);
@@ -127,7 +127,7 @@ describe('login throttling per address', () => {
     platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '3' });
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
 
   it('answers 429 past the allowed attempts per minute', async () => {

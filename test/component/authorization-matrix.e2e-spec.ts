@@ -42,7 +42,7 @@ describe('authorization matrix: every route, every role', () => {
     }
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
 
   async function call(route: RouteInfo, token?: string): Promise<number> {

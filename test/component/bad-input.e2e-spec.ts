@@ -13,7 +13,7 @@ describe('bad input is refused or ignored, nothing is stored, the platform keeps
     platform = await startPlatform();
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

@@ -74,8 +74,8 @@ describe('Bot Framework channel with an app id: connector token -> desk -> reply
     });
   });
   afterAll(async () => {
-    await platform.close();
-    await connector.close();
+    await platform?.close();
+    await connector?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);
@@ -256,8 +256,8 @@ describe('Bot Framework channel without an app id (development only)', () => {
     platform = await startPlatform({ NODE_ENV: 'development', BOTFRAMEWORK_ENABLED: 'true' });
   });
   afterAll(async () => {
-    await platform.close();
-    await connector.close();
+    await platform?.close();
+    await connector?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

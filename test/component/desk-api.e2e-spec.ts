@@ -28,7 +28,7 @@ describe('agent desk API', () => {
     platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

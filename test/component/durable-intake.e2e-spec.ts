@@ -34,7 +34,7 @@ describe('durable intake: an acknowledged message survives the loss of Redis', (
   });
   afterAll(async () => {
     await worker?.close();
-    await api.close();
+    await api?.close();
   });
 
   it('stores, routes and delivers messages acknowledged before Redis lost its queues', async () => {

@@ -37,8 +37,8 @@ describe('Facebook Messenger channel: signed webhook -> desk -> reply through th
     ackText = platform.config.routing.acknowledgementText;
   });
   afterAll(async () => {
-    await platform.close();
-    await graph.close();
+    await platform?.close();
+    await graph?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

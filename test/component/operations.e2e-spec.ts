@@ -21,7 +21,7 @@ describe('operations: metrics, queue board and API document', () => {
     platform = await startPlatform({ METRICS_TOKEN });
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

@@ -58,7 +58,7 @@ describe('personal data: retention, legal hold, export, erasure, sensitive conve
     db = platform.dataSource;
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(db);

@@ -22,7 +22,7 @@ describe('supervisor console API', () => {
     platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

@@ -18,7 +18,7 @@ describe('presence across API processes', () => {
   });
   afterAll(async () => {
     sockets.splice(0).forEach((socket) => socket.disconnect());
-    for (const platform of platforms) await platform.close();
+    for (const platform of platforms) await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platforms[0].dataSource);

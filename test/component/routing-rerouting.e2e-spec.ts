@@ -29,7 +29,7 @@ describe('re-routing: presence grace, no reply, shift end, reopen, acknowledgeme
   });
   afterAll(async () => {
     sockets.splice(0).forEach((socket) => socket.disconnect());
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

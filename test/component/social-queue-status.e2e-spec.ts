@@ -25,12 +25,17 @@ describe('queue position and wait told to social-channel citizens', () => {
       FACEBOOK_GRAPH_BASE_URL: graph.baseUrl,
       FACEBOOK_FETCH_PROFILES: 'false',
       ROUTING_QUEUE_STATUS_MIN_INTERVAL_SECONDS: String(INTERVAL_SECONDS),
+      // One outbound slot: the acknowledgement, the assistant's menu and the position are separate outbound jobs, and
+      // only one slot sends them in the order they were queued. With several slots (the default) two messages of one
+      // conversation may reach Messenger in either order: the order asserted below is this setting's, not a promise
+      // of the default one.
+      OUTBOUND_CONCURRENCY: '1',
     });
   });
   afterAll(async () => {
     await second?.close();
-    await platform.close();
-    await graph.close();
+    await platform?.close();
+    await graph?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

@@ -21,7 +21,7 @@ describe('web chat spine: citizen -> queue -> PostgreSQL -> routing -> desk -> r
     platform = await startPlatform();
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

@@ -17,7 +17,8 @@ function runStandalone(env: Record<string, string>): Promise<{ code: number | nu
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    // A guard only: each case exits by itself in seconds, but compiling the sources is slow on a busy machine.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, output });

@@ -20,8 +20,8 @@ describe('supervisor console live push', () => {
     );
   });
   afterAll(async () => {
-    await secondApi.close();
-    await platform.close();
+    await secondApi?.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

@@ -13,7 +13,7 @@ describe('supervisor routing actions: duty, roster, reassign, transfer, emergenc
     platform = await startPlatform({ ROUTING_EMERGENCY_OVERFLOW: '1' });
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

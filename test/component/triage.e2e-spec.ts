@@ -35,7 +35,7 @@ describe('triage: emergency wording on every channel jumps the queue and gives 1
     });
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
     await Promise.all([graph.close(), xApi.close(), connector.close()]);
   });
   beforeEach(async () => {

@@ -20,7 +20,7 @@ describe('web chat widget events', () => {
     platform = await startPlatform();
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);
@@ -281,7 +281,7 @@ describe('web chat origin allow-list', () => {
     platform = await startPlatform({ WEBCHAT_ALLOWED_ORIGINS: 'https://www.example.gouv.fr' });
   });
   afterAll(async () => {
-    await platform.close();
+    await platform?.close();
   });
 
   function connectFrom(origin: string): Promise<{ connected: boolean; error?: string; log: EventLog }> {

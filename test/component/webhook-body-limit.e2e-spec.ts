@@ -33,9 +33,9 @@ describe('webhook body limit above the global JSON limit', () => {
     });
   });
   afterAll(async () => {
-    await platform.close();
-    await graph.close();
-    await xApi.close();
+    await platform?.close();
+    await graph?.close();
+    await xApi?.close();
   });
   beforeEach(() => resetDatabase(platform.dataSource));
 

@@ -32,8 +32,8 @@ describe('X direct messages: signed webhook (both API shapes) -> desk -> reply t
     ackText = platform.config.routing.acknowledgementText;
   });
   afterAll(async () => {
-    await platform.close();
-    await xApi.close();
+    await platform?.close();
+    await xApi?.close();
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);

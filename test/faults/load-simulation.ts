@@ -16,6 +16,10 @@ export class CitizenSimulation {
   readonly sent = new Set<string>();
   readonly acknowledged = new Set<string>();
   readonly repliesReceived = new Set<string>();
+  /** Message ids under which each reply arrived: two ids for one reply would be a reply shown twice. */
+  readonly replyIdsByTag = new Map<string, Set<string>>();
+  /** Live pushes per reply message id: more than one is the same message pushed again (the widget keeps one). */
+  readonly livePushesById = new Map<string, number>();
   replyEventsReceived = 0;
   private readonly pending = new Set<string>();
   private token: string | undefined;
@@ -75,8 +79,13 @@ export class CitizenSimulation {
       if (message.author !== 'agent') continue;
       const tag = REPLY_TAG.exec(message.text)?.[1];
       if (!tag) continue;
-      if (live) this.replyEventsReceived += 1;
+      if (live) {
+        this.replyEventsReceived += 1;
+        this.livePushesById.set(message.id, (this.livePushesById.get(message.id) ?? 0) + 1);
+      }
       this.repliesReceived.add(tag);
+      const ids = this.replyIdsByTag.get(tag) ?? new Set<string>();
+      this.replyIdsByTag.set(tag, ids.add(message.id));
       delivered.push(message.id);
     }
     if (delivered.length) this.socket.emit('message:ack', { ids: delivered });

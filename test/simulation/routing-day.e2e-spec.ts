@@ -15,6 +15,9 @@ import { TEST_DATABASE_URL } from '../support/test-env';
  * Prints fairness and waiting-time figures (docs/routing.md).
  */
 
+/** The simulated brigade's roster is written in Paris time. */
+const ROSTER_ZONE = 'Europe/Paris';
+
 class SimulatedClock extends Clock {
   constructor(public current: Date) {
     super();
@@ -65,7 +68,7 @@ describe('a simulated 24-hour day of routing', () => {
 
   it('serves ~5,000 conversations with 3 shifts and 30 agents, holding every routing invariant', async () => {
     const random = generator(20261127);
-    const start = shiftInstants({ date: DAY, start: '06:00', end: '06:00' });
+    const start = shiftInstants({ date: DAY, start: '06:00', end: '06:00' }, ROSTER_ZONE);
     const clock = new SimulatedClock(start.startsAt);
     const routing = new RoutingService(db, clock, config);
     const rerouting = new ReroutingService(db, clock, config, routing, new AuditService(db));
@@ -78,7 +81,7 @@ describe('a simulated 24-hour day of routing', () => {
     ];
     const agents: { id: string; shift: string; unresponsive: boolean }[] = [];
     for (const shift of shifts) {
-      const { startsAt, endsAt } = shiftInstants({ date: DAY, start: shift.start, end: shift.end });
+      const { startsAt, endsAt } = shiftInstants({ date: DAY, start: shift.start, end: shift.end }, ROSTER_ZONE);
       for (let n = 0; n < shift.size; n++) {
         const skills = ['general', n % 3 === 0 ? 'violence' : n % 3 === 1 ? 'offence' : 'recruitment'];
         const [{ id }] = await db.query(

@@ -4,12 +4,13 @@ import { TEST_DATABASE_URL } from './test-env';
 
 /**
  * A migrated database of its own (`<test database>_<name>`, recreated), for platforms started as separate
- * processes, whose data the in-process tests' resets must not touch.
+ * processes, whose data the in-process tests' resets must not touch. `base` names the server (and the name prefix):
+ * the machine's test database by default, a throwaway cluster for the fault tests.
  */
-export async function freshDatabase(name: string): Promise<string> {
-  const url = new URL(TEST_DATABASE_URL);
+export async function freshDatabase(name: string, base = TEST_DATABASE_URL): Promise<string> {
+  const url = new URL(base);
   url.pathname = `/${url.pathname.slice(1)}_${name}`;
-  const admin = new URL(TEST_DATABASE_URL);
+  const admin = new URL(base);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();

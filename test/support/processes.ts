@@ -76,7 +76,7 @@ export class PlatformProcesses {
     await Promise.all([this.kill('api', 'SIGTERM'), this.kill('worker', 'SIGTERM')]);
   }
 
-  private async waitUntilReady(timeoutMs = 60_000): Promise<void> {
+  private async waitUntilReady(timeoutMs = 180_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       try {
@@ -90,7 +90,7 @@ export class PlatformProcesses {
     throw new Error(`API did not become ready:\n${this.output.join('')}`);
   }
 
-  private async waitForOutput(kind: ProcessKind, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  private async waitForOutput(kind: ProcessKind, pattern: RegExp, timeoutMs = 180_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const child = this.children.get(kind);
     let seen = '';

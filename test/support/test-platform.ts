@@ -9,6 +9,7 @@ import { CoreModule } from '@brigade/core';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
+import { openPlatforms } from './open-platforms';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-env';
 
 export interface TestPlatform {
@@ -25,7 +26,23 @@ export type PlatformRole = 'api' | 'worker' | 'all';
  * Boots the real platform (API and worker in one process unless asked otherwise) on a random loopback port,
  * with its own queue prefix so that test files never take each other's jobs.
  */
-export async function startPlatform(env: Record<string, string> = {}, role: PlatformRole = 'all'): Promise<TestPlatform> {
+export function startPlatform(env: Record<string, string> = {}, role: PlatformRole = 'all'): Promise<TestPlatform> {
+  const starting = bootPlatform(env, role);
+  const tracked = starting.then(
+    (platform) => platform,
+    () => null,
+  );
+  openPlatforms.add(tracked);
+  return starting.then((platform) => ({
+    ...platform,
+    close: async () => {
+      openPlatforms.delete(tracked);
+      await platform.close();
+    },
+  }));
+}
+
+async function bootPlatform(env: Record<string, string>, role: PlatformRole): Promise<TestPlatform> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: TEST_DATABASE_URL,

@@ -9,9 +9,15 @@ import { SOCKET_STREAM_MAX_LENGTH, socketStreamName } from '@brigade/realtime';
 /**
  * Socket.io shared by every API process through a Redis stream, which survives a Redis reconnect and
  * supports connection-state recovery (the pub/sub adapter does neither).
+ *
+ * Everything the adapter keeps in Redis is named after QUEUE_PREFIX, as the queues are: the stream, the pub/sub
+ * channels of cross-process requests (fetchSockets) and the sessions kept for recovery. With the library's default
+ * channel, every deployment sharing a Redis counted the others' processes as its own and waited for their answers.
  */
 export class RedisStreamsIoAdapter extends IoAdapter {
   private readonly redis: Redis;
+  /** The adapter's own connections (stream reader, subscriber), made by duplicating `redis`. */
+  private readonly duplicates: Redis[] = [];
 
   constructor(
     app: INestApplicationContext,
@@ -19,6 +25,12 @@ export class RedisStreamsIoAdapter extends IoAdapter {
   ) {
     super(app);
     this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+    const duplicate = this.redis.duplicate.bind(this.redis);
+    this.redis.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+      const connection = duplicate(...args);
+      this.duplicates.push(connection);
+      return connection;
+    };
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -32,6 +44,8 @@ export class RedisStreamsIoAdapter extends IoAdapter {
       adapter: createAdapter(this.redis, {
         streamName: socketStreamName(this.config.redis.queuePrefix),
         maxLen: SOCKET_STREAM_MAX_LENGTH,
+        channelPrefix: `${this.config.redis.queuePrefix}:socket.io`,
+        sessionKeyPrefix: `${this.config.redis.queuePrefix}:sio:session:`,
       }),
     });
   }
@@ -40,5 +54,7 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     await super.dispose();
     // QUIT lets the sessions persisted for connection-state recovery reach Redis before the connection closes.
     await this.redis.quit().catch(() => this.redis.disconnect());
+    // The stream reader would otherwise stay connected until its blocking read returns (up to 5 s after close).
+    this.duplicates.splice(0).forEach((connection) => connection.disconnect());
   }
 }

@@ -2,8 +2,8 @@ import { addDays, daysBetween, instantToLocal, isLocalDate, isoWeekday, mondayOf
 
 describe('roster local time', () => {
   it('reads an instant as Paris wall-clock time in winter and in summer', () => {
-    expect(instantToLocal(new Date('2026-01-15T21:30:00Z'))).toEqual({ date: '2026-01-15', time: '22:30' });
-    expect(instantToLocal(new Date('2026-07-15T22:30:00Z'))).toEqual({ date: '2026-07-16', time: '00:30' });
+    expect(instantToLocal(new Date('2026-01-15T21:30:00Z'), 'Europe/Paris')).toEqual({ date: '2026-01-15', time: '22:30' });
+    expect(instantToLocal(new Date('2026-07-15T22:30:00Z'), 'Europe/Paris')).toEqual({ date: '2026-07-16', time: '00:30' });
   });
 
   it('finds the Monday of a week, weekdays and day counts across months and years', () => {

@@ -1,7 +1,5 @@
-import { ROSTER_TIME_ZONE } from '@brigade/agents';
-
 /** Wall-clock date and time of an instant in the roster's zone, as the roster is written (YYYY-MM-DD, HH:mm). */
-export function instantToLocal(instant: Date, timeZone = ROSTER_TIME_ZONE): { date: string; time: string } {
+export function instantToLocal(instant: Date, timeZone: string): { date: string; time: string } {
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone,
     hourCycle: 'h23',

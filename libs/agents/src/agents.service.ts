@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Agent, Presence } from './agent.entity';
 import { Clock } from './clock';
-import { LocalShift, ROSTER_TIME_ZONE, shiftInstants } from './roster-time';
+import { LocalShift, shiftInstants } from './roster-time';
 import { Shift } from './shift.entity';
 
 export interface AgentStatus {
@@ -38,8 +38,8 @@ export class AgentsService {
     ]);
   }
 
-  /** Adds a shift written in local time (e.g. Paris, 22:00 to 06:00); it is stored as two instants. */
-  async addShift(agentId: string, local: LocalShift, timeZone = ROSTER_TIME_ZONE): Promise<Shift> {
+  /** Adds a shift written in local time of the roster's zone (ROSTER_TIME_ZONE), e.g. 22:00 to 06:00; stored as two instants. */
+  async addShift(agentId: string, local: LocalShift, timeZone: string): Promise<Shift> {
     const { startsAt, endsAt } = shiftInstants(local, timeZone);
     const exists = await this.agents.existsBy({ id: agentId, active: true });
     if (!exists) throw new NotFoundException('Agent introuvable');

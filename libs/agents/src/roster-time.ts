@@ -3,8 +3,6 @@
  * "who is on duty now" is one comparison whatever the daylight-saving calendar says.
  */
 
-export const ROSTER_TIME_ZONE = 'Europe/Paris';
-
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const LOCAL_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
@@ -30,7 +28,7 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
  * is moved forward by the gap (03:30); a time repeated by the autumn change (02:30 on the last Sunday of October)
  * is its first occurrence (summer time).
  */
-export function localToInstant(date: string, time: string, timeZone = ROSTER_TIME_ZONE): Date {
+export function localToInstant(date: string, time: string, timeZone: string): Date {
   const d = LOCAL_DATE.exec(date);
   const t = LOCAL_TIME.exec(time);
   if (!d || !t) throw new RangeError(`Expected YYYY-MM-DD and HH:mm, got "${date}" "${time}"`);
@@ -56,7 +54,7 @@ export interface LocalShift {
 }
 
 /** The instants of a shift given in local time, across midnight and daylight-saving changes. */
-export function shiftInstants(shift: LocalShift, timeZone = ROSTER_TIME_ZONE): { startsAt: Date; endsAt: Date } {
+export function shiftInstants(shift: LocalShift, timeZone: string): { startsAt: Date; endsAt: Date } {
   const startsAt = localToInstant(shift.date, shift.start, timeZone);
   const endDate = shift.end <= shift.start ? nextDate(shift.date) : shift.date;
   const endsAt = localToInstant(endDate, shift.end, timeZone);

@@ -51,4 +51,10 @@ describe('loadConfig', () => {
     });
     expect(config.env).toBe('production');
   });
+
+  it('takes the deployment\'s time zone from ROSTER_TIME_ZONE and refuses a name the runtime does not know', () => {
+    expect(loadConfig({}).routing.rosterTimeZone).toBe('Europe/Paris');
+    expect(loadConfig({ ROSTER_TIME_ZONE: 'Pacific/Noumea' }).routing.rosterTimeZone).toBe('Pacific/Noumea');
+    expect(() => loadConfig({ ROSTER_TIME_ZONE: 'Paris' })).toThrow(/ROSTER_TIME_ZONE/);
+  });
 });

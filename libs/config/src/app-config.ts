@@ -5,6 +5,17 @@ import { ChannelsConfig, channelsConfigFromEnv, channelsEnvironmentShape } from 
  * Every setting of the platform, read once from the environment and validated at boot.
  * Nothing else in the code base reads process.env.
  */
+
+/** True for a time zone name the runtime knows (IANA, e.g. Europe/Paris, America/Cayenne). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -103,7 +114,11 @@ const environmentSchema = z.object({
   ROUTING_QUEUE_STATUS_MIN_INTERVAL_SECONDS: z.coerce.number().min(0).default(300),
   ROUTING_QUEUE_STATUS_WAIT_CHANGE_SECONDS: z.coerce.number().min(1).default(300),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
-  ROSTER_TIME_ZONE: z.string().default('Europe/Paris'),
+  // The one time zone of the deployment: roster, reporting's "today" and the desk's days (served in /api/me).
+  ROSTER_TIME_ZONE: z
+    .string()
+    .refine((zone) => isTimeZone(zone), 'must be an IANA time zone name, e.g. Europe/Paris or Pacific/Noumea')
+    .default('Europe/Paris'),
   RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(2000),
   RELAY_GRACE_MS: z.coerce.number().int().min(0).default(5000),
   RETENTION_DAYS: z.coerce.number().int().min(1).default(365),

@@ -1,7 +1,8 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock } from '@brigade/agents';
+import { Clock, localToInstant } from '@brigade/agents';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { SERVICE_LEVEL_FALLBACK } from '@brigade/routing';
 import type {
   AgentLoadView,
@@ -15,8 +16,6 @@ import type {
   RosterView,
 } from './reporting-views';
 
-/** "Today" and "tomorrow" are the desk's local days, not UTC days. */
-export const REPORTING_TIME_ZONE = 'Europe/Paris';
 const MAX_REPORT_DAYS = 366;
 
 const WAIT_BUCKETS: { label: string; fromSeconds: number; toSeconds: number | null }[] = [
@@ -33,10 +32,16 @@ const numOrNull = (value: unknown): number | null => (value === null || value ==
 /** The supervisor's numbers, read straight from PostgreSQL (the source of truth), never from a cache. */
 @Injectable()
 export class ReportingService {
+  /** "Today" and "tomorrow" are the desk's local days in the roster's zone (ROSTER_TIME_ZONE), not UTC days. */
+  private readonly timeZone: string;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.timeZone = config.routing.rosterTimeZone;
+  }
 
   /**
    * The live load. Breaches are counted against each queue's own thresholds (queues.sla_wait_seconds, the wait for a
@@ -82,7 +87,7 @@ export class ReportingService {
          FROM conversations c ${thresholds}
         WHERE c.status IN ('waiting', 'assigned') OR c.closed_at >= $1::timestamptz - interval '2 days'
             OR (c.status = 'abandoned' AND c.waiting_since >= $1::timestamptz - interval '2 days')`,
-      [now, requestedWait, requestedReply, REPORTING_TIME_ZONE],
+      [now, requestedWait, requestedReply, this.timeZone],
     );
     const byQueue: QueueBreaches[] = await this.dataSource.query(
       `SELECT k.queue, t.wait_s::int AS "waitThresholdSeconds", t.reply_s::int AS "replyThresholdSeconds",
@@ -226,7 +231,7 @@ export class ReportingService {
            FROM shifts s JOIN agents a ON a.id = s.agent_id, day
           WHERE a.active AND s.starts_at < day.start + interval '2 days' AND s.ends_at > day.start
           ORDER BY s.starts_at, a.display_name`,
-        [now, REPORTING_TIME_ZONE],
+        [now, this.timeZone],
       );
     const view = (row: (typeof rows)[number]): RosterShiftView => ({
       id: row.id,
@@ -242,6 +247,15 @@ export class ReportingService {
    * Conversations that arrived in [from, to): volumes per channel and queue, first-response time (arrival to first
    * agent reply), handling time (assignment to close) and abandonment.
    */
+  /**
+   * A period bound as the API receives it: a date alone (2026-12-01) is that day's midnight in the roster's zone, so
+   * that a report "from the 1st" starts at the brigade's midnight wherever the deployment is; a full timestamp is
+   * taken as it is.
+   */
+  instantOf(bound: string): Date {
+    return /^\d{4}-\d{2}-\d{2}$/.test(bound) ? localToInstant(bound, '00:00', this.timeZone) : new Date(bound);
+  }
+
   async report(from: Date, to: Date): Promise<ReportView> {
     if (!(from.getTime() < to.getTime())) throw new BadRequestException('La période est vide : « from » doit précéder « to »');
     if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * 86_400_000) {

@@ -38,7 +38,7 @@ class ShiftBody {
   @IsUUID()
   agentId: string;
 
-  /** Local date the shift starts (Europe/Paris by default). */
+  /** Local date the shift starts, in the roster's zone (ROSTER_TIME_ZONE). */
   @Matches(DATE, { message: 'date must be a date YYYY-MM-DD' })
   date: string;
 

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Post, Put } from '@nestjs/common';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { AgentPrincipal, AgentsService, AgentStatus, AuthService, PRESENCES, Presence } from '@brigade/agents';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { CurrentAgent, Public } from './auth.decorators';
@@ -17,6 +18,14 @@ class LoginRequest {
   password: string;
 }
 
+/**
+ * The signed-in agent, with the deployment's time zone (ROSTER_TIME_ZONE): the desk writes rosters, "today" and report
+ * periods in it, never in the browser's own zone.
+ */
+export interface MeResponse extends AgentStatus {
+  timeZone: string;
+}
+
 class PresenceRequest {
   @IsIn(PRESENCES)
   presence: Presence;
@@ -29,7 +38,12 @@ export class AuthController {
     private readonly agents: AgentsService,
     private readonly jobs: JobProducer,
     private readonly realtime: RealtimePublisher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  private withTimeZone(status: AgentStatus): MeResponse {
+    return { ...status, timeZone: this.config.routing.rosterTimeZone };
+  }
 
   @Public()
   @Post('auth/login')
@@ -39,17 +53,17 @@ export class AuthController {
   }
 
   @Get('me')
-  me(@CurrentAgent() principal: AgentPrincipal): Promise<AgentStatus> {
-    return this.agents.status(principal.agentId);
+  async me(@CurrentAgent() principal: AgentPrincipal): Promise<MeResponse> {
+    return this.withTimeZone(await this.agents.status(principal.agentId));
   }
 
   @Put('me/presence')
-  async setPresence(@CurrentAgent() principal: AgentPrincipal, @Body() body: PresenceRequest): Promise<AgentStatus> {
+  async setPresence(@CurrentAgent() principal: AgentPrincipal, @Body() body: PresenceRequest): Promise<MeResponse> {
     const status = await this.agents.setPresence(principal.agentId, body.presence);
     if (status.presence === 'available') await this.jobs.add(QueueName.Routing, { reason: 'agent-available' });
     // Going offline hands the agent's conversations over at once (no grace period: it was deliberate).
     if (status.presence === 'offline') await this.jobs.add(QueueName.Routing, { reason: 'presence-offline' });
     await this.realtime.queueChanged('presence');
-    return status;
+    return this.withTimeZone(status);
   }
 }

@@ -59,6 +59,8 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private readonly logger = new Logger(DeskGateway.name);
   /** Sockets closed by our own shutdown are not agents leaving: no presence change, no cross-process query. */
   private shuttingDown = false;
+  /** Disconnections still being recorded (presence mark, cross-process check, grace job). */
+  private readonly leaving = new Set<Promise<void>>();
 
   @WebSocketServer()
   server: Namespace<DeskClientToServerEvents, DeskServerToClientEvents>;
@@ -100,7 +102,13 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.logger.debug({ agentId: principal.agentId }, 'desk connected');
   }
 
-  async handleDisconnect(socket: DeskSocket): Promise<void> {
+  handleDisconnect(socket: DeskSocket): Promise<void> {
+    const run = this.recordLeaving(socket).finally(() => this.leaving.delete(run));
+    this.leaving.add(run);
+    return run;
+  }
+
+  private async recordLeaving(socket: DeskSocket): Promise<void> {
     const agentId = socket.data.principal?.agentId;
     if (!agentId || this.shuttingDown) return;
     // Another tab of this agent on this process: nothing to do.
@@ -139,8 +147,13 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return (await this.server.in(agentRoom(agentId)).fetchSockets()).length > 0;
   }
 
-  beforeApplicationShutdown(): void {
+  /**
+   * Before Socket.io and the Redis connections close: the disconnections being recorded finish first, so that none
+   * of their cross-process queries is cut off by the closing connections (an error nobody would be waiting for).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    await Promise.allSettled([...this.leaving]);
   }
 
   @SubscribeMessage('presence:set')

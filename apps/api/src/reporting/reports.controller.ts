@@ -3,6 +3,7 @@ import { IsISO8601 } from 'class-validator';
 import { ReportingService, reportToCsv } from '@brigade/reporting';
 import { Roles } from '../auth/auth.decorators';
 
+/** A date alone (YYYY-MM-DD) is that day's midnight in the roster's zone; `to` is excluded. */
 class ReportQuery {
   @IsISO8601({ strict: true })
   from: string;
@@ -19,13 +20,13 @@ export class ReportsController {
 
   @Get('reports')
   report(@Query() query: ReportQuery) {
-    return this.reporting.report(new Date(query.from), new Date(query.to));
+    return this.reporting.report(this.reporting.instantOf(query.from), this.reporting.instantOf(query.to));
   }
 
   @Get('reports.csv')
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="brigade-rapport.csv"')
   async csv(@Query() query: ReportQuery): Promise<string> {
-    return reportToCsv(await this.reporting.report(new Date(query.from), new Date(query.to)));
+    return reportToCsv(await this.reporting.report(this.reporting.instantOf(query.from), this.reporting.instantOf(query.to)));
   }
 }

@@ -16,7 +16,7 @@ class ShiftBody {
   @IsUUID()
   agentId: string;
 
-  /** Local date the shift starts, in the roster's time zone (Europe/Paris by default). */
+  /** Local date the shift starts, in the roster's zone (ROSTER_TIME_ZONE). */
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be YYYY-MM-DD' })
   date: string;
 

@@ -7,6 +7,7 @@ import { ConsoleScreen } from './console/console-screen';
 import { AdminScreen } from './admin/admin-screen';
 import { DICTIONARIES, Language, LanguageContext, useT } from './i18n';
 import { connectDesk, type DeskSocket } from './socket';
+import { TimeZoneContext } from './time-zone';
 
 const LANGUAGE_KEY = 'brigade.desk.language';
 
@@ -199,15 +200,17 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
           {error}
         </p>
       )}
-      {me &&
-        socket &&
-        (screen === 'admin' ? (
-          <AdminScreen role={me.role} />
-        ) : screen === 'console' ? (
-          <ConsoleScreen socket={socket} me={me} />
-        ) : (
-          <DeskScreen socket={socket} me={me} connected={connected} />
-        ))}
+      {me && socket && (
+        <TimeZoneContext.Provider value={me.timeZone}>
+          {screen === 'admin' ? (
+            <AdminScreen role={me.role} />
+          ) : screen === 'console' ? (
+            <ConsoleScreen socket={socket} me={me} />
+          ) : (
+            <DeskScreen socket={socket} me={me} connected={connected} />
+          )}
+        </TimeZoneContext.Provider>
+      )}
     </>
   );
 }

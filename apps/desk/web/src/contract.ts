@@ -20,7 +20,7 @@ export type {
   RosterView,
 } from '../../../../libs/reporting/src/reporting-views';
 
-/** GET /api/me (AgentsService.status). */
+/** GET /api/me and PUT /api/me/presence (AgentsService.status, with the deployment's zone). */
 export interface MeView {
   id: string;
   displayName: string;
@@ -29,6 +29,8 @@ export interface MeView {
   onShift: boolean;
   onDuty: boolean;
   capacity: number;
+  /** ROSTER_TIME_ZONE (IANA name): rosters, "today" and report days are written in it. */
+  timeZone: string;
 }
 
 export interface LoginResult {

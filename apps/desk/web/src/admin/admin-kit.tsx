@@ -30,25 +30,6 @@ export const splitList = (value: string) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-/** Local date and time in the roster's zone (Europe/Paris), as the roster is written. */
-export function parisLocal(instant = new Date()): { date: string; time: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Paris',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(instant);
-  const field = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
-  return { date: `${field('year')}-${field('month')}-${field('day')}`, time: `${field('hour')}:${field('minute')}` };
-}
-
-export function addDays(date: string, days: number): string {
-  const [year, month, day] = date.split('-').map(Number);
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
-}
 
 /** Downloads a CSV route with the bearer token (a plain link would carry no token). */
 export async function downloadCsv(path: string, fileName: string): Promise<void> {

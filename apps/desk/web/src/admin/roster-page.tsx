@@ -2,7 +2,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import * as api from '../api';
 import { useAdminLabels } from './admin-labels';
-import { addDays, downloadCsv, parisLocal, useFeedback } from './admin-kit';
+import { addDays, useTimeZone, zonedLocal } from '../time-zone';
+import { downloadCsv, useFeedback } from './admin-kit';
 import type { AdminAgent } from './agents-page';
 import { CsvImport } from './csv-import';
 
@@ -24,7 +25,8 @@ interface WeekView {
 export function RosterPage() {
   const l = useAdminLabels();
   const { run, view } = useFeedback();
-  const now = parisLocal();
+  const timeZone = useTimeZone();
+  const now = zonedLocal(timeZone);
   const [day, setDay] = useState(now.date);
   const [week, setWeek] = useState<WeekView | null>(null);
   const [agents, setAgents] = useState<AdminAgent[]>([]);
@@ -57,7 +59,7 @@ export function RosterPage() {
   }
 
   const days = week ? Array.from({ length: 7 }, (_, index) => addDays(week.from, index)) : [];
-  const eightHoursLater = parisLocal(new Date(Date.now() + 8 * 3600_000)).time;
+  const eightHoursLater = zonedLocal(timeZone, new Date(Date.now() + 8 * 3600_000)).time;
 
   return (
     <section aria-labelledby="roster-title">

@@ -18,6 +18,7 @@ import { fill, useLanguage, useT } from '../i18n';
 import { MessageList } from '../desk/conversation-pane';
 import { PriorityBadge, useNow } from '../desk/desk-screen';
 import type { DeskSocket } from '../socket';
+import { addDays, useTimeZone, zonedLocal } from '../time-zone';
 import { DistributionChart, HourlyChart } from './charts';
 
 /** The roster is a schedule, not a live figure: read again now and then. */
@@ -497,23 +498,17 @@ function ReassignForm({
   );
 }
 
-function isoDay(offsetDays: number): string {
-  const day = new Date(Date.now() + offsetDays * 86_400_000);
-  return day.toISOString().slice(0, 10);
-}
 
 function ReportsView() {
   const t = useT();
-  const [from, setFrom] = useState(isoDay(-7));
-  const [to, setTo] = useState(isoDay(0));
+  // Days of the deployment's zone: the server reads a date alone as that day's midnight there.
+  const today = zonedLocal(useTimeZone()).date;
+  const [from, setFrom] = useState(addDays(today, -7));
+  const [to, setTo] = useState(today);
   const [report, setReport] = useState<ReportView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const query = () => {
-    const start = new Date(`${from}T00:00:00`);
-    const end = new Date(`${to}T00:00:00`);
-    end.setDate(end.getDate() + 1);
-    return `from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(end.toISOString())}`;
-  };
+  // The last day is included: the period ends at the next day's midnight.
+  const query = () => `from=${from}&to=${addDays(to, 1)}`;
   async function show() {
     setError(null);
     try {
