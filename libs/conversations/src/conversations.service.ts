@@ -4,7 +4,7 @@ import { DataSource, In } from 'typeorm';
 import { Agent, AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { ChannelIdentity, Contact } from '@brigade/contacts';
-import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
+import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/persistence';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import type {

@@ -3,12 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '@brigade/agents';
 import { SERVICE_LEVEL_FALLBACK } from '@brigade/routing';
+import type { AgentLoadView, OpenConversationView, QueueBreaches, QueueLoadView } from '@brigade/realtime';
 import type {
-  AgentLoadView,
   ColleagueView,
-  OpenConversationView,
-  QueueBreaches,
-  QueueLoadView,
   ReportRow,
   ReportView,
   RosterShiftView,
