@@ -1,4 +1,5 @@
-import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidInputError, UnavailableError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { preparedStatement, runPrepared } from '@brigade/persistence';
@@ -69,13 +70,13 @@ export class ChannelSwitchService {
     const off = new Set(rows.map((row) => row.account));
     const accounts = body === undefined ? [] : addressedAccounts(channel, body);
     if (off.has('') || (accounts.length > 0 && accounts.every((account) => off.has(account)))) {
-      throw new ServiceUnavailableException('this channel is switched off by an administrator');
+      throw new UnavailableError('this channel is switched off by an administrator');
     }
   }
 
   async set(actor: AgentPrincipal, channel: SwitchableChannel, account: string, enabled: boolean): Promise<ChannelAccountStatus[]> {
     if (account !== '' && !this.configuredAccounts(channel).includes(account)) {
-      throw new BadRequestException(`account: "${account}" is not a configured ${channel} account`);
+      throw new InvalidInputError(`account: "${account}" is not a configured ${channel} account`);
     }
     await this.dataSource.transaction(async (manager) => {
       await manager.query(

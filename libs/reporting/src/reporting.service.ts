@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InvalidInputError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '@brigade/agents';
@@ -237,9 +238,9 @@ export class ReportingService {
    * agent reply), handling time (assignment to close) and abandonment.
    */
   async report(from: Date, to: Date): Promise<ReportView> {
-    if (!(from.getTime() < to.getTime())) throw new BadRequestException('La période est vide : « from » doit précéder « to »');
+    if (!(from.getTime() < to.getTime())) throw new InvalidInputError('La période est vide : « from » doit précéder « to »');
     if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * 86_400_000) {
-      throw new BadRequestException(`La période dépasse ${MAX_REPORT_DAYS} jours`);
+      throw new InvalidInputError(`La période dépasse ${MAX_REPORT_DAYS} jours`);
     }
     const rows: {
       channel: string | null;
