@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { QueueChangeSignal } from '@brigade/administration';
+import { QueueChangeSignal } from '@brigade/queue';
 import { RetentionService } from '@brigade/privacy';
 import type { CitizenMessageView, DeskAssignmentEvent } from '@brigade/realtime';
 import type { QueueLoadView } from '@brigade/reporting';

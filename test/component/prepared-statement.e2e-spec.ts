@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, preparedStatement, runPrepared } from '@brigade/database';
+import { dataSourceOptions } from '@brigade/database';
+import { preparedStatement, runPrepared } from '@brigade/persistence';
 import { TEST_DATABASE_URL } from '../support/test-env';
 
 /** The hot paths' prepared statements run where their caller is: in its transaction, or on any pooled connection. */

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@brigade/config';
+import { DomainErrorFilter } from './domain-error.filter';
 import { mountQueueBoard } from './metrics/queue-board';
 import { RedisStreamsIoAdapter } from './redis-streams-io.adapter';
 import { WEBHOOK_PATHS, webhookBodyParser } from './webhooks/webhook-body-parser';
@@ -41,6 +42,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(WEBHOOK_PATHS, webhookBodyParser(config.channels.webhookBodyLimitBytes));
   app.useBodyParser('json', { limit: '256kb' });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // The libs throw domain errors (libs/errors); REST answers them here, the socket gateways in socket-ack.ts.
+  app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter()));
   const origins = config.webchat.allowedOrigins;
   app.enableCors({ origin: origins.includes('*') ? true : origins });
   const maxAge = config.env === 'production' ? '1h' : 0;

@@ -1,5 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import type { ZodType } from 'zod';
+import { DomainError } from '@brigade/errors';
+import { toHttpException } from './domain-error.filter';
 
 export type AckFailure = { ok: false; error: string; status: number };
 export type AckResult<T> = { ok: true; data: T } | AckFailure;
@@ -8,7 +10,9 @@ export type AckResult<T> = { ok: true; data: T } | AckFailure;
 export async function acknowledge<T>(work: () => Promise<T>): Promise<AckResult<T>> {
   try {
     return { ok: true, data: await work() };
-  } catch (error) {
+  } catch (thrown) {
+    // A domain error answers with the status and message its HTTP answer would carry.
+    const error = thrown instanceof DomainError ? toHttpException(thrown) : thrown;
     if (error instanceof HttpException) {
       const response = error.getResponse();
       const message =

@@ -1,4 +1,5 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, InvalidInputError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -88,7 +89,7 @@ export class AgentsAdminService {
          FROM agents a WHERE a.id = $1`,
       [id],
     );
-    if (!rows[0]) throw new NotFoundException('Agent introuvable');
+    if (!rows[0]) throw new NotFoundError('Agent introuvable');
     return toView(rows[0]);
   }
 
@@ -97,7 +98,7 @@ export class AgentsAdminService {
     // Without a password the account gets an unusable hash until the agent redeems the code.
     const passwordHash = await AuthService.hashPassword(input.password ?? randomUnusablePassword());
     const { id, resetCode } = await this.dataSource.transaction(async (manager) => {
-      if (await manager.getRepository(Agent).existsBy({ login })) throw new ConflictException(`login: "${login}" is already taken`);
+      if (await manager.getRepository(Agent).existsBy({ login })) throw new ConflictError(`login: "${login}" is already taken`);
       const created = await manager.getRepository(Agent).save({
         login,
         displayName: input.displayName,
@@ -118,7 +119,7 @@ export class AgentsAdminService {
   async update(actor: AgentPrincipal, id: string, changes: AgentChanges): Promise<AgentView> {
     await this.dataSource.transaction(async (manager) => {
       const before = await manager.getRepository(Agent).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!before) throw new NotFoundException('Agent introuvable');
+      if (!before) throw new NotFoundError('Agent introuvable');
       if (changes.role && changes.role !== 'admin' && before.role === 'admin') await this.keepAnAdmin(manager, id);
       const patch = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
       if (Object.keys(patch).length === 0) return;
@@ -134,7 +135,7 @@ export class AgentsAdminService {
   async deactivate(actor: AgentPrincipal, id: string): Promise<AgentView> {
     await this.dataSource.transaction(async (manager) => {
       const agent = await manager.getRepository(Agent).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!agent) throw new NotFoundException('Agent introuvable');
+      if (!agent) throw new NotFoundError('Agent introuvable');
       if (!agent.active) return;
       if (agent.role === 'admin') await this.keepAnAdmin(manager, id);
       await manager.query(`UPDATE agents SET active = false, presence = 'offline', duty_override = NULL WHERE id = $1`, [id]);
@@ -178,7 +179,7 @@ export class AgentsAdminService {
     const created = rows.filter((row) => !existing.has(row.login)).length;
     const report = { dryRun, rows: rows.length, created, updated: rows.length - created, errors, resetCodes: [] as { login: string; code: string; expiresAt: Date }[] };
     if (dryRun) return report;
-    if (errors.length > 0) throw new BadRequestException({ statusCode: 400, message: 'The file has errors: nothing was written', ...report });
+    if (errors.length > 0) throw new InvalidInputError('The file has errors: nothing was written', { ...report });
     const placeholder = await AuthService.hashPassword(randomUnusablePassword());
     await this.dataSource.transaction(async (manager) => {
       for (const row of rows) {
@@ -199,7 +200,7 @@ export class AgentsAdminService {
         }
       }
       const [{ admins }] = await manager.query(`SELECT count(*)::int AS admins FROM agents WHERE role = 'admin' AND active`);
-      if (admins === 0) throw new BadRequestException('role: the file would leave no active administrator');
+      if (admins === 0) throw new InvalidInputError('role: the file would leave no active administrator');
       await this.audit.record(auditBy(actor, 'agents.import', 'agent', null, { created: report.created, updated: report.updated }), manager);
     });
     await this.routing.afterChange('agents-imported');
@@ -251,7 +252,7 @@ export class AgentsAdminService {
       `SELECT count(*)::int AS others FROM agents WHERE role = 'admin' AND active AND id <> $1`,
       [exceptId],
     );
-    if (others === 0) throw new ConflictException('role: the last active administrator cannot be demoted or deactivated');
+    if (others === 0) throw new ConflictError('role: the last active administrator cannot be demoted or deactivated');
   }
 }
 

@@ -1,4 +1,5 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, InvalidInputError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AgentPrincipal } from '@brigade/agents';
@@ -51,7 +52,7 @@ export class CannedRepliesAdminService {
   async update(actor: AgentPrincipal, id: string, changes: Partial<CannedReplyInput>): Promise<CannedReply> {
     return this.dataSource.transaction(async (manager) => {
       const before = await manager.getRepository(CannedReply).findOneBy({ id });
-      if (!before) throw new NotFoundException('Réponse type introuvable');
+      if (!before) throw new NotFoundError('Réponse type introuvable');
       const next = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
       checkVariables(next);
       await this.checkOwnerAndShortcut(manager, next, id);
@@ -70,7 +71,7 @@ export class CannedRepliesAdminService {
   async remove(actor: AgentPrincipal, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const reply = await manager.getRepository(CannedReply).findOneBy({ id });
-      if (!reply) throw new NotFoundException('Réponse type introuvable');
+      if (!reply) throw new NotFoundError('Réponse type introuvable');
       await manager.getRepository(CannedReply).delete({ id });
       await this.audit.record(auditBy(actor, 'canned-reply.delete', 'canned-reply', id, { shortcut: reply.shortcut, language: reply.language, text: reply.text }), manager);
     });
@@ -79,19 +80,19 @@ export class CannedRepliesAdminService {
   private async checkOwnerAndShortcut(manager: EntityManager, input: CannedReplyInput, exceptId?: string): Promise<void> {
     if (input.ownerAgentId) {
       const [owner] = await manager.query(`SELECT 1 FROM agents WHERE id = $1`, [input.ownerAgentId]);
-      if (!owner) throw new BadRequestException(`ownerAgentId: no agent ${input.ownerAgentId}`);
+      if (!owner) throw new InvalidInputError(`ownerAgentId: no agent ${input.ownerAgentId}`);
     }
     const [taken] = await manager.query(
       `SELECT id FROM canned_replies WHERE language = $1 AND shortcut = $2 AND ($3::uuid IS NULL OR id <> $3)`,
       [input.language, input.shortcut, exceptId ?? null],
     );
-    if (taken) throw new ConflictException(`shortcut: "/${input.shortcut}" is already used in ${input.language}`);
+    if (taken) throw new ConflictError(`shortcut: "/${input.shortcut}" is already used in ${input.language}`);
   }
 }
 
 function checkVariables(input: Pick<CannedReplyInput, 'text'>): void {
   const unknown = unknownVariables(input.text);
   if (unknown.length > 0) {
-    throw new BadRequestException(`text: unknown variable ${unknown.join(', ')} (known: {agentName}, {contactName}, {reference})`);
+    throw new InvalidInputError(`text: unknown variable ${unknown.join(', ')} (known: {agentName}, {contactName}, {reference})`);
   }
 }

@@ -1,7 +1,8 @@
-import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidInputError, UnavailableError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { preparedStatement, runPrepared } from '@brigade/database';
+import { preparedStatement, runPrepared } from '@brigade/persistence';
 import { AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
@@ -69,13 +70,13 @@ export class ChannelSwitchService {
     const off = new Set(rows.map((row) => row.account));
     const accounts = body === undefined ? [] : addressedAccounts(channel, body);
     if (off.has('') || (accounts.length > 0 && accounts.every((account) => off.has(account)))) {
-      throw new ServiceUnavailableException('this channel is switched off by an administrator');
+      throw new UnavailableError('this channel is switched off by an administrator');
     }
   }
 
   async set(actor: AgentPrincipal, channel: SwitchableChannel, account: string, enabled: boolean): Promise<ChannelAccountStatus[]> {
     if (account !== '' && !this.configuredAccounts(channel).includes(account)) {
-      throw new BadRequestException(`account: "${account}" is not a configured ${channel} account`);
+      throw new InvalidInputError(`account: "${account}" is not a configured ${channel} account`);
     }
     await this.dataSource.transaction(async (manager) => {
       await manager.query(

@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InvalidInputError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AgentPrincipal } from '@brigade/agents';
@@ -46,13 +47,13 @@ export class ContactsAdminService {
 
   async get(id: string): Promise<ContactView> {
     const [view] = await this.views([id]);
-    if (!view) throw new NotFoundException('Contact introuvable');
+    if (!view) throw new NotFoundError('Contact introuvable');
     return view;
   }
 
   /** Links a contact into another (the same citizen); whatever was linked to it follows into the group. */
   async link(actor: AgentPrincipal, contactId: string, intoContactId: string): Promise<ContactView> {
-    if (contactId === intoContactId) throw new BadRequestException('intoContactId: a contact cannot be linked to itself');
+    if (contactId === intoContactId) throw new InvalidInputError('intoContactId: a contact cannot be linked to itself');
     await this.dataSource.transaction(async (manager) => {
       const rows: { id: string; merged_into_id: string | null }[] = await manager.query(
         `SELECT id, merged_into_id FROM contacts WHERE id = ANY($1::uuid[]) FOR UPDATE`,
@@ -60,10 +61,10 @@ export class ContactsAdminService {
       );
       const contact = rows.find((row) => row.id === contactId);
       const into = rows.find((row) => row.id === intoContactId);
-      if (!contact) throw new NotFoundException('Contact introuvable');
-      if (!into) throw new BadRequestException(`intoContactId: no contact ${intoContactId}`);
+      if (!contact) throw new NotFoundError('Contact introuvable');
+      if (!into) throw new InvalidInputError(`intoContactId: no contact ${intoContactId}`);
       const root = into.merged_into_id ?? into.id;
-      if (root === contactId) throw new BadRequestException('intoContactId: these contacts are already linked');
+      if (root === contactId) throw new InvalidInputError('intoContactId: these contacts are already linked');
       await manager.query(`UPDATE contacts SET merged_into_id = $2 WHERE id = $1 OR merged_into_id = $1`, [contactId, root]);
       await this.audit.record(auditBy(actor, 'contact.link', 'contact', contactId, { intoContactId: root, previous: contact.merged_into_id }), manager);
     });
@@ -73,8 +74,8 @@ export class ContactsAdminService {
   async unlink(actor: AgentPrincipal, contactId: string): Promise<ContactView> {
     await this.dataSource.transaction(async (manager) => {
       const [contact] = await manager.query(`SELECT merged_into_id FROM contacts WHERE id = $1 FOR UPDATE`, [contactId]);
-      if (!contact) throw new NotFoundException('Contact introuvable');
-      if (!contact.merged_into_id) throw new BadRequestException('contactId: this contact is not linked to another one');
+      if (!contact) throw new NotFoundError('Contact introuvable');
+      if (!contact.merged_into_id) throw new InvalidInputError('contactId: this contact is not linked to another one');
       await manager.query(`UPDATE contacts SET merged_into_id = NULL WHERE id = $1`, [contactId]);
       await this.audit.record(auditBy(actor, 'contact.unlink', 'contact', contactId, { fromContactId: contact.merged_into_id }), manager);
     });

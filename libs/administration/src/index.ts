@@ -12,7 +12,6 @@ export * from './local-time';
 export * from './password-reset.service';
 export * from './queue-catalog';
 export * from './queue-catalog.module';
-export * from './queue-change-signal';
 export * from './queue-directory';
 export * from './queues-admin.service';
 export * from './roster-admin.service';

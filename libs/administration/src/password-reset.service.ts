@@ -1,4 +1,5 @@
-import { BadRequestException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { InvalidInputError, NotFoundError, RateLimitedError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomInt } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -37,7 +38,7 @@ export class PasswordResetService {
   /** A new code for the agent; earlier unused codes stop working. */
   async issue(actor: AgentPrincipal, agentId: string, manager: EntityManager = this.dataSource.manager): Promise<IssuedResetCode> {
     const [agent] = await manager.query(`SELECT id FROM agents WHERE id = $1 AND active`, [agentId]);
-    if (!agent) throw new NotFoundException('Agent introuvable ou désactivé');
+    if (!agent) throw new NotFoundError('Agent introuvable ou désactivé');
     const code = Array.from({ length: CODE_LENGTH }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
     const expiresAt = new Date(Date.now() + RESET_CODE_TTL_MS);
     await manager.query(`UPDATE password_reset_codes SET used_at = now() WHERE agent_id = $1 AND used_at IS NULL`, [agentId]);
@@ -50,7 +51,7 @@ export class PasswordResetService {
   /** Sets a new password with a valid code; the code is spent and every signed-in session of the agent is closed. */
   async redeem(login: string, code: string, newPassword: string, ip?: string): Promise<void> {
     if (ip && !this.throttle.take(ip)) {
-      throw new HttpException('Trop de tentatives : réessayez dans une minute', HttpStatus.TOO_MANY_REQUESTS);
+      throw new RateLimitedError('Trop de tentatives : réessayez dans une minute');
     }
     const passwordHash = await AuthService.hashPassword(newPassword);
     const agentId = await this.dataSource.transaction(async (manager) => {
@@ -75,6 +76,6 @@ export class PasswordResetService {
       );
       return rows[0].agent_id;
     });
-    if (!agentId) throw new BadRequestException(INVALID_CODE);
+    if (!agentId) throw new InvalidInputError(INVALID_CODE);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { QueueChangeSignal } from './queue-change-signal';
+import { QueueChangeSignal } from '@brigade/queue';
 import { QueueDefinition } from './queue-definition.entity';
 
 /** Upper bound on how stale a copy may be if a change signal was lost (Redis down while an admin edited). */

@@ -1,4 +1,5 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, InvalidInputError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AgentPrincipal } from '@brigade/agents';
@@ -24,9 +25,9 @@ export class QueuesAdminService {
 
   async create(actor: AgentPrincipal, key: string, settings: Partial<QueueSettings> & Pick<QueueSettings, 'nameFr' | 'nameEn'>): Promise<QueueDefinition> {
     // The triage answers TOPIC_emergency and "0" with the emergency procedure; no queue may take that name.
-    if (key === 'emergency') throw new BadRequestException('key: "emergency" is reserved for the emergency choice of the triage');
+    if (key === 'emergency') throw new InvalidInputError('key: "emergency" is reserved for the emergency choice of the triage');
     await this.dataSource.transaction(async (manager) => {
-      if (await manager.getRepository(QueueDefinition).existsBy({ key })) throw new ConflictException(`key: queue "${key}" already exists`);
+      if (await manager.getRepository(QueueDefinition).existsBy({ key })) throw new ConflictError(`key: queue "${key}" already exists`);
       const given = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
       // A new topic is offered last in the triage menu unless its place is given.
       const [{ last }]: { last: number }[] = await manager.query(`SELECT COALESCE(max(triage_position), 0)::int AS last FROM queues`);
@@ -40,7 +41,7 @@ export class QueuesAdminService {
   async update(actor: AgentPrincipal, key: string, changes: Partial<QueueSettings>): Promise<QueueDefinition> {
     await this.dataSource.transaction(async (manager) => {
       const before = await manager.getRepository(QueueDefinition).findOne({ where: { key }, lock: { mode: 'pessimistic_write' } });
-      if (!before) throw new NotFoundException(`Queue "${key}" introuvable`);
+      if (!before) throw new NotFoundError(`Queue "${key}" introuvable`);
       const patch = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
       if (Object.keys(patch).length === 0) return;
       await manager.getRepository(QueueDefinition).update({ key }, patch);
@@ -54,7 +55,7 @@ export class QueuesAdminService {
 
   private async get(key: string): Promise<QueueDefinition> {
     const queue = await this.dataSource.getRepository(QueueDefinition).findOneBy({ key });
-    if (!queue) throw new NotFoundException(`Queue "${key}" introuvable`);
+    if (!queue) throw new NotFoundError(`Queue "${key}" introuvable`);
     return queue;
   }
 }

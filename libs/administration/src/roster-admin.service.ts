@@ -1,4 +1,5 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidInputError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AgentPrincipal, LocalShift, Shift, localToInstant, shiftInstants } from '@brigade/agents';
@@ -81,7 +82,7 @@ export class RosterAdminService {
   async update(actor: AgentPrincipal, id: string, changes: Partial<LocalShift> & { agentId?: string }): Promise<ShiftView> {
     await this.dataSource.transaction(async (manager) => {
       const before = await manager.getRepository(Shift).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!before) throw new NotFoundException('Service introuvable');
+      if (!before) throw new NotFoundError('Service introuvable');
       const current = this.toLocal(before);
       const local = { date: changes.date ?? current.date, start: changes.start ?? current.start, end: changes.end ?? current.end };
       const planned = { agentId: changes.agentId ?? before.agentId, ...this.instants(local) };
@@ -100,7 +101,7 @@ export class RosterAdminService {
   async remove(actor: AgentPrincipal, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const shift = await manager.getRepository(Shift).findOneBy({ id });
-      if (!shift) throw new NotFoundException('Service introuvable');
+      if (!shift) throw new NotFoundError('Service introuvable');
       await manager.getRepository(Shift).delete({ id });
       await this.audit.record(auditBy(actor, 'shift.delete', 'shift', id, { agentId: shift.agentId, ...this.toLocal(shift) }), manager);
     });
@@ -110,8 +111,8 @@ export class RosterAdminService {
   /** Creates every shift of a repeat pattern in one transaction; a shift that would overlap refuses the whole pattern. */
   async applyPattern(actor: AgentPrincipal, pattern: RepeatPattern): Promise<{ created: number }> {
     const span = daysBetween(pattern.from, pattern.to);
-    if (span < 0) throw new BadRequestException('to must be on or after from');
-    if (span >= MAX_RANGE_DAYS) throw new BadRequestException(`to: a pattern covers at most ${MAX_RANGE_DAYS} days`);
+    if (span < 0) throw new InvalidInputError('to must be on or after from');
+    if (span >= MAX_RANGE_DAYS) throw new InvalidInputError(`to: a pattern covers at most ${MAX_RANGE_DAYS} days`);
     const planned: PlannedShift[] = [];
     for (let day = 0; day <= span; day++) {
       const date = addDays(pattern.from, day);
@@ -123,7 +124,7 @@ export class RosterAdminService {
     const created = await this.dataSource.transaction(async (manager) => {
       for (const agentId of new Set(planned.map((p) => p.agentId))) await this.assertActiveAgent(manager, agentId);
       const problems = await this.overlaps(manager, planned);
-      if (problems.length > 0) throw new BadRequestException(problems.map((p) => `slots: ${p}`));
+      if (problems.length > 0) throw new InvalidInputError(problems.map((p) => `slots: ${p}`));
       if (planned.length > 0) await manager.getRepository(Shift).insert(planned);
       await this.audit.record(auditBy(actor, 'roster.pattern', 'roster', null, { ...pattern, created: planned.length }), manager);
       return planned.length;
@@ -139,7 +140,7 @@ export class RosterAdminService {
   async copyWeek(actor: AgentPrincipal, fromDay: string, toDay: string): Promise<{ created: number; skipped: number }> {
     const source = mondayOf(fromDay);
     const target = mondayOf(toDay);
-    if (source === target) throw new BadRequestException('toWeek must be another week than fromWeek');
+    if (source === target) throw new InvalidInputError('toWeek must be another week than fromWeek');
     const offset = daysBetween(source, target);
     const shifts = await this.shiftsStarting(source, addDays(source, 7));
     const result = await this.dataSource.transaction(async (manager) => {
@@ -161,7 +162,7 @@ export class RosterAdminService {
 
   async exportCsv(from: string, to: string): Promise<string> {
     const span = daysBetween(from, to);
-    if (span < 0 || span >= MAX_RANGE_DAYS) throw new BadRequestException(`to must be on or after from, at most ${MAX_RANGE_DAYS} days later`);
+    if (span < 0 || span >= MAX_RANGE_DAYS) throw new InvalidInputError(`to must be on or after from, at most ${MAX_RANGE_DAYS} days later`);
     const shifts = await this.shiftsStarting(from, addDays(to, 1));
     return toCsv(CSV_HEADER, shifts.map((s) => [s.login, s.date, s.start, s.end]));
   }
@@ -219,7 +220,7 @@ export class RosterAdminService {
     await this.dataSource.transaction(async (manager) => {
       // Checked again under the transaction: a shift added meanwhile must not end up doubled.
       const late = await this.overlaps(manager, planned);
-      if (late.length > 0) throw new BadRequestException(late);
+      if (late.length > 0) throw new InvalidInputError(late);
       await manager.getRepository(Shift).insert(planned.map(({ agentId, startsAt, endsAt }) => ({ agentId, startsAt, endsAt })));
       await this.audit.record(auditBy(actor, 'roster.import', 'roster', null, { created: planned.length }), manager);
     });
@@ -229,13 +230,13 @@ export class RosterAdminService {
 
   private failOrReport(dryRun: boolean, rows: number, errors: ImportProblem[]): ImportReport {
     const report = { dryRun, rows, created: 0, updated: 0, errors };
-    if (!dryRun && errors.length > 0) throw new BadRequestException({ statusCode: 400, message: 'The file has errors: nothing was written', ...report });
+    if (!dryRun && errors.length > 0) throw new InvalidInputError('The file has errors: nothing was written', { ...report });
     return { ...report, created: errors.length ? 0 : rows };
   }
 
   private async get(id: string): Promise<ShiftView> {
     const [view] = await this.shiftViews(`s.id = $1`, [id]);
-    if (!view) throw new NotFoundException('Service introuvable');
+    if (!view) throw new NotFoundError('Service introuvable');
     return view;
   }
 
@@ -270,21 +271,21 @@ export class RosterAdminService {
   }
 
   private instants(local: LocalShift): { startsAt: Date; endsAt: Date } {
-    if (!isLocalDate(local.date)) throw new BadRequestException(`date: "${local.date}" is not a date YYYY-MM-DD`);
-    if (!LOCAL_TIME.test(local.start)) throw new BadRequestException(`start: "${local.start}" is not a time HH:mm`);
-    if (!LOCAL_TIME.test(local.end)) throw new BadRequestException(`end: "${local.end}" is not a time HH:mm`);
+    if (!isLocalDate(local.date)) throw new InvalidInputError(`date: "${local.date}" is not a date YYYY-MM-DD`);
+    if (!LOCAL_TIME.test(local.start)) throw new InvalidInputError(`start: "${local.start}" is not a time HH:mm`);
+    if (!LOCAL_TIME.test(local.end)) throw new InvalidInputError(`end: "${local.end}" is not a time HH:mm`);
     return shiftInstants(local, this.timeZone);
   }
 
   private async assertActiveAgent(manager: EntityManager, agentId: string): Promise<void> {
     const [row] = await manager.query(`SELECT active FROM agents WHERE id = $1`, [agentId]);
-    if (!row) throw new NotFoundException(`agentId: no agent ${agentId}`);
-    if (!row.active) throw new BadRequestException(`agentId: agent ${agentId} is deactivated`);
+    if (!row) throw new NotFoundError(`agentId: no agent ${agentId}`);
+    if (!row.active) throw new InvalidInputError(`agentId: agent ${agentId} is deactivated`);
   }
 
   private async assertNoOverlap(manager: EntityManager, shift: PlannedShift, exceptId?: string): Promise<void> {
     const clash = await this.overlaps(manager, [shift], exceptId);
-    if (clash.length > 0) throw new BadRequestException(clash.map((message) => `start: ${message.replace(/^#\d+: /, '')}`));
+    if (clash.length > 0) throw new InvalidInputError(clash.map((message) => `start: ${message.replace(/^#\d+: /, '')}`));
   }
 
   /** "#index: message" for each planned shift that overlaps a stored shift of the same agent. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AssignmentNotifier, ReroutingService } from '@brigade/routing';
-import { QueueChangeSignal } from './queue-change-signal';
+import { QueueChangeSignal } from '@brigade/queue';
 
 /**
  * After an administrative change (capacity, skills, shifts, deactivation, queue settings): one re-routing sweep now,

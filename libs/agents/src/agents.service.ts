@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@brigade/errors';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Agent, Presence } from './agent.entity';
@@ -42,13 +43,13 @@ export class AgentsService {
   async addShift(agentId: string, local: LocalShift, timeZone: string): Promise<Shift> {
     const { startsAt, endsAt } = shiftInstants(local, timeZone);
     const exists = await this.agents.existsBy({ id: agentId, active: true });
-    if (!exists) throw new NotFoundException('Agent introuvable');
+    if (!exists) throw new NotFoundError('Agent introuvable');
     return this.agents.manager.getRepository(Shift).save({ agentId, startsAt, endsAt });
   }
 
   async setPresence(agentId: string, presence: Presence): Promise<AgentStatus> {
     const result = await this.agents.update({ id: agentId, active: true }, { presence });
-    if (!result.affected) throw new NotFoundException('Agent introuvable');
+    if (!result.affected) throw new NotFoundError('Agent introuvable');
     return this.status(agentId);
   }
 
@@ -69,7 +70,7 @@ export class AgentsService {
       [agentId, this.clock.now()],
     );
     const row = rows[0];
-    if (!row) throw new NotFoundException('Agent introuvable');
+    if (!row) throw new NotFoundError('Agent introuvable');
     const scheduled = row.duty_override === 'on' || (row.duty_override === null && row.on_shift);
     return {
       id: row.id,

@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { LockedError, RateLimitedError, UnauthenticatedError } from '@brigade/errors';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
@@ -68,7 +69,7 @@ export class AuthService {
 
   async login(login: string, password: string, context: LoginContext = {}): Promise<SignedIn> {
     if (context.ip && !this.throttle.take(context.ip)) {
-      throw new HttpException('Trop de tentatives de connexion : réessayez dans une minute', HttpStatus.TOO_MANY_REQUESTS);
+      throw new RateLimitedError('Trop de tentatives de connexion : réessayez dans une minute');
     }
     const agents = this.dataSource.getRepository(Agent);
     const agent = await agents
@@ -79,15 +80,12 @@ export class AuthService {
     const now = new Date();
     if (agent?.lockedUntil && agent.lockedUntil > now) {
       await argon2.verify(await UNKNOWN_LOGIN_HASH, password).catch(() => false);
-      throw new HttpException(
-        'Compte verrouillé après plusieurs échecs : réessayez plus tard ou contactez un administrateur',
-        HttpStatus.LOCKED,
-      );
+      throw new LockedError('Compte verrouillé après plusieurs échecs : réessayez plus tard ou contactez un administrateur');
     }
     const valid = await argon2.verify(agent?.passwordHash ?? (await UNKNOWN_LOGIN_HASH), password).catch(() => false);
     if (!agent || !agent.active || !valid) {
       if (agent) await this.recordFailure(agent, context);
-      throw new UnauthorizedException(INVALID_CREDENTIALS);
+      throw new UnauthenticatedError(INVALID_CREDENTIALS);
     }
     if (agent.failedLoginCount > 0 || agent.lockedUntil) {
       await agents.update({ id: agent.id }, { failedLoginCount: 0, lockedUntil: null });
@@ -130,7 +128,7 @@ export class AuthService {
       await sessions.update({ id: session.id }, { refreshTokenHash: sha256(next), previousRefreshTokenHash: hash });
       return { principal: { agentId: agent.id, role: agent.role, name: agent.displayName, sessionId: session.id }, next };
     });
-    if (!outcome) throw new UnauthorizedException('Session expirée : reconnectez-vous');
+    if (!outcome) throw new UnauthenticatedError('Session expirée : reconnectez-vous');
     return this.signedIn(outcome.principal, outcome.next);
   }
 

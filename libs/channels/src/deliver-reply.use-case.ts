@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { DeliveryStatus, Message, MessageAttachment } from '@brigade/conversations';
 import { platformMetrics } from '@brigade/metrics';
-import { preparedStatement, runPrepared } from '@brigade/database';
+import { preparedStatement, runPrepared } from '@brigade/persistence';
 import { RealtimePublisher } from '@brigade/realtime';
 import { ChannelRegistry } from './channel-registry';
 import { ChannelName, OutboundDelivery, PermanentDeliveryError, TransientDeliveryError } from './channel-adapter';

@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService } from '@brigade/audit';
@@ -114,7 +115,7 @@ export class CitizenSessionService {
         WHERE id = (${LATEST_CONVERSATION_OF_VISITOR}) RETURNING id`,
       [visitorId, rating],
     )) as [{ id: string }[], number];
-    if (rows.length === 0) throw new NotFoundException('Aucune conversation à évaluer');
+    if (rows.length === 0) throw new NotFoundError('Aucune conversation à évaluer');
   }
 
   /**

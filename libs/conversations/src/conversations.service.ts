@@ -1,10 +1,11 @@
-import { ForbiddenException, Injectable, NotFoundException, BadRequestException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Agent, AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { ChannelIdentity, Contact } from '@brigade/contacts';
-import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
+import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/persistence';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import type {
@@ -97,7 +98,7 @@ export class ConversationsService {
       contact: Record<string, unknown>;
       messages: Record<string, unknown>[];
     }>(this.dataSource, CONVERSATION_WITH_HISTORY, [conversationId, HISTORY_LIMIT]);
-    if (!row) throw new NotFoundException('Conversation introuvable');
+    if (!row) throw new NotFoundError('Conversation introuvable');
     const conversation = typeof conversationOrId === 'string' ? hydrateEntity(this.dataSource, Conversation, row.conversation) : conversationOrId;
     const messages = row.messages.map((message) => hydrateEntity(this.dataSource, Message, message));
     const contact = hydrateEntity(this.dataSource, Contact, row.contact);
@@ -114,7 +115,7 @@ export class ConversationsService {
    */
   async storeReply(principal: AgentPrincipal, conversationId: string, clientMessageId: string, text: string): Promise<Message> {
     const body = text.trim();
-    if (!body) throw new BadRequestException('Le message est vide');
+    if (!body) throw new InvalidInputError('Le message est vide');
     // One statement (one round trip) on the path every reply takes: under a lock of the conversation, the reply is
     // stored only if the conversation is still this agent's, with its timestamps and its audit entry; a reply sent
     // twice (same client id) is stored once.
@@ -125,9 +126,9 @@ export class ConversationsService {
       STORE_AGENT_REPLY,
       [conversationId, principal.agentId, body, clientMessageId],
     );
-    if (!row) throw new NotFoundException('Conversation introuvable');
+    if (!row) throw new NotFoundError('Conversation introuvable');
     if (row.assignee_id !== principal.agentId || row.status !== 'assigned') {
-      throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+      throw new ForbiddenError("Cette conversation ne vous est pas attribuée");
     }
     return row.message
       ? hydrateEntity(this.dataSource, Message, row.message)
@@ -140,10 +141,10 @@ export class ConversationsService {
       const conversation = await manager
         .getRepository(Conversation)
         .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
-      if (!conversation) throw new NotFoundException('Conversation introuvable');
+      if (!conversation) throw new NotFoundError('Conversation introuvable');
       const mayClose =
         conversation.assigneeId === principal.agentId || principal.role === 'supervisor' || principal.role === 'admin';
-      if (!mayClose) throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+      if (!mayClose) throw new ForbiddenError("Cette conversation ne vous est pas attribuée");
       if (conversation.status === 'closed') return { conversation, newlyClosed: false };
       const now = new Date();
       conversation.status = 'closed';
@@ -194,7 +195,7 @@ export class ConversationsService {
   async markReadByAssignee(principal: AgentPrincipal, conversationId: string): Promise<ConversationRead> {
     const conversation = await this.findOrFail(conversationId);
     if (conversation.assigneeId !== principal.agentId || conversation.status !== 'assigned') {
-      throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+      throw new ForbiddenError("Cette conversation ne vous est pas attribuée");
     }
     // TypeORM returns [rows, count] for an UPDATE ... RETURNING.
     const [rows] = (await this.dataSource.query(
@@ -275,14 +276,14 @@ export class ConversationsService {
 
   private async findOrFail(conversationId: string): Promise<Conversation> {
     const conversation = await this.dataSource.getRepository(Conversation).findOneBy({ id: conversationId });
-    if (!conversation) throw new NotFoundException('Conversation introuvable');
+    if (!conversation) throw new NotFoundError('Conversation introuvable');
     return conversation;
   }
 
   private async authorizeRead(principal: AgentPrincipal, conversation: Conversation): Promise<void> {
     if (conversation.assigneeId === principal.agentId) return;
     if (principal.role !== 'supervisor' && principal.role !== 'admin') {
-      throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+      throw new ForbiddenError("Cette conversation ne vous est pas attribuée");
     }
     await this.audit.record({
       actorType: 'agent',

@@ -1,4 +1,5 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
 import type { AgentPrincipal } from '@brigade/agents';
@@ -43,10 +44,10 @@ export class DeskToolsService {
    */
   async contactHistory(principal: AgentPrincipal, conversationId: string): Promise<DeskContactHistoryView> {
     const current = await this.dataSource.getRepository(Conversation).findOneBy({ id: conversationId });
-    if (!current) throw new NotFoundException('Conversation introuvable');
+    if (!current) throw new NotFoundError('Conversation introuvable');
     const supervising = principal.role === 'supervisor' || principal.role === 'admin';
     if (current.assigneeId !== principal.agentId && !supervising) {
-      throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+      throw new ForbiddenError("Cette conversation ne vous est pas attribuée");
     }
     if (current.assigneeId !== principal.agentId) {
       await this.audit.record({
@@ -98,7 +99,7 @@ export class DeskToolsService {
     text: string,
   ): Promise<DeskMessageView> {
     const body = text.trim();
-    if (!body) throw new BadRequestException('La note est vide');
+    if (!body) throw new InvalidInputError('La note est vide');
     const { note, conversation, isNew } = await this.dataSource.transaction(async (manager) => {
       const conversation = await this.lockForDesk(manager, principal, conversationId);
       const inserted = await manager
@@ -133,9 +134,9 @@ export class DeskToolsService {
 
   async setTags(principal: AgentPrincipal, conversationId: string, tags: string[]): Promise<DeskConversationView> {
     const normalised = [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
-    if (normalised.length > MAX_TAGS) throw new BadRequestException(`Au plus ${MAX_TAGS} étiquettes`);
+    if (normalised.length > MAX_TAGS) throw new InvalidInputError(`Au plus ${MAX_TAGS} étiquettes`);
     const invalid = normalised.find((tag) => !TAG_PATTERN.test(tag));
-    if (invalid !== undefined) throw new BadRequestException(`Étiquette invalide : ${invalid}`);
+    if (invalid !== undefined) throw new InvalidInputError(`Étiquette invalide : ${invalid}`);
     const updated = await this.dataSource.transaction(async (manager) => {
       const conversation = await this.lockForDesk(manager, principal, conversationId);
       conversation.tags = normalised;
@@ -154,7 +155,7 @@ export class DeskToolsService {
     const updated = await this.dataSource.transaction(async (manager) => {
       const conversation = await this.lockForDesk(manager, principal, conversationId);
       if (conversation.status === 'closed' || conversation.status === 'abandoned') {
-        throw new BadRequestException('Cette conversation est terminée');
+        throw new InvalidInputError('Cette conversation est terminée');
       }
       const previousPriority = conversation.priority;
       conversation.priority = Priority.Emergency;
@@ -185,10 +186,10 @@ export class DeskToolsService {
     const conversation = await manager
       .getRepository(Conversation)
       .findOne({ where: { id: conversationId }, lock: { mode: 'pessimistic_write' } });
-    if (!conversation) throw new NotFoundException('Conversation introuvable');
+    if (!conversation) throw new NotFoundError('Conversation introuvable');
     const allowed =
       conversation.assigneeId === principal.agentId || principal.role === 'supervisor' || principal.role === 'admin';
-    if (!allowed) throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+    if (!allowed) throw new ForbiddenError("Cette conversation ne vous est pas attribuée");
     return conversation;
   }
 

@@ -3,5 +3,3 @@ export * from './database.module';
 export * from './entities';
 export * from './migrations-runner';
 export * from './preflight';
-export * from './hydrate';
-export * from './prepared-statement';

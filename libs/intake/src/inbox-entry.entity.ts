@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { NormalisedInboundMessage } from '@brigade/channels';
+import type { NormalisedInboundMessage } from './inbound-message';
 
 /**
  * The durable inbox: an inbound message is written here before the platform acknowledges it,

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { preparedStatement, runPrepared } from '@brigade/database';
+import { preparedStatement, runPrepared } from '@brigade/persistence';
 
 /** What the inbox stores of a message: the whole normalised message, its channel and id being the unique key. */
 export interface InboxPayload {

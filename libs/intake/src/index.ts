@@ -1,3 +1,4 @@
+export * from './inbound-message';
 export * from './delivery-relay';
 export * from './inbox-entry.entity';
 export * from './ingest-message.use-case';

@@ -13,7 +13,7 @@ import {
   declaredLanguage,
   detectCitizenLanguage,
 } from '@brigade/conversations';
-import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
+import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/persistence';
 import { RealtimePublisher } from '@brigade/realtime';
 import { InboxEntry } from './inbox-entry.entity';
 

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { NormalisedInboundMessage } from '@brigade/channels';
+import type { NormalisedInboundMessage } from './inbound-message';
 import { Message, toDeskMessage } from '@brigade/conversations';
-import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
+import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/persistence';
 import { platformMetrics } from '@brigade/metrics';
 import { JobProducer, QueueName, correlation } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';

@@ -1,4 +1,5 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, ForbiddenError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AgentPrincipal } from '@brigade/agents';
@@ -32,14 +33,14 @@ export class PersonalDataService {
   ): Promise<ContactExport> {
     const includeSensitive = options.includeSensitive === true;
     if (includeSensitive && (principal.role !== 'admin' || !options.reason?.trim())) {
-      throw new ForbiddenException('Exporter une conversation sensible demande le rôle admin et un motif');
+      throw new ForbiddenError('Exporter une conversation sensible demande le rôle admin et un motif');
     }
     const [contact] = await this.dataSource.query(
       `SELECT id, display_name AS "displayName", pseudonym, legal_hold AS "legalHold", created_at AS "createdAt"
          FROM contacts WHERE id = $1`,
       [contactId],
     );
-    if (!contact) throw new NotFoundException('Contact introuvable');
+    if (!contact) throw new NotFoundError('Contact introuvable');
     const identities = await this.dataSource.query(
       `SELECT channel, channel_account AS "channelAccount", external_id AS "externalId", display_name AS "displayName",
               created_at AS "createdAt"
@@ -84,19 +85,19 @@ export class PersonalDataService {
   async eraseContact(principal: AgentPrincipal, contactId: string, reason: string): Promise<{ conversations: number }> {
     return this.dataSource.transaction(async (manager) => {
       const [contact] = await manager.query(`SELECT id, legal_hold FROM contacts WHERE id = $1 FOR UPDATE`, [contactId]);
-      if (!contact) throw new NotFoundException('Contact introuvable');
+      if (!contact) throw new NotFoundError('Contact introuvable');
       const held = await manager.query(
         `SELECT 1 FROM conversations WHERE contact_id = $1 AND legal_hold LIMIT 1`,
         [contactId],
       );
       if (contact.legal_hold || held.length > 0) {
-        throw new ConflictException('Ce contact est sous conservation légale : effacement impossible');
+        throw new ConflictError('Ce contact est sous conservation légale : effacement impossible');
       }
       const open = await manager.query(
         `SELECT 1 FROM conversations WHERE contact_id = $1 AND status IN ('waiting', 'assigned') LIMIT 1`,
         [contactId],
       );
-      if (open.length > 0) throw new ConflictException('Une conversation est encore ouverte : clôturez-la d’abord');
+      if (open.length > 0) throw new ConflictError('Une conversation est encore ouverte : clôturez-la d’abord');
       const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM conversations WHERE contact_id = $1`, [contactId]);
       await manager.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
       await this.audit.record(
@@ -126,7 +127,7 @@ export class PersonalDataService {
       id,
       hold,
     ])) as [unknown[], number];
-    if (rows.length === 0) throw new NotFoundException(subject === 'contact' ? 'Contact introuvable' : 'Conversation introuvable');
+    if (rows.length === 0) throw new NotFoundError(subject === 'contact' ? 'Contact introuvable' : 'Conversation introuvable');
     await this.audit.record({
       actorType: 'agent',
       actorId: principal.agentId,
@@ -143,9 +144,9 @@ export class PersonalDataService {
     const [conversation] = await this.dataSource.query(`SELECT assignee_id FROM conversations WHERE id = $1`, [
       conversationId,
     ]);
-    if (!conversation) throw new NotFoundException('Conversation introuvable');
+    if (!conversation) throw new NotFoundError('Conversation introuvable');
     if (principal.role === 'agent' && conversation.assignee_id !== principal.agentId) {
-      throw new ForbiddenException("Cette conversation ne vous est pas attribuée");
+      throw new ForbiddenError("Cette conversation ne vous est pas attribuée");
     }
     await this.dataSource.query(`UPDATE conversations SET sensitive = $2 WHERE id = $1`, [conversationId, sensitive]);
     await this.audit.record({

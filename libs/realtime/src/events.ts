@@ -2,7 +2,7 @@
  * The Socket.io contract between the platform and its browsers: event names and payloads in one place,
  * used by the gateways, the worker's publisher and the web apps alike.
  */
-import type { AgentLoadView, QueueLoadView } from '../../reporting/src/reporting-views';
+import type { AgentLoadView, QueueLoadView } from './supervisor-views';
 
 export type PresenceValue = 'available' | 'away' | 'offline';
 export type DeliveryStatusValue = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';

@@ -1,15 +1,13 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { InvalidInputError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock, localToInstant } from '@brigade/agents';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { SERVICE_LEVEL_FALLBACK } from '@brigade/routing';
+import type { AgentLoadView, OpenConversationView, QueueBreaches, QueueLoadView } from '@brigade/realtime';
 import type {
-  AgentLoadView,
   ColleagueView,
-  OpenConversationView,
-  QueueBreaches,
-  QueueLoadView,
   ReportRow,
   ReportView,
   RosterShiftView,
@@ -257,9 +255,9 @@ export class ReportingService {
   }
 
   async report(from: Date, to: Date): Promise<ReportView> {
-    if (!(from.getTime() < to.getTime())) throw new BadRequestException('La période est vide : « from » doit précéder « to »');
+    if (!(from.getTime() < to.getTime())) throw new InvalidInputError('La période est vide : « from » doit précéder « to »');
     if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * 86_400_000) {
-      throw new BadRequestException(`La période dépasse ${MAX_REPORT_DAYS} jours`);
+      throw new InvalidInputError(`La période dépasse ${MAX_REPORT_DAYS} jours`);
     }
     const rows: {
       channel: string | null;

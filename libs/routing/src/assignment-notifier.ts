@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { preparedStatement, runPrepared } from '@brigade/database';
+import { preparedStatement, runPrepared } from '@brigade/persistence';
 import { ConversationsService, Message } from '@brigade/conversations';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { preparedStatement, runPrepared } from '@brigade/database';
+import { preparedStatement, runPrepared } from '@brigade/persistence';
 import { Clock, localToInstant } from '@brigade/agents';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { ROUTABLE_SQL, SCHEDULED_SQL } from './routing.service';

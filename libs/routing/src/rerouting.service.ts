@@ -1,11 +1,5 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Inject,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AgentPrincipal, Clock, DutyOverride } from '@brigade/agents';
@@ -148,7 +142,7 @@ export class ReroutingService {
         agentId,
         override,
       ])) as [unknown, number];
-      if (!affected) throw new NotFoundException('Agent introuvable');
+      if (!affected) throw new NotFoundError('Agent introuvable');
       await this.audit.record(
         {
           actorType: 'agent',
@@ -177,7 +171,7 @@ export class ReroutingService {
     note: string,
     kind: 'transfer' | 'reassign',
   ): Promise<RoutingChange> {
-    if (!target.agentId === !target.queue) throw new BadRequestException('Indiquez un agent ou une file, pas les deux');
+    if (!target.agentId === !target.queue) throw new InvalidInputError('Indiquez un agent ou une file, pas les deux');
     return this.counted(async (manager) => {
       await takeRoutingLock(manager);
       const now = this.clock.now();
@@ -187,13 +181,13 @@ export class ReroutingService {
           [conversationId],
         );
       const conversation = rows[0];
-      if (!conversation) throw new NotFoundException('Conversation introuvable');
+      if (!conversation) throw new NotFoundError('Conversation introuvable');
       const supervisor = actor.role === 'supervisor' || actor.role === 'admin';
       if (!supervisor && conversation.assignee_id !== actor.agentId) {
-        throw new ForbiddenException('Cette conversation ne vous est pas attribuée');
+        throw new ForbiddenError('Cette conversation ne vous est pas attribuée');
       }
       const movable = conversation.status === 'assigned' || (kind === 'reassign' && conversation.status === 'waiting');
-      if (!movable) throw new ConflictException('Cette conversation ne peut plus être transférée');
+      if (!movable) throw new ConflictError('Cette conversation ne peut plus être transférée');
       const from = conversation.assignee_id;
       const text = note.trim();
       await this.audit.record(
@@ -224,14 +218,14 @@ export class ReroutingService {
       }
 
       const targetId = target.agentId!;
-      if (targetId === from) throw new BadRequestException('Cette conversation est déjà attribuée à cet agent');
+      if (targetId === from) throw new InvalidInputError('Cette conversation est déjà attribuée à cet agent');
       const candidates: { id: string; display_name: string; capacity: number; load: number }[] = await manager.query(
         `SELECT a.id, a.display_name, a.capacity, a.open_load AS load FROM agents a WHERE a.id = $2 AND ${ROUTABLE_SQL}`,
         [now, targetId],
       );
       const recipient = candidates[0];
-      if (!recipient) throw new ConflictException('Cet agent n’est pas de service et disponible');
-      if (recipient.load >= recipient.capacity) throw new ConflictException('Cet agent n’a plus de place');
+      if (!recipient) throw new ConflictError('Cet agent n’est pas de service et disponible');
+      if (recipient.load >= recipient.capacity) throw new ConflictError('Cet agent n’a plus de place');
       await manager.query(
         `UPDATE conversations SET status = 'assigned', previous_assignee_id = COALESCE(assignee_id, previous_assignee_id),
                 assignee_id = $2, assigned_at = $3, routing_hint = NULL WHERE id = $1`,

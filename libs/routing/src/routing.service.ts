@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@brigade/agents';
-import { preparedStatement, runPrepared } from '@brigade/database';
+import { preparedStatement, runPrepared } from '@brigade/persistence';
 import { platformMetrics } from '@brigade/metrics';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import {

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { QueueCatalog } from '@brigade/administration';
 import { AuditService } from '@brigade/audit';
 import { Conversation, Message, citizenLanguageOf, detectCitizenLanguage, toDeskMessage } from '@brigade/conversations';
-import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/database';
+import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/persistence';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier } from '@brigade/routing';
 import { DEFAULT_KNOWLEDGE_BASE } from './knowledge-base';

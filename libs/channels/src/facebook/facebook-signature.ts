@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SignatureCheck } from '../webhook-input';
 
-export type SignatureCheck = 'valid' | 'missing' | 'invalid';
+export type { SignatureCheck } from '../webhook-input';
 
 /**
  * Meta signs the raw body: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, body)>`.

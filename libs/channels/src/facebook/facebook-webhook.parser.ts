@@ -1,6 +1,9 @@
 import type { MessageAttachment } from '@brigade/conversations';
 import type { NormalisedInboundMessage } from '../channel-adapter';
 import type { ChannelReceipt, ParsedWebhookBatch } from '../channel-receipt';
+import { isRecord } from '../webhook-input';
+
+export { isRecord } from '../webhook-input';
 
 /**
  * Turns a Messenger webhook body into citizen messages and receipts. Pure: every event is read on its own, so one
@@ -141,8 +144,4 @@ function idOf(value: unknown): string | null {
 
 function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { SignatureCheck } from '../facebook/facebook-signature';
+import type { SignatureCheck } from '../webhook-input';
 
 /** X signs the raw body with the consumer secret: `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256>`. */
 export function checkXSignature(rawBody: Buffer, header: string | undefined, consumerSecret: string): SignatureCheck {

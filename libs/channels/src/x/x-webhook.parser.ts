@@ -1,7 +1,7 @@
 import type { MessageAttachment } from '@brigade/conversations';
 import type { NormalisedInboundMessage } from '../channel-adapter';
 import type { ParsedWebhookBatch } from '../channel-receipt';
-import { isRecord } from '../facebook/facebook-webhook.parser';
+import { isRecord } from '../webhook-input';
 
 /**
  * Turns an X webhook body into citizen messages. Accepts the Account Activity API body

@@ -12,7 +12,7 @@ import type {
 import type { ColleagueView } from '../../../../../libs/reporting/src/reporting-views';
 import { channelOf, clockTime, duration, newClientMessageId, replyWindow } from '../format';
 import { fill, useLanguage, useT } from '../i18n';
-import { PriorityBadge } from './desk-screen';
+import { PriorityBadge } from './priority-badge';
 import type { DeskState } from './use-desk';
 import { AttachmentList } from './attachments';
 

@@ -9,6 +9,7 @@ const PUBLISH_TIMEOUT_MS = 1_000;
  * Tells every API and worker process that the queues table changed, so that what they keep of it (the triage
  * menu) is read again at the next use. Redis pub/sub carries it between processes; listeners of this process hear
  * it at once. A process that lost its Redis connection may have missed a signal: it drops its copies on reconnect.
+ * It owns Redis connections, so it sits in this infrastructure lib; the administration lib only calls it.
  */
 @Injectable()
 export class QueueChangeSignal implements OnApplicationBootstrap, OnApplicationShutdown {
