@@ -1,5 +1,7 @@
-import { HttpException } from '@nestjs/common';
+import { HttpException, Logger } from '@nestjs/common';
 import type { ZodType } from 'zod';
+
+const logger = new Logger('SocketEvent');
 
 export type AckFailure = { ok: false; error: string; status: number };
 export type AckResult<T> = { ok: true; data: T } | AckFailure;
@@ -17,6 +19,8 @@ export async function acknowledge<T>(work: () => Promise<T>): Promise<AckResult<
           : error.message;
       return { ok: false, error: message, status: error.getStatus() };
     }
+    // Logged once, under the event's correlation id (the logger's mixin adds it); the client only learns it failed.
+    logger.error({ err: error }, 'socket event failed');
     return { ok: false, error: 'Erreur interne', status: 500 };
   }
 }
