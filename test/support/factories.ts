@@ -11,7 +11,7 @@ export async function resetDatabase(dataSource: DataSource): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await dataSource.query(
-        `TRUNCATE audit_events, assignments, messages, conversations, channel_identities, contacts, inbox_entries,
+        `TRUNCATE audit_events, assignments, messages, conversations, channel_identities, contacts, inbox_entries, quarantined_messages,
                   shifts, agents RESTART IDENTITY CASCADE`,
       );
       return;

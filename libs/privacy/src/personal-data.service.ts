@@ -122,8 +122,9 @@ export class PersonalDataService {
 
   /**
    * The copies of a contact's data outside the rows that cascade from `contacts`: the raw payloads of the inbox (the
-   * entry stays as the idempotency key of a provider's retry, without its content) and the free texts agents typed
-   * into the audit log about the contact's conversations (reasons, notes: strings other than ids become "[effacé]").
+   * entry stays as the idempotency key of a provider's retry, without its content), their quarantined messages, and the
+   * free texts agents typed into the audit log about the contact's conversations (reasons, notes: strings other than ids
+   * become "[effacé]").
    * Returns the ids that the Socket.io stream's entries may mention (conversations, messages, identities).
    */
   private async eraseCopies(manager: EntityManager, contactId: string): Promise<string[]> {
@@ -146,6 +147,11 @@ export class PersonalDataService {
                              AND i.channel_account = e.payload->>'channelAccount'
                              AND i.external_id = e.payload->'sender'->>'externalId'))`,
       [conversationIds, contactId],
+    );
+    await manager.query(
+      `DELETE FROM quarantined_messages q USING channel_identities i
+        WHERE i.contact_id = $1 AND q.channel = i.channel AND q.sender_external_id = i.external_id`,
+      [contactId],
     );
     await manager.query(
       `UPDATE audit_events a
