@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@brigade/config';
+import { jsonBodyGuard } from './json-body-guard';
 import { mountQueueBoard } from './metrics/queue-board';
 import { RedisStreamsIoAdapter } from './redis-streams-io.adapter';
 import { WEBHOOK_PATHS, webhookBodyParser } from './webhooks/webhook-body-parser';
@@ -40,6 +41,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // First: the webhooks' own limit (WEBHOOK_BODY_LIMIT_BYTES) must not be capped by the global one.
   app.use(WEBHOOK_PATHS, webhookBodyParser(config.channels.webhookBodyLimitBytes));
   app.useBodyParser('json', { limit: '256kb' });
+  app.use(jsonBodyGuard(WEBHOOK_PATHS));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   const origins = config.webchat.allowedOrigins;
   app.enableCors({ origin: origins.includes('*') ? true : origins });

@@ -1,5 +1,6 @@
 import { HttpException, Logger } from '@nestjs/common';
 import type { ZodType } from 'zod';
+import { MAX_JSON_DEPTH, repairJson } from './json-body-guard';
 
 const logger = new Logger('SocketEvent');
 
@@ -27,7 +28,10 @@ export async function acknowledge<T>(work: () => Promise<T>): Promise<AckResult<
 
 /** Validates a socket payload; a bad one is refused with a 400-style acknowledgement naming the fields. */
 export function parsePayload<T>(schema: ZodType<T>, payload: unknown): { ok: true; value: T } | AckFailure {
-  const parsed = schema.safeParse(payload);
+  // The same repair and depth limit as HTTP bodies: strings made storable, deep nesting refused.
+  const repaired = repairJson(payload);
+  if (!repaired.ok) return { ok: false, error: `payload: nested deeper than ${MAX_JSON_DEPTH} levels`, status: 400 };
+  const parsed = schema.safeParse(repaired.value);
   if (parsed.success) return { ok: true, value: parsed.data };
   const error = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
   return { ok: false, error, status: 400 };
