@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@brigade/config';
 import { jsonBodyGuard } from './json-body-guard';
+import { requestId } from './request-id';
 import { mountQueueBoard } from './metrics/queue-board';
 import { RedisStreamsIoAdapter } from './redis-streams-io.adapter';
 import { WEBHOOK_PATHS, webhookBodyParser } from './webhooks/webhook-body-parser';
@@ -23,7 +24,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Only the configured reverse proxies may tell the client's address (X-Forwarded-For): TRUST_PROXY.
+  app.set('trust proxy', config.http.trustProxy);
+  // First, so that static pages and the API alike answer with the request id the logs carry (pino-http reuses it).
+  app.use(requestId());
   app.use(
     helmet({
       contentSecurityPolicy: {
