@@ -6,7 +6,7 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 let cachedHash: Promise<string> | null = null;
 
 const RESET_TABLES = `audit_events, assignments, messages, conversations, channel_identities, contacts, inbox_entries,
-                      shifts, agents`;
+                      quarantined_messages, shifts, agents`;
 
 /**
  * Empties every table between tests: each test creates the data it needs.

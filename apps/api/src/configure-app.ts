@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@brigade/config';
 import { DomainErrorFilter } from './domain-error.filter';
+import { jsonBodyGuard } from './json-body-guard';
+import { requestId } from './request-id';
 import { mountQueueBoard } from './metrics/queue-board';
 import { RedisStreamsIoAdapter } from './redis-streams-io.adapter';
 import { WEBHOOK_PATHS, webhookBodyParser } from './webhooks/webhook-body-parser';
@@ -23,7 +25,10 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Only the configured reverse proxies may tell the client's address (X-Forwarded-For): TRUST_PROXY.
+  app.set('trust proxy', config.http.trustProxy);
+  // First, so that static pages and the API alike answer with the request id the logs carry (pino-http reuses it).
+  app.use(requestId());
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -41,6 +46,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // First: the webhooks' own limit (WEBHOOK_BODY_LIMIT_BYTES) must not be capped by the global one.
   app.use(WEBHOOK_PATHS, webhookBodyParser(config.channels.webhookBodyLimitBytes));
   app.useBodyParser('json', { limit: '256kb' });
+  app.use(jsonBodyGuard(WEBHOOK_PATHS));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   // The libs throw domain errors (libs/errors); REST answers them here, the socket gateways in socket-ack.ts.
   app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter()));

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { AgentsService } from './agents.service';
 import { AuthService } from './auth.service';
 import { Clock } from './clock';
+import { SessionChangesListener } from './session-changes.listener';
 
 @Module({
   imports: [
@@ -18,7 +19,7 @@ import { Clock } from './clock';
       }),
     }),
   ],
-  providers: [AuthService, AgentsService, Clock],
-  exports: [AuthService, AgentsService, Clock],
+  providers: [AuthService, AgentsService, Clock, SessionChangesListener],
+  exports: [AuthService, AgentsService, Clock, SessionChangesListener],
 })
 export class AgentsModule {}

@@ -8,3 +8,4 @@ export * from './clock';
 export * from './demo-seed';
 export * from './shift.entity';
 export * from './roster-time';
+export * from './session-changes.listener';

@@ -41,7 +41,8 @@ export class ChannelWebhookIntake {
       try {
         const receipt = await this.intake.accept(message);
         if (receipt.duplicate) duplicates += 1;
-        else stored.push(message);
+        // Quarantined (refused for good, recorded with its raw bytes): the provider gets its 200 all the same.
+        else if (!receipt.quarantined) stored.push(message);
       } catch (error) {
         failure = error;
         this.logger.error({ err: error, channel, channelMessageId: message.channelMessageId }, 'inbound message not stored');

@@ -28,6 +28,16 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  /**
+   * Which direct peers are trusted reverse proxies, whose X-Forwarded-For gives the client address (per-address login
+   * limits, logs): Express's `trust proxy` syntax, comma-separated addresses or CIDR subnets and the names loopback,
+   * linklocal, uniquelocal (e.g. `loopback,172.16.0.0/12` for nginx in a Docker network). Never trust a peer a client
+   * can reach directly: it could claim any address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*$/, 'comma-separated addresses, subnets (CIDR) or loopback, linklocal, uniquelocal')
+    .default('loopback'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/brigade'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
@@ -157,7 +167,7 @@ const environmentSchema = z.object({
 
 export type AppConfig = {
   env: 'development' | 'production' | 'test';
-  http: { port: number; host: string };
+  http: { port: number; host: string; trustProxy: string[] };
   database: { url: string; poolSize: number };
   redis: { url: string; queuePrefix: string };
   auth: {
@@ -256,7 +266,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (channels.problems.length > 0) throw new ConfigValidationError(channels.problems);
   const config: AppConfig = {
     env: e.NODE_ENV,
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY.split(',').map((item) => item.trim()) },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     auth: {

@@ -1,1 +1,2 @@
 export * from './inbox-entry.entity';
+export * from './quarantined-message.entity';

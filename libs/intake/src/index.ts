@@ -5,3 +5,7 @@ export * from './ingest-message.use-case';
 export * from './intake.module';
 export * from './intake.service';
 export * from './inbox-writer';
+export * from './inbound-repair';
+export * from './quarantine.service';
+export * from './quarantined-message.entity';
+export * from './replay-quarantined.use-case';

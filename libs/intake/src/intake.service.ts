@@ -9,20 +9,16 @@ import { JobProducer, QueueName, correlation } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { triageIgnoresOnceAssigned } from '@brigade/triage';
 import { InboxWriter, StoredAtOnce, StoredEntry } from './inbox-writer';
+import { EmptyMessageError, isEmptyInbound, isPermanentStorageFailure, repairInbound } from './inbound-repair';
+import { QuarantineService } from './quarantine.service';
 
 export interface IntakeReceipt {
   inboxEntryId: string | null;
   duplicate: boolean;
+  /** Not storable for good: recorded in the quarantine (see QuarantineService) instead. */
+  quarantined?: boolean;
 }
 
-/**
- * PostgreSQL text and jsonb cannot hold NUL, and other C0 controls have no business in a chat message:
- * they are dropped, keeping tabs and line breaks. Everything else (emoji, accents, right-to-left text) is kept as sent.
- */
-export function withoutControlCharacters(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
-}
 
 /**
  * INSERTs of the inbox running at once per process; messages arriving while they run go together in the next. Two
@@ -57,16 +53,38 @@ export class IntakeService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobProducer,
     private readonly realtime: RealtimePublisher,
+    private readonly quarantine: QuarantineService,
   ) {
     this.inbox = new InboxWriter(dataSource, INBOX_WRITES_IN_FLIGHT, INBOX_BATCH_MAX, (entries) => this.wakeIngestion(entries));
   }
 
-  async accept(inbound: NormalisedInboundMessage): Promise<IntakeReceipt> {
-    // The correlation id is kept with the entry, so that a job the relay re-sends still carries it.
-    const message = { ...inbound, text: withoutControlCharacters(inbound.text), correlationId: correlation.current() };
+  /**
+   * `refuseEmpty`: a message with nothing left after cleaning throws EmptyMessageError (the web chat tells the citizen)
+   * instead of being recorded in the quarantine (webhooks: the provider must not retry it). `quarantine: false` (a
+   * replay from the quarantine): every failure is thrown, nothing is recorded again.
+   */
+  async accept(inbound: NormalisedInboundMessage, options: { refuseEmpty?: boolean; quarantine?: boolean } = {}): Promise<IntakeReceipt> {
+    const quarantine = options.quarantine ?? true;
+    // Repaired where that is safe (lone surrogates, NUL, control characters), in every field. The correlation id is
+    // kept with the entry, so that a job the relay re-sends still carries it.
+    const message = { ...repairInbound(inbound), correlationId: correlation.current() };
+    if (isEmptyInbound(message)) {
+      if (options.refuseEmpty || !quarantine) throw new EmptyMessageError();
+      await this.quarantine.record(inbound, 'empty', null);
+      return { inboxEntryId: null, duplicate: false, quarantined: true };
+    }
     // This statement is the whole cost of accepting a message, paid on every one: grouped with the messages arriving
     // while earlier ones are written (see InboxWriter). Danger wording always goes through the worker and triage.
-    const outcome = await this.inbox.write(message, triageIgnoresOnceAssigned(message.text));
+    let outcome: Awaited<ReturnType<InboxWriter['write']>>;
+    try {
+      outcome = await this.inbox.write(message, triageIgnoresOnceAssigned(message.text));
+    } catch (error) {
+      // Transient (PostgreSQL away, a deadlock): the caller answers 5xx and the provider retries. Refused for good: kept
+      // in the quarantine, so that one odd message never makes a provider retry (and block) a channel for hours.
+      if (!isPermanentStorageFailure(error) || !quarantine) throw error;
+      await this.quarantine.record(inbound, 'refused', error);
+      return { inboxEntryId: null, duplicate: false, quarantined: true };
+    }
     // The pushes are not awaited, on purpose: the message is safe in PostgreSQL, and a slow Redis must not delay the
     // acknowledgement (nor a webhook's answer, which the provider would retry).
     if (outcome === null) {
@@ -75,6 +93,12 @@ export class IntakeService {
     }
     if (outcome.storedAtOnce) void this.showToAgent(outcome.inboxEntryId, outcome.storedAtOnce);
     return { inboxEntryId: outcome.inboxEntryId, duplicate: false };
+  }
+
+  /** What a failure of `accept` means for good (`empty`, `refused`), or null when it is transient. */
+  failedForGood(error: unknown): 'empty' | 'refused' | null {
+    if (error instanceof EmptyMessageError) return 'empty';
+    return isPermanentStorageFailure(error) ? 'refused' : null;
   }
 
   /**

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, ForbiddenError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
+import { SocketStreamEmitter } from '@brigade/realtime';
 
 export interface ContactExport {
   exportedAt: string;
@@ -20,6 +21,7 @@ export class PersonalDataService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly stream: SocketStreamEmitter,
   ) {}
 
   /**
@@ -83,7 +85,7 @@ export class PersonalDataService {
 
   /** Erasure on request: the contact and everything attached to it, unless a legal hold forbids it. */
   async eraseContact(principal: AgentPrincipal, contactId: string, reason: string): Promise<{ conversations: number }> {
-    return this.dataSource.transaction(async (manager) => {
+    const { conversations, mentions } = await this.dataSource.transaction(async (manager) => {
       const [contact] = await manager.query(`SELECT id, legal_hold FROM contacts WHERE id = $1 FOR UPDATE`, [contactId]);
       if (!contact) throw new NotFoundError('Contact introuvable');
       const held = await manager.query(
@@ -99,6 +101,7 @@ export class PersonalDataService {
       );
       if (open.length > 0) throw new ConflictError('Une conversation est encore ouverte : clôturez-la d’abord');
       const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM conversations WHERE contact_id = $1`, [contactId]);
+      const mentions = await this.eraseCopies(manager, contactId);
       await manager.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
       await this.audit.record(
         {
@@ -111,8 +114,61 @@ export class PersonalDataService {
         },
         manager,
       );
-      return { conversations: n };
+      return { conversations: n, mentions };
     });
+    // After the commit, so that a retry finds nothing left to erase in the database; the stream's entries go too.
+    await this.stream.eraseEntriesMentioning(mentions);
+    return { conversations };
+  }
+
+  /**
+   * The copies of a contact's data outside the rows that cascade from `contacts`: the raw payloads of the inbox (the
+   * entry stays as the idempotency key of a provider's retry, without its content), their quarantined messages, and the
+   * free texts agents typed into the audit log about the contact's conversations (reasons, notes: strings other than ids
+   * become "[effacé]").
+   * Returns the ids that the Socket.io stream's entries may mention (conversations, messages, identities).
+   */
+  private async eraseCopies(manager: EntityManager, contactId: string): Promise<string[]> {
+    const conversations: { id: string }[] = await manager.query(`SELECT id FROM conversations WHERE contact_id = $1`, [contactId]);
+    const conversationIds = conversations.map((row) => row.id);
+    const identities: { id: string; external_id: string }[] = await manager.query(
+      `SELECT id, external_id FROM channel_identities WHERE contact_id = $1`,
+      [contactId],
+    );
+    const messages: { id: string }[] = await manager.query(`SELECT id FROM messages WHERE conversation_id = ANY($1::uuid[])`, [
+      conversationIds,
+    ]);
+    await manager.query(
+      `UPDATE inbox_entries e
+          SET payload = jsonb_build_object('channel', e.channel, 'channelMessageId', e.channel_message_id, 'erased', true)
+        WHERE e.processed_at IS NOT NULL AND NOT (e.payload ? 'erased')
+          AND (EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ANY($1::uuid[])
+                          AND m.channel = e.channel AND m.channel_message_id = e.channel_message_id)
+               OR EXISTS (SELECT 1 FROM channel_identities i WHERE i.contact_id = $2 AND i.channel = e.channel
+                             AND i.channel_account = e.payload->>'channelAccount'
+                             AND i.external_id = e.payload->'sender'->>'externalId'))`,
+      [conversationIds, contactId],
+    );
+    await manager.query(
+      `DELETE FROM quarantined_messages q USING channel_identities i
+        WHERE i.contact_id = $1 AND q.channel = i.channel AND q.sender_external_id = i.external_id`,
+      [contactId],
+    );
+    await manager.query(
+      `UPDATE audit_events a
+          SET details = (SELECT jsonb_object_agg(d.key, CASE
+                                  WHEN jsonb_typeof(d.value) = 'string'
+                                       AND d.value #>> '{}' !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                    THEN to_jsonb('[effacé]'::text)
+                                  WHEN jsonb_typeof(d.value) IN ('object', 'array') THEN to_jsonb('[effacé]'::text)
+                                  ELSE d.value END)
+                           FROM jsonb_each(a.details) d)
+        WHERE jsonb_typeof(a.details) = 'object' AND a.details <> '{}'::jsonb
+          AND ((a.subject_type = 'conversation' AND a.subject_id = ANY($1::text[]))
+               OR (a.subject_type = 'contact' AND a.subject_id = $2 AND a.action <> 'contact.erase'))`,
+      [conversationIds, contactId],
+    );
+    return [...conversationIds, contactId, ...messages.map((row) => row.id), ...identities.flatMap((row) => [row.id, row.external_id])];
   }
 
   async setLegalHold(

@@ -131,6 +131,11 @@ export interface DeskClientToServerEvents {
   typing: (request: { conversationId: string; typing: boolean }) => void;
   /** Start (true) or stop receiving `queue:status`: supervisors and admins only (403 otherwise). */
   'queue:watch': (request: { watch: boolean }, ack: Ack<{ watching: boolean }>) => void;
+  /**
+   * A fresh access token of the same session (after a refresh): the socket then lives until its expiry instead of
+   * being disconnected at the old token's.
+   */
+  'session:renew': (request: { token: string }, ack: Ack<{ expiresAt: string }>) => void;
 }
 
 export interface CitizenMessageView {

@@ -58,6 +58,25 @@ export class SocketStreamEmitter implements OnApplicationShutdown {
   }
 
   /**
+   * Deletes every stream entry whose content mentions one of the given strings (ids of an erased contact's
+   * conversations, messages and identities): the stream holds the events pushed to desks and citizens, their text
+   * included, for connection-state recovery. Read in pages of 1,000 entries; returns how many were deleted.
+   */
+  async eraseEntriesMentioning(needles: string[]): Promise<number> {
+    const wanted = needles.filter((needle) => needle.length >= 8);
+    if (wanted.length === 0) return 0;
+    let erased = 0;
+    let start = '-';
+    for (;;) {
+      const page = (await this.redis.xrange(this.streamName, start, '+', 'COUNT', 1000)) as [string, string[]][];
+      const matching = page.filter(([, fields]) => fields.some((field) => wanted.some((needle) => field.includes(needle)))).map(([id]) => id);
+      if (matching.length > 0) erased += await this.redis.xdel(this.streamName, ...matching);
+      if (page.length < 1000) return erased;
+      start = `(${page[page.length - 1][0]}`;
+    }
+  }
+
+  /**
    * Closed in the last shutdown step, not at module destroy (the first): the jobs still finishing before then (see the
    * worker's InFlightWorkDrain) must still be able to tell the desks and citizens what they did.
    */

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, ForbiddenException, Inject, Logger, UseInterceptors } from '@nestjs/common';
+import { BeforeApplicationShutdown, ForbiddenException, UnauthorizedException, Inject, Logger, OnModuleInit, UseInterceptors } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -11,7 +11,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
-import { AgentPrincipal, AgentsService, AuthService, PRESENCES } from '@brigade/agents';
+import { AgentPrincipal, AgentsService, AuthService, PRESENCES, SessionChangesListener } from '@brigade/agents';
 import { ReplyToCitizenUseCase, SenderActionsService } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { CitizenSessionService, ConversationsService } from '@brigade/conversations';
@@ -28,11 +28,36 @@ import {
   agentRoom,
   citizenRoom,
 } from '@brigade/realtime';
-import { acknowledge, parsePayload } from '../socket-ack';
+import { AckFailure, acknowledge, parsePayload } from '../socket-ack';
 import { QueueStatusBroadcaster } from './queue-status-broadcaster';
 import { CorrelationInterceptor } from '../correlation.interceptor';
 
 type DeskSocket = Socket<DeskClientToServerEvents, DeskServerToClientEvents, Record<string, never>, { principal: AgentPrincipal }>;
+
+/**
+ * What each socket of this process holds of its session, outside `socket.data` (which connection-state recovery
+ * copies to Redis): the access token it was opened or last renewed with, checked again on every event, and the timer
+ * that disconnects it when that token expires.
+ */
+interface SocketSession {
+  token: string;
+  expiry?: NodeJS.Timeout;
+}
+
+/** Every open desk socket is checked again this often, in case a session change was not heard (a lost connection). */
+const SESSION_SWEEP_MS = 30_000;
+
+/** The expiry (ms since epoch) of a token already verified, or null. */
+function tokenExpiry(token: string): number | null {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+const SESSION_ENDED: AckFailure = { ok: false, error: 'Session terminée : reconnectez-vous', status: 401 };
 
 const presenceRequest = z.object({ presence: z.enum(PRESENCES) }).strict();
 const sendRequest = z
@@ -47,20 +72,28 @@ const typingRequest = z.object({ conversationId: z.string().uuid(), typing: z.bo
 
 const watchRequest = z.object({ watch: z.boolean() }).strict();
 
+const renewRequest = z.object({ token: z.string().min(1).max(4096) }).strict();
+
 /**
  * The agents' live channel. The JWT is checked in the handshake; every socket joins its agent's room.
+ * A socket follows its session: it is disconnected when its token expires (unless renewed with `session:renew`), when
+ * the session ends (logout, password reset, deactivation, refresh-token reuse: PostgreSQL tells every API process at
+ * commit), and every event checks the token and the session again; a role change moves it in or out of the
+ * supervisors' rooms.
  * Presence follows the agent, not one socket: only when the last tab or device of an agent disconnects (on any
  * API process) does the grace period start, and a reconnection anywhere ends it.
  */
 @WebSocketGateway({ namespace: DESK_NAMESPACE })
 // Global interceptors do not reach gateways: each socket event gets its correlation id here.
 @UseInterceptors(CorrelationInterceptor)
-export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+export class DeskGateway implements OnModuleInit, OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeskGateway.name);
   /** Sockets closed by our own shutdown are not agents leaving: no presence change, no cross-process query. */
   private shuttingDown = false;
   /** Disconnections still being recorded (presence mark, cross-process check, grace job). */
   private readonly leaving = new Set<Promise<void>>();
+  private sweep: NodeJS.Timeout | null = null;
+  private readonly sessions = new WeakMap<DeskSocket, SocketSession>();
 
   @WebSocketServer()
   server: Namespace<DeskClientToServerEvents, DeskServerToClientEvents>;
@@ -72,7 +105,17 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly conversations: ConversationsService,
     private readonly jobs: JobProducer,
     private readonly replyToCitizen: ReplyToCitizenUseCase,
+    private readonly sessionChanges: SessionChangesListener,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.sessionChanges.subscribe(
+      (agentId) => void this.recheckSockets((socket) => socket.data.principal?.agentId === agentId),
+      () => void this.recheckSockets(() => true),
+    );
+    this.sweep = setInterval(() => void this.recheckSockets(() => true), SESSION_SWEEP_MS);
+    this.sweep.unref();
+  }
 
   afterInit(namespace: Namespace): void {
     this.queueStatus.bind(namespace);
@@ -84,6 +127,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         .then((principal) => {
           if (!principal) return next(new Error('unauthorized'));
           socket.data.principal = principal;
+          this.sessions.set(socket as DeskSocket, { token: token as string });
           next();
         })
         .catch(() => next(new Error('unauthorized')));
@@ -96,6 +140,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
       socket.disconnect(true);
       return;
     }
+    this.armExpiry(socket);
     await socket.join(agentRoom(principal.agentId));
     if (principal.role !== 'agent') await socket.join(SUPERVISORS_ROOM);
     await this.agents.markConnected(principal.agentId);
@@ -103,6 +148,9 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   handleDisconnect(socket: DeskSocket): Promise<void> {
+    const session = this.sessions.get(socket);
+    if (session?.expiry) clearTimeout(session.expiry);
+    this.sessions.delete(socket);
     const run = this.recordLeaving(socket).finally(() => this.leaving.delete(run));
     this.leaving.add(run);
     return run;
@@ -153,11 +201,84 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    if (this.sweep) clearInterval(this.sweep);
     await Promise.allSettled([...this.leaving]);
+  }
+
+  /** The socket is disconnected when its token expires; a renewal re-arms it. */
+  private armExpiry(socket: DeskSocket): void {
+    const session = this.sessions.get(socket);
+    if (!session) return;
+    if (session.expiry) clearTimeout(session.expiry);
+    const expiresAt = tokenExpiry(session.token) ?? Date.now();
+    session.expiry = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt - Date.now()));
+    session.expiry.unref();
+  }
+
+  /**
+   * The token and session of the socket, checked again (expiry, logout, revocation, deactivation, current role). A
+   * socket whose session ended is disconnected; otherwise its rooms follow its current role.
+   */
+  private async authorize(socket: DeskSocket): Promise<AgentPrincipal | null> {
+    const principal = await this.auth.verifyAccessToken(this.sessions.get(socket)?.token);
+    if (!principal || principal.agentId !== socket.data.principal?.agentId) {
+      this.endSocket(socket);
+      return null;
+    }
+    socket.data.principal = principal;
+    if (principal.role === 'agent') {
+      // Demoted: no more supervisors' broadcasts.
+      if (socket.rooms.has(SUPERVISORS_ROOM)) await socket.leave(SUPERVISORS_ROOM);
+      if (socket.rooms.has(QUEUE_WATCH_ROOM)) await socket.leave(QUEUE_WATCH_ROOM);
+    } else if (!socket.rooms.has(SUPERVISORS_ROOM)) {
+      await socket.join(SUPERVISORS_ROOM);
+    }
+    return principal;
+  }
+
+  /**
+   * A socket whose session ended leaves every room at once (it receives nothing more) and is disconnected just
+   * after, so that the acknowledgement of the event that found out (401) still reaches the client.
+   */
+  private endSocket(socket: DeskSocket): void {
+    for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+    setTimeout(() => socket.disconnect(true), 20).unref();
+  }
+
+  /** Checks again the sockets of this process that match (one agent's after a session change, or all). */
+  private async recheckSockets(matches: (socket: DeskSocket) => boolean): Promise<void> {
+    if (!this.server || this.shuttingDown) return;
+    const sockets = [...(this.server.sockets as Map<string, DeskSocket>).values()].filter((socket) => this.sessions.has(socket) && matches(socket));
+    for (const socket of sockets) {
+      try {
+        await this.authorize(socket);
+      } catch (error) {
+        // PostgreSQL unreachable: the next change, sweep or event checks again; the expiry timer still runs.
+        this.logger.warn({ err: error, agentId: socket.data.principal?.agentId }, 'desk session not checked');
+      }
+    }
+  }
+
+  @SubscribeMessage('session:renew')
+  async renew(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
+    const request = parsePayload(renewRequest, body);
+    if (!request.ok) return request;
+    return acknowledge(async () => {
+      const principal = await this.auth.verifyAccessToken(request.value.token);
+      // Another agent's token, or an ended session: refused; the socket keeps the token it had (and its expiry).
+      if (!principal || principal.agentId !== socket.data.principal.agentId) {
+        throw new UnauthorizedException('Session terminée : reconnectez-vous');
+      }
+      this.sessions.set(socket, { ...this.sessions.get(socket), token: request.value.token });
+      this.armExpiry(socket);
+      await this.authorize(socket);
+      return { expiresAt: new Date(tokenExpiry(request.value.token) ?? Date.now()).toISOString() };
+    });
   }
 
   @SubscribeMessage('presence:set')
   async setPresence(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
+    if (!(await this.authorize(socket))) return SESSION_ENDED;
     const request = parsePayload(presenceRequest, body);
     if (!request.ok) return request;
     return acknowledge(async () => {
@@ -172,6 +293,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('message:send')
   async send(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
+    if (!(await this.authorize(socket))) return SESSION_ENDED;
     const request = parsePayload(sendRequest, body);
     if (!request.ok) return request;
     const { conversationId, clientMessageId, text } = request.value;
@@ -195,6 +317,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    */
   @SubscribeMessage('typing')
   async typing(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
+    if (!(await this.authorize(socket))) return SESSION_ENDED;
     const request = parsePayload(typingRequest, body);
     if (!request.ok) return request;
     const { conversationId, typing } = request.value;
@@ -230,6 +353,7 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
    */
   @SubscribeMessage('queue:watch')
   async watchQueue(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
+    if (!(await this.authorize(socket))) return SESSION_ENDED;
     const request = parsePayload(watchRequest, body);
     if (!request.ok) return request;
     return acknowledge(async () => {
@@ -237,7 +361,8 @@ export class DeskGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
         await socket.leave(QUEUE_WATCH_ROOM);
         return { watching: false };
       }
-      const { role } = await this.agents.status(socket.data.principal.agentId);
+      // The role was just read again from the database (authorize).
+      const { role } = socket.data.principal;
       if (role !== 'supervisor' && role !== 'admin') throw new ForbiddenException('Réservé aux superviseurs');
       await socket.join(QUEUE_WATCH_ROOM);
       await this.queueStatus.watcherJoined();

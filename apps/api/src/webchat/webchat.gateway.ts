@@ -1,4 +1,4 @@
-import { Inject, Logger, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Inject, Logger, UnprocessableEntityException, UseInterceptors } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { WebchatSessions } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { CITIZEN_LANGUAGES, CitizenSessionService, ConversationsService } from '@brigade/conversations';
-import { IntakeService } from '@brigade/intake';
+import { EmptyMessageError, IntakeService } from '@brigade/intake';
 import { QueueStatusService } from '@brigade/routing';
 import {
   CitizenStatus,
@@ -122,16 +122,27 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     const { clientMessageId, text, language } = request.value;
     const channelMessageId = `${socket.data.visitorId}:${clientMessageId}`;
     return acknowledge(async () => {
-      await this.intake.accept({
-        channel: 'webchat',
-        channelAccount: '',
-        channelMessageId,
-        sender: { externalId: socket.data.visitorId },
-        text,
-        attachments: [],
-        sentAt: new Date().toISOString(),
-        ...(language ? { language } : {}),
-      });
+      const receipt = await this.intake
+        .accept(
+          {
+            channel: 'webchat',
+            channelAccount: '',
+            channelMessageId,
+            sender: { externalId: socket.data.visitorId },
+            text,
+            attachments: [],
+            sentAt: new Date().toISOString(),
+            ...(language ? { language } : {}),
+          },
+          { refuseEmpty: true },
+        )
+        .catch((error: unknown) => {
+          if (error instanceof EmptyMessageError) throw new BadRequestException(error.message);
+          throw error;
+        });
+      if (receipt.quarantined) {
+        throw new UnprocessableEntityException("Ce message n'a pas pu être enregistré : reformulez-le sans caractères spéciaux");
+      }
       return { id: channelMessageId };
     });
   }
