@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@brigade/config';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig, createRedisClient } from '@brigade/config';
 import { ConversationsService } from '@brigade/conversations';
 import { DeskGateway } from './desk/desk.gateway';
 import { WebchatGateway } from './webchat/webchat.gateway';
@@ -23,10 +23,7 @@ export class RealtimeResyncService implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    this.redis = new Redis(this.config.redis.url, {
-      maxRetriesPerRequest: null,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
+    this.redis = createRedisClient(this.config.redis, { maxRetriesPerRequest: null });
     this.redis.on('error', () => undefined);
     this.redis.on('close', () => {
       this.lostConnection = true;
