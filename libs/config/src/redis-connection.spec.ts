@@ -31,7 +31,6 @@ describe('Redis connection settings', () => {
       password: 'data-secret',
       sentinelPassword: 'sentinel-secret',
       db: 1,
-      failoverDetector: true,
       maxRetriesPerRequest: 1,
     });
     expect(options.host).toBeUndefined();

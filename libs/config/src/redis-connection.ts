@@ -56,15 +56,19 @@ export function redisConnectionOptions(
     enableTLSForSentinelMode: parsed.protocol === 'rediss:',
     // Keep asking the Sentinels: during a failover they may all be briefly unreachable or still name the old primary.
     sentinelRetryStrategy: reconnectDelay,
-    // Subscribes to the Sentinels' +switch-master, so clients move to the new primary without waiting for a timeout.
-    failoverDetector: true,
+    // Not ioredis's failoverDetector: when it fires while a client is still connecting, that client ends for good
+    // (seen in the failover test). A killed primary closes the sockets; a demoted one answers READONLY (above).
     ...overrides,
   };
 }
 
 /** A new ioredis client from the typed settings (see redisConnectionOptions). */
 export function createRedisClient(settings: RedisSettings, overrides: Partial<RedisConnectionOptions> = {}): Redis {
-  return new Redis(redisConnectionOptions(settings, overrides));
+  const client = new Redis(redisConnectionOptions(settings, overrides));
+  // ioredis retries by itself; without a listener each failed attempt of an outage or failover is printed as
+  // "Unhandled error event". Callers that react to an outage watch 'close' and 'ready'; /health/ready reports it.
+  client.on('error', () => undefined);
+  return client;
 }
 
 /** Where Redis is, for messages: the URL without its password, or the Sentinels and the primary's name. */

@@ -23,7 +23,6 @@ export async function checkBackingServices(config: AppConfig): Promise<string[]>
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     sentinelRetryStrategy: () => null,
-    failoverDetector: false,
   });
   try {
     await redis.connect();
