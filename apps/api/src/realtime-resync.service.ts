@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig, createRedisClient } from '@brigade/config';
 import { ConversationsService } from '@brigade/conversations';
 import { DeskGateway } from './desk/desk.gateway';
 import { WebchatGateway } from './webchat/webchat.gateway';
+import type { ResyncReason } from '@brigade/realtime';
 
 /**
  * Redis keeps nothing on disk: when it comes back after a restart, events queued for browsers are gone.
@@ -37,7 +38,7 @@ export class RealtimeResyncService implements OnApplicationBootstrap, OnApplicat
     });
   }
 
-  async resyncLocalSockets(reason: string): Promise<void> {
+  async resyncLocalSockets(reason: ResyncReason): Promise<void> {
     this.logger.warn({ reason }, 'asking connected browsers to resynchronise');
     this.desk.server.local.emit('resync', { reason });
     for (const socket of this.webchat.server.sockets.values()) {

@@ -13,8 +13,10 @@ import { AuditService } from '@brigade/audit';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import type { RoutingHint } from '@brigade/conversations';
 import { ROUTABLE_SQL, RoutedAssignment, RoutingService, SCHEDULED_SQL, takeRoutingLock } from './routing.service';
+import type { RemovalReason } from '@brigade/realtime';
 
-export type ReleaseReason = 'agent-offline' | 'off-duty' | 'shift-end' | 'no-reply' | 'transfer' | 'reassign';
+/** The `conversation:removed` reasons of the realtime contract. */
+export type ReleaseReason = RemovalReason;
 
 export interface ReleasedConversation {
   conversationId: string;
