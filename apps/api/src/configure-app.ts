@@ -1,6 +1,5 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { DomainErrorFilter } from './domain-error.filter';
 import { jsonBodyGuard } from './json-body-guard';
 import { requestId } from './request-id';
 import { mountQueueBoard } from './metrics/queue-board';
+import { publishApiDocument } from './openapi/api-document';
 import { RedisStreamsIoAdapter } from './redis-streams-io.adapter';
 import { WEBHOOK_PATHS, webhookBodyParser } from './webhooks/webhook-body-parser';
 
@@ -59,18 +59,4 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, config));
   mountQueueBoard(app, config.env === 'production');
   publishApiDocument(app);
-}
-
-/** The OpenAPI description of every REST route, at /api/docs (UI) and /api/docs-json (document). */
-function publishApiDocument(app: NestExpressApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Brigade API')
-      .setDescription('REST API of the agent desk, supervisor console and administration. Socket.io events: docs/realtime.md.')
-      .addBearerAuth()
-      .addSecurityRequirements('bearer')
-      .build(),
-  );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@brigade/config';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig, createRedisClient } from '@brigade/config';
 import { ConversationsService } from '@brigade/conversations';
 import { DeskGateway } from './desk/desk.gateway';
 import { WebchatGateway } from './webchat/webchat.gateway';
+import type { ResyncReason } from '@brigade/realtime';
 
 /**
  * Redis keeps nothing on disk: when it comes back after a restart, events queued for browsers are gone.
@@ -23,10 +24,7 @@ export class RealtimeResyncService implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    this.redis = new Redis(this.config.redis.url, {
-      maxRetriesPerRequest: null,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
+    this.redis = createRedisClient(this.config.redis, { maxRetriesPerRequest: null });
     this.redis.on('error', () => undefined);
     this.redis.on('close', () => {
       this.lostConnection = true;
@@ -40,7 +38,7 @@ export class RealtimeResyncService implements OnApplicationBootstrap, OnApplicat
     });
   }
 
-  async resyncLocalSockets(reason: string): Promise<void> {
+  async resyncLocalSockets(reason: ResyncReason): Promise<void> {
     this.logger.warn({ reason }, 'asking connected browsers to resynchronise');
     this.desk.server.local.emit('resync', { reason });
     for (const socket of this.webchat.server.sockets.values()) {

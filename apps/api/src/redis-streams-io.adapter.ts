@@ -1,9 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
-import { AppConfig } from '@brigade/config';
+import { AppConfig, createRedisClient } from '@brigade/config';
 import { SOCKET_STREAM_MAX_LENGTH, socketStreamName } from '@brigade/realtime';
 
 /**
@@ -24,7 +24,7 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     private readonly config: AppConfig,
   ) {
     super(app);
-    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: null });
+    this.redis = createRedisClient(config.redis, { maxRetriesPerRequest: null });
     const duplicate = this.redis.duplicate.bind(this.redis);
     this.redis.duplicate = (...args: Parameters<Redis['duplicate']>) => {
       const connection = duplicate(...args);

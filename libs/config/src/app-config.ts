@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelsConfig, channelsConfigFromEnv, channelsEnvironmentShape } from './channels-config';
+import { RedisSettings, parseSentinelNodes } from './redis-connection';
 
 /**
  * Every setting of the platform, read once from the environment and validated at boot.
@@ -41,9 +42,18 @@ const environmentSchema = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/brigade'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_SENTINEL_MASTER_NAME: z.string().regex(/^[a-zA-Z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('mymaster'),
+  REDIS_SENTINEL_USERNAME: z.string().optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  // A Redis Cluster keeps every key of one BullMQ queue in one slot only with a hash tag: "{brigade}".
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[a-zA-Z0-9:_-]+$/, 'letters, digits, ":", "_" and "-" only')
+    .regex(
+      /^(?:[a-zA-Z0-9:_-]+|\{[a-zA-Z0-9:_-]+\}[a-zA-Z0-9:_-]*)$/,
+      'letters, digits, ":", "_" and "-" only, optionally starting with one hash tag such as {brigade}',
+    )
     .default('brigade'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET),
   JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(60).default(900),
@@ -169,7 +179,7 @@ export type AppConfig = {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string; trustProxy: string[] };
   database: { url: string; poolSize: number };
-  redis: { url: string; queuePrefix: string };
+  redis: RedisSettings;
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -263,12 +273,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const channels = channelsConfigFromEnv(e);
-  if (channels.problems.length > 0) throw new ConfigValidationError(channels.problems);
+  const sentinels = e.REDIS_SENTINELS === undefined ? null : parseSentinelNodes(e.REDIS_SENTINELS);
+  const problems = [...channels.problems, ...(sentinels?.problems ?? [])];
+  if (problems.length > 0) throw new ConfigValidationError(problems);
   const config: AppConfig = {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY.split(',').map((item) => item.trim()) },
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
-    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    redis: {
+      url: e.REDIS_URL,
+      queuePrefix: e.QUEUE_PREFIX,
+      password: e.REDIS_PASSWORD,
+      sentinel: sentinels && {
+        nodes: sentinels.nodes,
+        masterName: e.REDIS_SENTINEL_MASTER_NAME,
+        username: e.REDIS_SENTINEL_USERNAME,
+        password: e.REDIS_SENTINEL_PASSWORD,
+      },
+    },
     auth: {
       jwtSecret: e.JWT_SECRET,
       accessTokenTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,

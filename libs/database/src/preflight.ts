@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import type { AppConfig } from '@brigade/config';
+import { AppConfig, createRedisClient, describeRedis } from '@brigade/config';
 
 /** Checks that PostgreSQL and Redis answer before anything starts, and says how to start the one that does not. */
 export async function checkBackingServices(config: AppConfig): Promise<string[]> {
@@ -18,20 +17,21 @@ export async function checkBackingServices(config: AppConfig): Promise<string[]>
   } finally {
     await pg.end().catch(() => undefined);
   }
-  const redis = new Redis(config.redis.url, {
+  const redis = createRedisClient(config.redis, {
     lazyConnect: true,
     connectTimeout: 3000,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
   });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     problems.push(
-      `Redis does not answer at ${redactUrl(config.redis.url)} (${describe(error)}).\n` +
+      `Redis does not answer at ${describeRedis(config.redis)} (${describe(error)}).\n` +
         '    Start it: `redis-server --daemonize yes --bind 127.0.0.1 --port 6379` (Debian package redis-server)\n' +
-        '    or `docker compose up -d redis`; then check REDIS_URL.',
+        '    or `docker compose up -d redis`; then check REDIS_URL (and REDIS_SENTINELS when set).',
     );
   } finally {
     redis.disconnect();

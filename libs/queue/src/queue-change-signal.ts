@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@brigade/config';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig, createRedisClient } from '@brigade/config';
 
 /** Longest an administrator's request waits for Redis to take the signal; past it the catalogues' short TTL applies. */
 const PUBLISH_TIMEOUT_MS = 1_000;
@@ -31,9 +31,8 @@ export class QueueChangeSignal implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const options = { maxRetriesPerRequest: null, retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000) };
-    this.publisher = new Redis(this.config.redis.url, options);
-    this.subscriber = new Redis(this.config.redis.url, options);
+    this.publisher = createRedisClient(this.config.redis, { maxRetriesPerRequest: null });
+    this.subscriber = createRedisClient(this.config.redis, { maxRetriesPerRequest: null });
     for (const connection of [this.publisher, this.subscriber]) connection.on('error', () => undefined);
     this.subscriber.on('message', (channel: string) => {
       if (channel === this.channel) this.notifyLocal();

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, redisOptionsFromUrl } from '@brigade/config';
+import { APP_CONFIG, AppConfig, redisConnectionOptions } from '@brigade/config';
 import { JobProducer } from './job-producer';
 import { QueueName } from './queue-names';
 
@@ -12,7 +12,7 @@ const queues = Object.values(QueueName).map((name) => ({ name }));
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        connection: redisOptionsFromUrl(config.redis.url),
+        connection: redisConnectionOptions(config.redis),
         prefix: config.redis.queuePrefix,
       }),
     }),

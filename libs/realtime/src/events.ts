@@ -64,18 +64,55 @@ export interface CannedReplyView {
   language: string;
 }
 
+/**
+ * Why a conversation reached an agent (`conversation:assigned`, and the desk's GET /api/conversations/:id, 'read'):
+ * the trigger of the routing decision, or the manual move. docs/realtime.md lists each one (checked by a test).
+ */
+export const ASSIGNMENT_REASONS = [
+  'new-conversation',
+  'reopened',
+  'agent-available',
+  'capacity-freed',
+  'escalated',
+  'presence-offline',
+  'presence-grace',
+  'tick',
+  'trigger',
+  'reinforcement',
+  'duty-change',
+  'transfer',
+  'reassign',
+  'agent-created',
+  'agent-updated',
+  'agent-deactivated',
+  'agents-imported',
+  'roster-changed',
+  'queue-changed',
+  'read',
+] as const;
+export type AssignmentReason = (typeof ASSIGNMENT_REASONS)[number];
+
+/** Why a conversation left an agent (`conversation:removed`). */
+export const REMOVAL_REASONS = ['agent-offline', 'off-duty', 'shift-end', 'no-reply', 'transfer', 'reassign'] as const;
+export type RemovalReason = (typeof REMOVAL_REASONS)[number];
+
+/** Why the server asks browsers to re-fetch their state (`resync`). */
+export const RESYNC_REASONS = ['redis-reconnected'] as const;
+export type ResyncReason = (typeof RESYNC_REASONS)[number];
+
 export interface DeskAssignmentEvent {
   conversation: DeskConversationView;
   messages: DeskMessageView[];
+  /** One of ASSIGNMENT_REASONS (the routing trigger travels as a string through the queue and the database). */
   reason: string;
 }
 
 export interface DeskServerToClientEvents {
   /** Events may have been lost (Redis restarted): re-fetch the state over REST. */
-  resync: (event: { reason: string }) => void;
+  resync: (event: { reason: ResyncReason }) => void;
   'conversation:assigned': (event: DeskAssignmentEvent) => void;
   'conversation:updated': (conversation: DeskConversationView) => void;
-  'conversation:removed': (event: { conversationId: string; reason: string }) => void;
+  'conversation:removed': (event: { conversationId: string; reason: RemovalReason }) => void;
   /**
    * An emergency was just assigned to me (sent after its 'conversation:assigned'): the desk interrupts the agent.
    * `overflow` is true when it was given above my capacity because nobody had room.
@@ -153,7 +190,7 @@ export interface CitizenMessageView {
 
 export interface WebchatServerToClientEvents {
   /** Messages may have been lost (Redis restarted): the server follows with a fresh `history`. */
-  resync: (event: { reason: string }) => void;
+  resync: (event: { reason: ResyncReason }) => void;
   session: (session: { token: string; visitorId: string }) => void;
   history: (history: { messages: CitizenMessageView[] }) => void;
   message: (message: CitizenMessageView) => void;

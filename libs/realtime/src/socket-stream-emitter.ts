@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@brigade/config';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig, createRedisClient } from '@brigade/config';
 
 /** The Redis stream every API process's Socket.io adapter reads (one per deployment, all namespaces). */
 export const socketStreamName = (queuePrefix: string): string => `${queuePrefix}:socket.io`;
@@ -31,7 +31,7 @@ export class SocketStreamEmitter implements OnApplicationShutdown {
   private readonly streamName: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
+    this.redis = createRedisClient(config.redis, { maxRetriesPerRequest: 3, lazyConnect: true });
     this.streamName = socketStreamName(config.redis.queuePrefix);
   }
 

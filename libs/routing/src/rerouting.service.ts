@@ -15,8 +15,10 @@ import {
   routingOptionsFrom,
   takeRoutingLock,
 } from './routing.service';
+import type { RemovalReason } from '@brigade/realtime';
 
-export type ReleaseReason = 'agent-offline' | 'off-duty' | 'shift-end' | 'no-reply' | 'transfer' | 'reassign';
+/** The `conversation:removed` reasons of the realtime contract. */
+export type ReleaseReason = RemovalReason;
 
 export interface ReleasedConversation {
   conversationId: string;

@@ -23,8 +23,6 @@ class CloseRequest {
   outcome: string;
 }
 
-class NoteRequest extends ReplyRequest {}
-
 class TagsRequest {
   @IsArray()
   @ArrayMaxSize(20)
@@ -100,7 +98,7 @@ export class ConversationsController {
   addNote(
     @CurrentAgent() principal: AgentPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: NoteRequest,
+    @Body() body: ReplyRequest,
   ) {
     return this.deskTools.addNote(principal, id, body.clientMessageId, body.text);
   }

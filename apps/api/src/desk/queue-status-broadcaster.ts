@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@brigade/config';
-import { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig, createRedisClient } from '@brigade/config';
+import type { Redis } from 'ioredis';
 import type { Namespace } from 'socket.io';
 import {
   DeskClientToServerEvents,
@@ -37,10 +37,7 @@ export class QueueStatusBroadcaster implements OnApplicationBootstrap, OnApplica
   private redis: Redis | null = null;
 
   onApplicationBootstrap(): void {
-    this.redis = new Redis(this.config.redis.url, {
-      maxRetriesPerRequest: 1,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    });
+    this.redis = createRedisClient(this.config.redis, { maxRetriesPerRequest: 1 });
     this.redis.on('error', () => undefined);
     this.timer = setInterval(() => {
       if (!this.hasLocalWatchers()) return;

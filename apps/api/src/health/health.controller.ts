@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, OnModuleDestroy } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Redis } from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@brigade/config';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, AppConfig, createRedisClient } from '@brigade/config';
 import { Public } from '../auth/auth.decorators';
 
 @Public()
@@ -15,7 +15,7 @@ export class HealthController implements OnModuleDestroy {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
   ) {
-    this.redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    this.redis = createRedisClient(config.redis, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   }
 
   /** Liveness: the process answers. */
