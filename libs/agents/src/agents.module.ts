@@ -3,8 +3,11 @@ import { JwtModule } from '@nestjs/jwt';
 import { AuditModule } from '@brigade/audit';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { AgentsService } from './agents.service';
+import { AuthChallenges } from './auth-challenges';
 import { AuthService } from './auth.service';
 import { Clock } from './clock';
+import { MfaService } from './mfa.service';
+import { SsoService } from './sso.service';
 
 @Module({
   imports: [
@@ -18,7 +21,7 @@ import { Clock } from './clock';
       }),
     }),
   ],
-  providers: [AuthService, AgentsService, Clock],
-  exports: [AuthService, AgentsService, Clock],
+  providers: [AuthService, AgentsService, Clock, AuthChallenges, MfaService, SsoService],
+  exports: [AuthService, AgentsService, Clock, MfaService, SsoService],
 })
 export class AgentsModule {}

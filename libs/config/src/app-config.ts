@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelsConfig, channelsConfigFromEnv, channelsEnvironmentShape } from './channels-config';
+import { MfaConfig, SsoConfig, identityConfigFromEnv, identityEnvironmentShape } from './identity-config';
 
 /**
  * Every setting of the platform, read once from the environment and validated at boot.
@@ -104,6 +105,7 @@ const environmentSchema = z.object({
   DEMO_SEED: booleanFromEnv.default(false),
   DEMO_PASSWORD: z.string().min(8).default(DEV_DEMO_PASSWORD),
   ...channelsEnvironmentShape,
+  ...identityEnvironmentShape,
   BOTFRAMEWORK_ENABLED: booleanFromEnv.default(false),
   BOTFRAMEWORK_APP_ID: z.string().default(''),
   BOTFRAMEWORK_APP_PASSWORD: z.string().default(''),
@@ -174,6 +176,10 @@ export type AppConfig = {
   demo: { seed: boolean; password: string };
   /** Facebook Messenger and X direct messages (libs/config/src/channels-config.ts). */
   channels: ChannelsConfig;
+  /** Single sign-on with OpenID Connect (libs/config/src/identity-config.ts). */
+  sso: SsoConfig;
+  /** Second factor (TOTP) of local accounts (libs/config/src/identity-config.ts). */
+  mfa: MfaConfig;
   botframework: {
     enabled: boolean;
     /** Empty: inbound tokens are not checked (refused in production). */
@@ -210,6 +216,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const channels = channelsConfigFromEnv(e);
   if (channels.problems.length > 0) throw new ConfigValidationError(channels.problems);
+  const identity = identityConfigFromEnv(e, e.NODE_ENV === 'production');
+  if (identity.problems.length > 0) throw new ConfigValidationError(identity.problems);
   const config: AppConfig = {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
@@ -263,6 +271,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     demo: { seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },
     channels: channels.channels,
+    sso: identity.sso,
+    mfa: identity.mfa,
     botframework: {
       enabled: e.BOTFRAMEWORK_ENABLED,
       appId: e.BOTFRAMEWORK_APP_ID,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Put } from '@nestjs/common';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { AgentPrincipal, AgentsService, AgentStatus, AuthService, PRESENCES, Presence } from '@brigade/agents';
+import { AgentPrincipal, AgentsService, AgentStatus, MfaService, PRESENCES, Presence } from '@brigade/agents';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { CurrentAgent, Public } from './auth.decorators';
@@ -25,17 +25,18 @@ class PresenceRequest {
 @Controller('api')
 export class AuthController {
   constructor(
-    private readonly auth: AuthService,
+    private readonly mfa: MfaService,
     private readonly agents: AgentsService,
     private readonly jobs: JobProducer,
     private readonly realtime: RealtimePublisher,
   ) {}
 
+  /** The desk tokens, or (second factor due) { mfaRequired: 'verify' | 'enrol', mfaToken } for MfaController. */
   @Public()
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginRequest, @Ip() ip: string, @Headers('user-agent') userAgent?: string) {
-    return this.auth.login(body.login, body.password, { ip, userAgent });
+    return this.mfa.passwordSignIn(body.login, body.password, { ip, userAgent });
   }
 
   @Get('me')
