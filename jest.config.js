@@ -5,8 +5,9 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
-// openid-client and its dependencies are published as ES modules only: jest (CommonJS) compiles them like our code.
-const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose'];
+// openid-client, otplib's hash and base32 packages and their dependencies are published as ES modules only: jest
+// (CommonJS) compiles them like our code.
+const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose', '@noble/hashes', '@scure/base'];
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: [
@@ -14,7 +15,8 @@ const transform = {
     { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true }, diagnostics: false },
   ],
 };
-const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`];
+// Nested copies too (otplib's plugins carry their own @noble/hashes).
+const transformIgnorePatterns = [`^(?!.*/node_modules/(${ESM_ONLY.join('|')})/).*/node_modules/`];
 
 module.exports = {
   projects: [

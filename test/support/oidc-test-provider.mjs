@@ -1,12 +1,14 @@
 // A real OpenID Connect provider (oidc-provider) on loopback for the single sign-on tests, run as its own Node process
 // because the package is an ES module. Reads its settings as JSON from OIDC_TEST_SETTINGS and prints its issuer URL.
 // Its development sign-in form accepts any login: the login names the account, whose claims the test chose.
+import { readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
 const settings = JSON.parse(process.env.OIDC_TEST_SETTINGS ?? '{}');
 const port = Number(settings.port);
 const issuer = `http://127.0.0.1:${port}`;
-const accounts = settings.accounts ?? {};
+// Read at every sign-in, so that a test can change a person's groups between two sign-ins.
+const accounts = () => (settings.accountsFile ? JSON.parse(readFileSync(settings.accountsFile, 'utf8')) : {});
 
 const provider = new Provider(issuer, {
   clients: [
@@ -31,7 +33,7 @@ const provider = new Provider(issuer, {
   cookies: { keys: ['oidc-test-provider-cookie-key-0123456789'] },
   features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
   async findAccount(_ctx, id) {
-    const claims = accounts[id] ?? { email: `${id}@example.test`, name: id };
+    const claims = accounts()[id] ?? { email: `${id}@example.test`, name: id };
     return { accountId: id, claims: async () => ({ sub: id, ...claims }) };
   },
 });
