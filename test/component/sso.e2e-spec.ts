@@ -166,6 +166,7 @@ describe('single sign-on with a real OpenID Connect provider on loopback', () =>
     expect(`${url.origin}${url.pathname}`).toBe(`${provider.issuer}/session/end`);
     expect(url.searchParams.get('post_logout_redirect_uri')).toBe(`${platformUrl}/desk/`);
     expect(url.searchParams.get('id_token_hint')?.split('.')).toHaveLength(3);
+    expect(url.searchParams.get('state')?.length).toBeGreaterThanOrEqual(32);
     expect((await me(session.accessToken)).status).toBe(401);
     // The provider knows the ID token and shows its sign-out confirmation.
     const page = await fetch(endSessionUrl);

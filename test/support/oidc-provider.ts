@@ -9,6 +9,8 @@ export interface OidcTestAccount {
   name?: string;
   given_name?: string;
   family_name?: string;
+  /** ProConnect's family name claim. */
+  usual_name?: string;
   groups?: string[];
   units?: string[];
 }

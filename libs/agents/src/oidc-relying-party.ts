@@ -31,10 +31,12 @@ export class OidcRelyingParty {
     // Discovery is retried on the next sign-in if the provider was unreachable.
     this.loaded ??= (async () => {
       const client = await import('openid-client');
+      const metadata: Partial<OpenIdClient.ClientMetadata> = { id_token_signed_response_alg: this.config.idTokenAlg };
+      if (this.config.userinfoSignedAlg) metadata.userinfo_signed_response_alg = this.config.userinfoSignedAlg;
       const configuration = await client.discovery(
         new URL(this.config.issuer),
         this.config.clientId,
-        undefined,
+        metadata,
         client.ClientSecretBasic(this.config.clientSecret),
         { execute: this.config.allowHttp ? [client.allowInsecureRequests] : [], timeout: 10 },
       );
@@ -53,11 +55,13 @@ export class OidcRelyingParty {
       redirect_uri: this.config.redirectUri,
       scope: this.config.scopes,
       response_type: 'code',
-      code_challenge: await client.calculatePKCECodeChallenge(checks.codeVerifier),
-      code_challenge_method: 'S256',
       state: checks.state,
       nonce: checks.nonce,
     };
+    if (this.config.pkce) {
+      parameters.code_challenge = await client.calculatePKCECodeChallenge(checks.codeVerifier);
+      parameters.code_challenge_method = 'S256';
+    }
     if (this.config.acrValues) parameters.acr_values = this.config.acrValues;
     return { url: client.buildAuthorizationUrl(configuration, parameters).href, checks };
   }
@@ -66,7 +70,7 @@ export class OidcRelyingParty {
   async complete(callbackUrl: URL, checks: AuthorizationRequestChecks): Promise<ProviderSignIn> {
     const { client, configuration } = await this.load();
     const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
-      pkceCodeVerifier: checks.codeVerifier,
+      pkceCodeVerifier: this.config.pkce ? checks.codeVerifier : undefined,
       expectedState: checks.state,
       expectedNonce: checks.nonce,
       idTokenExpected: true,
@@ -85,7 +89,8 @@ export class OidcRelyingParty {
   async endSessionUrl(idToken: string): Promise<string | null> {
     const { client, configuration } = await this.load();
     if (!configuration.serverMetadata().end_session_endpoint) return null;
-    const parameters: Record<string, string> = { id_token_hint: idToken, client_id: this.config.clientId };
+    // ProConnect requires a state on sign-out too; the desk's sign-in screen does not need it back.
+    const parameters: Record<string, string> = { id_token_hint: idToken, client_id: this.config.clientId, state: client.randomState() };
     if (this.config.postLogoutRedirectUri) parameters.post_logout_redirect_uri = this.config.postLogoutRedirectUri;
     return client.buildEndSessionUrl(configuration, parameters).href;
   }

@@ -25,6 +25,9 @@ export const identityEnvironmentShape = {
   OIDC_ACR_VALUES: z.string().default(''),
   OIDC_DISPLAY_NAME: z.string().min(1).max(60).default('votre compte professionnel'),
   OIDC_USERINFO: booleanFromEnv.default(true),
+  OIDC_PKCE: booleanFromEnv.default(true),
+  OIDC_ID_TOKEN_ALG: z.enum(['RS256', 'PS256', 'ES256', 'EdDSA', 'HS256']).default('RS256'),
+  OIDC_USERINFO_SIGNED_ALG: z.enum(['', 'RS256', 'PS256', 'ES256', 'EdDSA', 'HS256']).default(''),
   OIDC_LOGIN_CLAIM: z.string().default('email'),
   OIDC_NAME_CLAIM: z.string().default('name'),
   OIDC_ROLES_CLAIM: z.string().default('groups'),
@@ -61,6 +64,12 @@ export interface SsoConfig {
   displayName: string;
   /** Also read the claims of the userinfo endpoint (ProConnect gives most claims only there). */
   userinfo: boolean;
+  /** Send a PKCE challenge (S256); turn off only for a provider that refuses the parameters. */
+  pkce: boolean;
+  /** Algorithm the provider signs ID tokens with (as registered for the client). */
+  idTokenAlg: string;
+  /** The provider answers userinfo as a JWT signed with this algorithm (ProConnect); empty: plain JSON. */
+  userinfoSignedAlg: string;
   /** Claim paths (dots for nested objects, e.g. realm_access.roles). */
   loginClaim: string;
   nameClaim: string;
@@ -130,6 +139,9 @@ export function identityConfigFromEnv(
     acrValues: e.OIDC_ACR_VALUES,
     displayName: e.OIDC_DISPLAY_NAME,
     userinfo: e.OIDC_USERINFO,
+    pkce: e.OIDC_PKCE,
+    idTokenAlg: e.OIDC_ID_TOKEN_ALG,
+    userinfoSignedAlg: e.OIDC_USERINFO_SIGNED_ALG,
     loginClaim: e.OIDC_LOGIN_CLAIM,
     nameClaim: e.OIDC_NAME_CLAIM,
     rolesClaim: e.OIDC_ROLES_CLAIM,
