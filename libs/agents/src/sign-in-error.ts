@@ -4,6 +4,7 @@ export type SignInFailure =
   | 'sso-state'
   | 'sso-provider'
   | 'sso-refused'
+  | 'sso-cancelled'
   | 'sso-conflict'
   | 'challenge-invalid'
   | 'code-invalid'

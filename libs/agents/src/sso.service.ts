@@ -8,6 +8,7 @@ import { Agent } from './agent.entity';
 import { AgentIdentity } from './agent-identity.entity';
 import { AuthChallenges } from './auth-challenges';
 import { AgentPrincipal, AuthService, LoginContext, SignedIn } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 import { AuthorizationRequestChecks, OidcRelyingParty } from './oidc-relying-party';
 import { SignInError } from './sign-in-error';
 import { SsoSession } from './sso-session.entity';
@@ -36,6 +37,8 @@ function sameHash(a: string, b: string): boolean {
 export class SsoService {
   private readonly logger = new Logger(SsoService.name);
   private readonly relyingParty: OidcRelyingParty;
+  /** Each start stores a pending step: anonymous callers may not start more than sign-ins allow. */
+  private readonly throttle: LoginThrottle;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -45,6 +48,7 @@ export class SsoService {
     private readonly audit: AuditService,
   ) {
     this.relyingParty = new OidcRelyingParty(config.sso);
+    this.throttle = new LoginThrottle(config.auth.loginAttemptsPerMinute, 60_000);
   }
 
   get enabled(): boolean {
@@ -66,8 +70,11 @@ export class SsoService {
   }
 
   /** The provider's authorization URL, and a random value the browser keeps in a cookie to prove it started this. */
-  async begin(): Promise<{ url: string; browserBinding: string }> {
+  async begin(context: LoginContext = {}): Promise<{ url: string; browserBinding: string }> {
     this.assertEnabled();
+    if (context.ip && !this.throttle.take(context.ip)) {
+      throw new SignInError('too-many-attempts', 'Trop de tentatives de connexion : réessayez dans une minute');
+    }
     let request: { url: string; checks: AuthorizationRequestChecks };
     try {
       request = await this.relyingParty.authorizationUrl();
@@ -94,7 +101,7 @@ export class SsoService {
       throw new SignInError('sso-state', 'Connexion expirée ou ouverte dans un autre navigateur : recommencez');
     }
     if (callbackUrl.searchParams.get('error')) {
-      throw new SignInError('sso-refused', 'Connexion annulée auprès du fournisseur d’identité');
+      throw new SignInError('sso-cancelled', 'Connexion annulée auprès du fournisseur d’identité');
     }
     let signIn;
     try {

@@ -6,6 +6,7 @@ const STATUS: Record<SignInFailure, HttpStatus> = {
   'sso-state': HttpStatus.BAD_REQUEST,
   'sso-provider': HttpStatus.BAD_GATEWAY,
   'sso-refused': HttpStatus.FORBIDDEN,
+  'sso-cancelled': HttpStatus.BAD_REQUEST,
   'sso-conflict': HttpStatus.CONFLICT,
   'challenge-invalid': HttpStatus.UNAUTHORIZED,
   'code-invalid': HttpStatus.UNAUTHORIZED,

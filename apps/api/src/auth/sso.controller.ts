@@ -51,8 +51,16 @@ export class SsoController {
 
   @Public()
   @Get('oidc/start')
-  async start(@Res() response: Response): Promise<void> {
-    const { url, browserBinding } = await this.sso.begin();
+  async start(@Res() response: Response, @Ip() ip: string): Promise<void> {
+    let started: { url: string; browserBinding: string };
+    try {
+      started = await this.sso.begin({ ip });
+    } catch (error) {
+      // A browser navigation: it gets the desk's explanation, not a JSON error page.
+      if (!(error instanceof SignInError) || error.reason === 'sso-disabled') throw error;
+      return response.redirect(302, `${DESK_PATH}#sso-error=${error.reason}`);
+    }
+    const { url, browserBinding } = started;
     response.cookie(BINDING_COOKIE, browserBinding, {
       httpOnly: true,
       sameSite: 'lax',
