@@ -5,9 +5,18 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
+// openid-client, otplib's hash and base32 packages and their dependencies are published as ES modules only: jest
+// (CommonJS) compiles them like our code.
+const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose', '@noble/hashes', '@scure/base'];
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+  [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true }, diagnostics: false },
+  ],
 };
+// Nested copies too (otplib's plugins carry their own @noble/hashes).
+const transformIgnorePatterns = [`^(?!.*/node_modules/(${ESM_ONLY.join('|')})/).*/node_modules/`];
 
 module.exports = {
   projects: [
@@ -17,6 +26,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
     },
     {
@@ -25,6 +35,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeouts.ts'],
@@ -35,6 +46,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/faults/*.fault-spec.ts'],
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
     },
   ],

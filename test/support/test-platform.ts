@@ -61,7 +61,8 @@ async function bootPlatform(env: Record<string, string>, role: PlatformRole): Pr
   const moduleRef = await Test.createTestingModule({ imports: [TestRootModule] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ rawBody: true, bufferLogs: true });
   configureApp(app, config);
-  await app.listen(0, '127.0.0.1');
+  // A test may fix the port (PORT) when the platform's address must be known before it starts (SSO callback).
+  await app.listen(env.PORT ? Number(env.PORT) : 0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     app,

@@ -15,6 +15,8 @@ import { AdministrationApiModule } from './administration/administration-api.mod
 import { AuthController } from './auth/auth.controller';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { SessionController } from './auth/session.controller';
+import { MfaController } from './auth/mfa.controller';
+import { SsoController } from './auth/sso.controller';
 import { BotFrameworkController } from './botframework/botframework.controller';
 import { ConversationsController } from './desk/conversations.controller';
 import { DeskGateway } from './desk/desk.gateway';
@@ -38,7 +40,7 @@ import { CorrelationInterceptor } from './correlation.interceptor';
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
   imports: [AdministrationApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
-  controllers: [AuthController, SessionController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController],
+  controllers: [AuthController, SessionController, SsoController, MfaController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_INTERCEPTOR, useClass: CorrelationInterceptor },

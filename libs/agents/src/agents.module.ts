@@ -3,9 +3,12 @@ import { JwtModule } from '@nestjs/jwt';
 import { AuditModule } from '@brigade/audit';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { AgentsService } from './agents.service';
+import { AuthChallenges } from './auth-challenges';
 import { AuthService } from './auth.service';
 import { Clock } from './clock';
 import { SessionChangesListener } from './session-changes.listener';
+import { MfaService } from './mfa.service';
+import { SsoService } from './sso.service';
 
 @Module({
   imports: [
@@ -19,7 +22,7 @@ import { SessionChangesListener } from './session-changes.listener';
       }),
     }),
   ],
-  providers: [AuthService, AgentsService, Clock, SessionChangesListener],
-  exports: [AuthService, AgentsService, Clock, SessionChangesListener],
+  providers: [AuthService, AgentsService, Clock, SessionChangesListener, AuthChallenges, MfaService, SsoService],
+  exports: [AuthService, AgentsService, Clock, SessionChangesListener, MfaService, SsoService],
 })
 export class AgentsModule {}

@@ -24,6 +24,9 @@ export interface LoginContext {
   userAgent?: string;
 }
 
+/** How the agent proved who they are; recorded with each sign-in. */
+export type SignInMethod = 'password' | 'password+totp' | 'password+recovery-code' | 'sso';
+
 export interface SignedIn {
   accessToken: string;
   refreshToken: string;
@@ -68,6 +71,15 @@ export class AuthService {
   }
 
   async login(login: string, password: string, context: LoginContext = {}): Promise<SignedIn> {
+    const agent = await this.verifyPassword(login, password, context);
+    return (await this.openSession(agent, context, 'password')).signedIn;
+  }
+
+  /**
+   * The agent whose login and password these are (first step of a sign-in), counting failures towards the lockout.
+   * Opens no session: the caller may still ask for a second factor.
+   */
+  async verifyPassword(login: string, password: string, context: LoginContext = {}): Promise<Agent> {
     if (context.ip && !this.throttle.take(context.ip)) {
       throw new RateLimitedError('Trop de tentatives de connexion : réessayez dans une minute');
     }
@@ -90,6 +102,16 @@ export class AuthService {
     if (agent.failedLoginCount > 0 || agent.lockedUntil) {
       await agents.update({ id: agent.id }, { failedLoginCount: 0, lockedUntil: null });
     }
+    return agent;
+  }
+
+  /** Opens a desk session for an agent whose identity is established (password, second factor, or single sign-on). */
+  async openSession(
+    agent: Pick<Agent, 'id' | 'role' | 'displayName'>,
+    context: LoginContext,
+    method: SignInMethod,
+  ): Promise<{ signedIn: SignedIn; sessionId: string }> {
+    const now = new Date();
     const principal: AgentPrincipal = { agentId: agent.id, role: agent.role, name: agent.displayName };
     const refreshToken = randomBytes(32).toString('base64url');
     const session = await this.dataSource.getRepository(AuthSession).save({
@@ -101,8 +123,15 @@ export class AuthService {
       userAgent: context.userAgent?.slice(0, 300) ?? null,
       ip: context.ip ?? null,
     });
-    await this.audit.record({ actorType: 'agent', actorId: agent.id, action: 'auth.login', subjectType: 'agent', subjectId: agent.id, details: { ip: context.ip ?? null } });
-    return this.signedIn({ ...principal, sessionId: session.id }, refreshToken);
+    await this.audit.record({
+      actorType: 'agent',
+      actorId: agent.id,
+      action: 'auth.login',
+      subjectType: 'agent',
+      subjectId: agent.id,
+      details: { ip: context.ip ?? null, method },
+    });
+    return { signedIn: await this.signedIn({ ...principal, sessionId: session.id }, refreshToken), sessionId: session.id };
   }
 
   /** Exchanges a refresh token for a new pair; an old token presented again revokes the whole session. */

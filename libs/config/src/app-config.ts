@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChannelsConfig, channelsConfigFromEnv, channelsEnvironmentShape } from './channels-config';
 import { RedisSettings, parseSentinelNodes } from './redis-connection';
+import { MfaConfig, SsoConfig, identityConfigFromEnv, identityEnvironmentShape } from './identity-config';
 
 /**
  * Every setting of the platform, read once from the environment and validated at boot.
@@ -165,6 +166,7 @@ const environmentSchema = z.object({
   DEMO_SEED: booleanFromEnv.default(false),
   DEMO_PASSWORD: z.string().min(8).default(DEV_DEMO_PASSWORD),
   ...channelsEnvironmentShape,
+  ...identityEnvironmentShape,
   BOTFRAMEWORK_ENABLED: booleanFromEnv.default(false),
   BOTFRAMEWORK_APP_ID: z.string().default(''),
   BOTFRAMEWORK_APP_PASSWORD: z.string().default(''),
@@ -238,6 +240,10 @@ export type AppConfig = {
   demo: { seed: boolean; password: string };
   /** Facebook Messenger and X direct messages (libs/config/src/channels-config.ts). */
   channels: ChannelsConfig;
+  /** Single sign-on with OpenID Connect (libs/config/src/identity-config.ts). */
+  sso: SsoConfig;
+  /** Second factor (TOTP) of local accounts (libs/config/src/identity-config.ts). */
+  mfa: MfaConfig;
   botframework: {
     enabled: boolean;
     /** Empty: inbound tokens are not checked (refused in production). */
@@ -276,6 +282,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const sentinels = e.REDIS_SENTINELS === undefined ? null : parseSentinelNodes(e.REDIS_SENTINELS);
   const problems = [...channels.problems, ...(sentinels?.problems ?? [])];
   if (problems.length > 0) throw new ConfigValidationError(problems);
+  const identity = identityConfigFromEnv(e, e.NODE_ENV === 'production');
+  if (identity.problems.length > 0) throw new ConfigValidationError(identity.problems);
   const config: AppConfig = {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY.split(',').map((item) => item.trim()) },
@@ -346,6 +354,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     demo: { seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },
     channels: channels.channels,
+    sso: identity.sso,
+    mfa: identity.mfa,
     botframework: {
       enabled: e.BOTFRAMEWORK_ENABLED,
       appId: e.BOTFRAMEWORK_APP_ID,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Post, Put } from '@nestjs/common';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { AgentPrincipal, AgentsService, AgentStatus, AuthService, PRESENCES, Presence } from '@brigade/agents';
+import { AgentPrincipal, AgentsService, AgentStatus, AuthService, MfaService, PRESENCES, Presence } from '@brigade/agents';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
@@ -34,7 +34,7 @@ class PresenceRequest {
 @Controller('api')
 export class AuthController {
   constructor(
-    private readonly auth: AuthService,
+    private readonly mfa: MfaService,
     private readonly agents: AgentsService,
     private readonly jobs: JobProducer,
     private readonly realtime: RealtimePublisher,
@@ -45,11 +45,12 @@ export class AuthController {
     return { ...status, timeZone: this.config.routing.rosterTimeZone };
   }
 
+  /** The desk tokens, or (second factor due) { mfaRequired: 'verify' | 'enrol', mfaToken } for MfaController. */
   @Public()
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginRequest, @Ip() ip: string, @Headers('user-agent') userAgent?: string) {
-    return this.auth.login(body.login, body.password, { ip, userAgent });
+    return this.mfa.passwordSignIn(body.login, body.password, { ip, userAgent });
   }
 
   @Get('me')

@@ -4,6 +4,25 @@ import type { LoginResult } from './contract';
 interface Session {
   accessToken: string;
   refreshToken: string;
+  /** Opened by single sign-on: signing out also signs out at the identity provider. */
+  sso?: boolean;
+}
+
+/** The password was right and a second factor is due: 'verify' asks for a code, 'enrol' sets one up first. */
+export interface MfaChallenge {
+  step: 'verify' | 'enrol';
+  token: string;
+}
+
+export interface MfaEnrolment {
+  secret: string;
+  otpauthUrl: string;
+  qrCode: string;
+}
+
+export interface AuthMethods {
+  password: boolean;
+  sso: { displayName: string } | null;
 }
 
 const SESSION_KEY = 'brigade.desk.session';
@@ -49,22 +68,62 @@ export function onSignedOut(listener: () => void): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
-export async function login(loginName: string, password: string): Promise<void> {
-  const result = await request<LoginResult & { refreshToken: string }>('POST', '/api/auth/login', {
+type SignInResult = LoginResult & { refreshToken: string };
+
+/** The password step: signed in, or the second factor's challenge. */
+export async function login(loginName: string, password: string): Promise<MfaChallenge | null> {
+  const result = await request<SignInResult & { mfaRequired?: 'verify' | 'enrol'; mfaToken?: string }>('POST', '/api/auth/login', {
     login: loginName,
     password,
   }, false);
+  if (result.mfaRequired && result.mfaToken) return { step: result.mfaRequired, token: result.mfaToken };
+  storeSession({ accessToken: result.accessToken, refreshToken: result.refreshToken });
+  return null;
+}
+
+export function authMethods(): Promise<AuthMethods> {
+  return request<AuthMethods>('GET', '/api/auth/methods', undefined, false);
+}
+
+export function startMfaEnrolment(challenge: MfaChallenge): Promise<MfaEnrolment> {
+  return request<MfaEnrolment>('POST', '/api/auth/mfa/enrolment', { mfaToken: challenge.token }, false);
+}
+
+/** Turns the second factor on with the first code; returns the recovery codes (signed in, but shown them first). */
+export async function confirmMfaEnrolment(challenge: MfaChallenge, code: string): Promise<string[]> {
+  const result = await request<SignInResult & { recoveryCodes: string[] }>(
+    'POST',
+    '/api/auth/mfa/enrolment/confirm',
+    { mfaToken: challenge.token, code },
+    false,
+  );
+  storeSession({ accessToken: result.accessToken, refreshToken: result.refreshToken });
+  return result.recoveryCodes;
+}
+
+export async function verifyMfa(challenge: MfaChallenge, code: string): Promise<void> {
+  const result = await request<SignInResult>('POST', '/api/auth/mfa/verify', { mfaToken: challenge.token, code }, false);
   storeSession({ accessToken: result.accessToken, refreshToken: result.refreshToken });
 }
 
+/** Exchanges the one-minute ticket the single sign-on callback put in the URL fragment for a desk session. */
+export async function exchangeSsoTicket(ticket: string): Promise<void> {
+  const result = await request<SignInResult>('POST', '/api/auth/oidc/exchange', { ticket }, false);
+  storeSession({ accessToken: result.accessToken, refreshToken: result.refreshToken, sso: true });
+}
+
 export async function logout(): Promise<void> {
+  let endSessionUrl: string | null = null;
   try {
-    if (session) await request('POST', '/api/auth/logout', undefined, false);
+    if (session?.sso) endSessionUrl = (await request<{ endSessionUrl: string | null }>('POST', '/api/auth/oidc/logout', undefined, false)).endSessionUrl;
+    else if (session) await request('POST', '/api/auth/logout', undefined, false);
   } catch {
     // Signing out locally matters more than telling the server.
   }
   storeSession(null);
   signedOutListeners.forEach((listener) => listener());
+  // Single sign-on: end the session at the identity provider too, which sends the browser back to the desk.
+  if (endSessionUrl) location.assign(endSessionUrl);
 }
 
 /** Exchanges the refresh token for a new access token; one exchange at a time for every caller. */
@@ -79,7 +138,7 @@ export function refreshSession(): Promise<boolean> {
       });
       if (!response.ok) return false;
       const result = (await response.json()) as Session;
-      storeSession({ accessToken: result.accessToken, refreshToken: result.refreshToken });
+      storeSession({ accessToken: result.accessToken, refreshToken: result.refreshToken, sso: session?.sso });
       return true;
     } catch {
       return false;

@@ -8,6 +8,7 @@ import { AdminScreen } from './admin/admin-screen';
 import { DICTIONARIES, Language, LanguageContext, useT } from './i18n';
 import { connectDesk, type DeskSocket } from './socket';
 import { TimeZoneContext } from './time-zone';
+import { LoginScreen } from './sign-in';
 
 const LANGUAGE_KEY = 'brigade.desk.language';
 
@@ -47,53 +48,6 @@ export function App() {
         <LoginScreen onSignedIn={() => setSignedIn(true)} onToggleLanguage={toggleLanguage} />
       )}
     </LanguageContext.Provider>
-  );
-}
-
-function LoginScreen({ onSignedIn, onToggleLanguage }: { onSignedIn: () => void; onToggleLanguage: () => void }) {
-  const t = useT();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    document.title = t.appTitle;
-  }, [t]);
-
-  async function submit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setError(null);
-    try {
-      await api.login(String(form.get('login')), String(form.get('password')));
-      onSignedIn();
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <main className="login" id="main">
-      <h1>{t.appTitle}</h1>
-      <form onSubmit={submit} aria-describedby={error ? 'login-error' : undefined}>
-        <label htmlFor="login-id">{t.loginId}</label>
-        <input id="login-id" name="login" autoComplete="username" required autoFocus />
-        <label htmlFor="login-password">{t.password}</label>
-        <input id="login-password" name="password" type="password" autoComplete="current-password" required />
-        {error && (
-          <p id="login-error" role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {t.signIn}
-        </button>
-      </form>
-      <button type="button" className="link" onClick={onToggleLanguage}>
-        {t.language}
-      </button>
-    </main>
   );
 }
 
