@@ -2,6 +2,7 @@ export * from './article-files';
 export * from './entities';
 export * from './knowledge-base.module';
 export * from './knowledge-base.service';
+export * from './knowledge-desk.service';
 export * from './knowledge-errors';
 export * from './knowledge-events.service';
 export * from './knowledge-search.service';

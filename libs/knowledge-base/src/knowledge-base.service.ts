@@ -48,8 +48,18 @@ function snapshotOf(article: KnowledgeArticle): ArticleSnapshot {
   };
 }
 
+/** A field's value in one comparable form (jsonb answers an object's keys in its own order). */
+function comparable(value: unknown): string {
+  if (Array.isArray(value)) return JSON.stringify(value.map((item) => (item && typeof item === 'object' ? { title: item.title, url: item.url } : item)));
+  return JSON.stringify(value ?? null);
+}
+
+function changedFields(before: KnowledgeArticle, next: ArticleInput): string[] {
+  return CONTENT_FIELDS.filter((field) => comparable(before[field]) !== comparable(next[field]));
+}
+
 function sameContent(article: KnowledgeArticle, input: ArticleInput): boolean {
-  return CONTENT_FIELDS.every((field) => JSON.stringify(article[field]) === JSON.stringify(input[field]));
+  return changedFields(article, input).length === 0;
 }
 
 /**
@@ -244,7 +254,7 @@ export class KnowledgeBaseService {
     extra: { reviewed?: boolean; restoredFrom?: number },
   ): Promise<KnowledgeArticle> {
     const version = before.version + 1;
-    const changed = CONTENT_FIELDS.filter((field) => JSON.stringify(before[field]) !== JSON.stringify(next[field]));
+    const changed = changedFields(before, next);
     await manager.getRepository(KnowledgeArticle).update(
       { id: before.id },
       {

@@ -27,6 +27,14 @@ export interface SearchOptions {
 const FULL_TEXT_WEIGHT = 1.0;
 const FUZZY_WEIGHT = 0.5;
 
+/**
+ * The score from which the assistant answers a message with an article on its own (no gendarme reads it first).
+ * Chosen on the held-out questions (bench/knowledge-base): most right first answers score above it, small talk
+ * ("bonjour", "merci") below; a wrong answer costs little since a gendarme is always offered and the message stays
+ * in the queue.
+ */
+export const RECOGNITION_MIN_SCORE = 0.4;
+
 /** Scores the published articles for the words of a question; planned once per connection. */
 const RANK_ARTICLES = preparedStatement(
   'knowledge-rank-articles',
@@ -56,7 +64,10 @@ const RANK_ARTICLES = preparedStatement(
                 $4::float * COALESCE(f.rank, 0) + $5::float * COALESCE(z.similar, 0) / GREATEST(cardinality($2::text[]), 1) AS score
            FROM full_text f FULL JOIN fuzzy z ON z.id = f.id
        )
-       SELECT article_key, max(score)::float AS score FROM scored GROUP BY article_key ORDER BY score DESC, article_key LIMIT $3`,
+       SELECT article_key, max(score)::float AS score FROM scored GROUP BY article_key
+        -- Equal scores (a lone word found in two questions): the shorter, more general question first.
+        ORDER BY score DESC, (SELECT min(length(k.question)) FROM knowledge_articles k WHERE k.article_key = scored.article_key), article_key
+        LIMIT $3`,
 );
 
 /** The article of each key in the reader's language, or French, or any language. */
@@ -78,6 +89,12 @@ const ARTICLES_IN_LANGUAGE = preparedStatement(
 @Injectable()
 export class KnowledgeSearchService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The article the assistant may answer with on its own, or null when no article is clearly asked for. */
+  async recognise(text: string, language: string): Promise<SearchHit | null> {
+    const [best] = await this.search(text, { language, limit: 1 });
+    return best && best.score >= RECOGNITION_MIN_SCORE ? best : null;
+  }
 
   async search(text: string, options: SearchOptions = {}): Promise<SearchHit[]> {
     const terms = searchTerms(text);

@@ -49,12 +49,12 @@ export function answerProblems(answer: string): string[] {
 
 /**
  * The answer as plain text for channels without rich text (Messenger, X, Bot Framework, the desk composer): links
- * become "text : https://..." and list items "• item".
+ * become "text : https://..." (or the address alone when the text is the address) and list items "• item".
  */
 export function answerAsPlainText(answer: string): string {
   const inline = (text: string) =>
     parseInline(text)
-      .map((part) => (part.kind !== 'link' ? part.text : part.text === part.url ? part.url : `${part.text} : ${part.url}`))
+      .map((part) => (part.kind !== 'link' ? part.text : part.url.includes(part.text) ? part.url : `${part.text} : ${part.url}`))
       .join('');
   return parseAnswer(answer)
     .map((block) =>

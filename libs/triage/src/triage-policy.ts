@@ -1,5 +1,5 @@
 import { assessEmergency } from './emergency-detector';
-import { FaqEntry, TALK_TO_A_GENDARME, findAnswer } from './knowledge-base';
+import { FaqEntry, TALK_TO_A_GENDARME, TALK_TO_A_GENDARME_EN, findAnswer } from './knowledge-base';
 import { Topic, parseTopicChoice, topicMenu } from './topics';
 
 export const EMERGENCY_PRIORITY = 0;
@@ -61,6 +61,8 @@ export function decideTriage(
   text: string,
   topics: readonly Topic[],
   knowledgeBase?: FaqEntry[],
+  /** The knowledge-base article recognised in the message (plain text), searched by the caller; null: none. */
+  recognised?: RecognisedArticle | null,
 ): TriageDecision {
   const decision: TriageDecision = {
     priority: null,
@@ -97,15 +99,27 @@ export function decideTriage(
       decision.replies.push(SURGE_MESSAGE[state.language]);
       for (const entry of (knowledgeBase ?? []).filter((faq) => faq.surge)) decision.replies.push(entry.answer);
     }
-    const answer = findAnswer(text, knowledgeBase);
-    if (answer) decision.replies.push(`${answer.answer}\n${TALK_TO_A_GENDARME}`);
+    const answer = recognised?.text ?? findAnswer(text, knowledgeBase)?.answer;
+    if (answer) decision.replies.push(`${answer}\n${talkToAGendarme(state.language)}`);
     // Without any active queue there is nothing to choose: the citizen simply waits for a gendarme.
     if (!state.topicChosen && topics.length > 0) decision.replies.push(topicMenu(topics, state.language));
     return decision;
   }
-  const answer = findAnswer(text, knowledgeBase);
-  if (answer) decision.replies.push(`${answer.answer}\n${TALK_TO_A_GENDARME}`);
+  const answer = recognised?.text ?? findAnswer(text, knowledgeBase)?.answer;
+  if (answer) decision.replies.push(`${answer}\n${talkToAGendarme(state.language)}`);
   return decision;
+}
+
+/** An article of the knowledge base recognised in a citizen's message. */
+export interface RecognisedArticle {
+  articleKey: string;
+  language: string;
+  /** The answer in plain text, in the conversation's language when a translation exists. */
+  text: string;
+}
+
+function talkToAGendarme(language: 'fr' | 'en'): string {
+  return language === 'en' ? TALK_TO_A_GENDARME_EN : TALK_TO_A_GENDARME;
 }
 
 function applyTopic(decision: TriageDecision, state: TriageState, topic: Topic): void {
