@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Ip, NotFoundException, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpException, HttpStatus, Ip, NotFoundException, Param, Post, Query, UseFilters } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { KB_LANGUAGES, KnowledgeBaseService, KnowledgeEventsService, KnowledgeSearchService } from '@brigade/knowledge-base';
@@ -23,12 +23,6 @@ class SuggestionQuery {
 }
 
 class LanguageQuery {
-  @IsOptional()
-  @IsIn(KB_LANGUAGES)
-  language?: string;
-}
-
-class SolvedBody {
   @IsOptional()
   @IsIn(KB_LANGUAGES)
   language?: string;
@@ -75,10 +69,11 @@ export class KnowledgePublicController {
 
   @Post('articles/:key/solved')
   @HttpCode(204)
-  async solved(@Ip() ip: string, @Param('key') key: string, @Body() body: SolvedBody): Promise<void> {
+  async solved(@Ip() ip: string, @Param('key') key: string, @Query() query: LanguageQuery): Promise<void> {
+    // The language comes in the address: a bodiless POST is a simple request for browsers (no preflight).
     this.take(ip);
-    if (!KEY.test(key) || !(await this.articles.published(key, body.language ?? 'fr'))) throw new NotFoundException('Article introuvable');
-    await this.events.record({ kind: 'solved', articleKey: key, language: body.language ?? 'fr', channel: 'webchat' });
+    if (!KEY.test(key) || !(await this.articles.published(key, query.language ?? 'fr'))) throw new NotFoundException('Article introuvable');
+    await this.events.record({ kind: 'solved', articleKey: key, language: query.language ?? 'fr', channel: 'webchat' });
   }
 
   private take(ip: string): void {

@@ -36,6 +36,7 @@ function start(script: HTMLScriptElement | null): void {
     exitUrl: safeExitUrl(data.exitUrl),
     privacyUrl: data.privacyUrl,
     language,
+    server,
   });
 }
 
