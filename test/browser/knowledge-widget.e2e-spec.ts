@@ -87,7 +87,7 @@ describe('knowledge-base suggestions in the citizen widget (Chromium)', () => {
     // "Terminer la conversation": the widget's own end of conversation (rating, transcript).
     await widget(page).getByRole('button', { name: 'Terminer la conversation' }).first().click();
     await widget(page).getByRole('heading', { name: 'Fin de la conversation' }).waitFor();
-  });
+  }, 120_000);
 });
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
