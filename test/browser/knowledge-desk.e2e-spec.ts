@@ -51,17 +51,18 @@ describe('knowledge-base panel beside a conversation in the desk (Chromium)', ()
     await platform?.close();
   });
 
-  async function openDesk(): Promise<Page> {
-    const agent = await createAgent(platform.dataSource, {});
+  async function openDesk(role: 'agent' | 'supervisor' = 'agent', hash = ''): Promise<Page> {
+    const agent = await createAgent(platform.dataSource, { role });
+    await context?.close();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'fr-FR' });
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message));
-    await page.goto(`${platform.url}/desk/`);
+    await page.goto(`${platform.url}/desk/${hash}`);
     await page.getByLabel('Identifiant').fill(agent.login);
     await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await waitUntil(async () => (await page.getByTestId('connection').textContent()) === 'Connecté', 30_000);
-    await page.getByLabel('Présence').selectOption('available');
+    if (role === 'agent') await page.getByLabel('Présence').selectOption('available');
     return page;
   }
 
@@ -97,6 +98,18 @@ describe('knowledge-base panel beside a conversation in the desk (Chromium)', ()
       { article_key: 'velo-vole', language: 'en', channel: 'webchat' },
       { article_key: 'procuration-vote', language: 'en', channel: 'webchat' },
     ]);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('shows supervisors the figures in the console: insertions per day and language, the most inserted articles', async () => {
+    const page = await openDesk('supervisor', '#/supervision');
+    await page.getByRole('tab', { name: 'Rapports' }).click();
+    const figures = page.getByTestId('knowledge-figures');
+    await figures.getByRole('heading', { name: 'Base de connaissances (30 derniers jours)' }).waitFor();
+    await figures.getByText('velo-vole (1)').waitFor();
+    await figures.getByText('procuration-vote (1)').waitFor();
+    const row = figures.locator('tbody tr').filter({ hasText: 'en' }).first();
+    expect((await row.locator('td').allTextContents()).slice(1)).toEqual(['en', '0', '0', '2', '0', '0']);
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });
