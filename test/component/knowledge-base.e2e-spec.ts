@@ -43,7 +43,9 @@ describe('knowledge base: articles, versions, import, forgiving search, and the 
     const imported = await call('POST', '/api/admin/knowledge/import', admin.token, { format: 'markdown', text: readSeedArticles() });
     expect(imported.status).toBe(200);
     expect(imported.body.errors).toEqual([]);
-  });
+    // The platform's start and the import of the 138 seed articles (each a version and an audit event) take seconds
+    // on a loaded machine.
+  }, 120_000);
   afterAll(async () => {
     sockets.splice(0).forEach((socket) => socket.disconnect());
     // Other test files expect the built-in frequent questions of an empty knowledge base.
