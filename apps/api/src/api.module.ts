@@ -22,6 +22,7 @@ import { ConversationsController } from './desk/conversations.controller';
 import { DeskGateway } from './desk/desk.gateway';
 import { QueueStatusBroadcaster } from './desk/queue-status-broadcaster';
 import { HealthController } from './health/health.controller';
+import { KnowledgeApiModule } from './knowledge/knowledge-api.module';
 import { MetricsApiModule } from './metrics/metrics-api.module';
 import { PrivacyController } from './privacy/privacy.controller';
 import { SurgeController } from './triage/surge.controller';
@@ -39,7 +40,7 @@ import { CorrelationInterceptor } from './correlation.interceptor';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
-  imports: [AdministrationApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
+  imports: [AdministrationApiModule, KnowledgeApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
   controllers: [AuthController, SessionController, SsoController, MfaController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

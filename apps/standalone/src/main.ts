@@ -8,6 +8,7 @@ import { DEMO_ACCOUNTS, seedDemo } from '@brigade/agents';
 import { loadConfig } from '@brigade/config';
 import { CoreModule, exitOnStartupFailure } from '@brigade/core';
 import { checkBackingServices, ensureDatabaseExists, runMigrations } from '@brigade/database';
+import { KnowledgeBaseService, readSeedArticles } from '@brigade/knowledge-base';
 import { ApiModule } from '../../api/src/api.module';
 import { configureApp } from '../../api/src/configure-app';
 import { WorkerModule } from '../../worker/src/worker.module';
@@ -40,6 +41,9 @@ async function bootstrap(): Promise<void> {
       `\nDemo accounts (password "${config.demo.password}"):\n` +
         accounts.map((account) => `  ${account.login.padEnd(20)} ${account.role.padEnd(11)} ${account.displayName}`).join('\n'),
     );
+    // The knowledge base the desk and the assistant live on: the seed articles (unchanged ones are left alone).
+    const articles = await app.get(KnowledgeBaseService).import(null, 'markdown', readSeedArticles(), false);
+    console.log(`Knowledge base: ${articles.created} articles created, ${articles.updated} updated, ${articles.unchanged} unchanged.`);
   }
   await app.listen(config.http.port, config.http.host);
   const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${config.http.port}`;

@@ -1,5 +1,6 @@
 // What the triage assistant says to citizens, in the five languages the desk answers in (French first).
 import type { CitizenLanguage } from '@brigade/conversations';
+import { TALK_TO_A_GENDARME, TALK_TO_A_GENDARME_EN } from './knowledge-base';
 
 export type Translated = Readonly<Record<CitizenLanguage, string>>;
 
@@ -37,6 +38,15 @@ export const SURGE_MESSAGE: Translated = {
   es:
     'Estamos recibiendo muchas solicitudes: la espera puede ser más larga de lo habitual. Su mensaje está registrado ' +
     'y un gendarme le responderá. A continuación, las respuestas a las preguntas más frecuentes.',
+};
+
+/** After an automatic answer: the citizen keeps their place for a gendarme. */
+export const TALK_TO_A_GENDARME_TEXTS: Translated = {
+  fr: TALK_TO_A_GENDARME,
+  en: TALK_TO_A_GENDARME_EN,
+  de: 'Um mit einem Gendarm zu sprechen, antworten Sie „gendarme“: Ihre Nachricht erreicht ihn in jedem Fall.',
+  it: 'Per parlare con un gendarme, risponda «gendarme»: il suo messaggio gli arriva comunque.',
+  es: 'Para hablar con un gendarme, responda «gendarme»: su mensaje le llega de todos modos.',
 };
 
 /** The citizen asked for a human rather than a topic. */

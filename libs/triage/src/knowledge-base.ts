@@ -10,6 +10,7 @@ export interface FaqEntry {
 }
 
 export const TALK_TO_A_GENDARME = 'Pour parler à un gendarme, répondez « gendarme » : votre message lui parvient de toute façon.';
+export const TALK_TO_A_GENDARME_EN = 'To talk to a gendarme, reply "gendarme": your message reaches them anyway.';
 
 /** The seeded French knowledge base. Answers point to the official services; they never replace a gendarme. */
 export const DEFAULT_KNOWLEDGE_BASE: FaqEntry[] = [

@@ -1,7 +1,7 @@
 import type { CitizenLanguage } from '@brigade/conversations';
-import { EMERGENCY_MESSAGE, NOTED_MESSAGE, SURGE_MESSAGE, TOPIC_CONFIRMED } from './citizen-texts';
+import { EMERGENCY_MESSAGE, NOTED_MESSAGE, SURGE_MESSAGE, TALK_TO_A_GENDARME_TEXTS, TOPIC_CONFIRMED } from './citizen-texts';
 import { assessEmergency } from './emergency-detector';
-import { FaqEntry, TALK_TO_A_GENDARME, findAnswer } from './knowledge-base';
+import { FaqEntry, findAnswer } from './knowledge-base';
 import { Topic, parseTopicChoice, topicMenu } from './topics';
 
 export const EMERGENCY_PRIORITY = 0;
@@ -47,6 +47,8 @@ export function decideTriage(
   text: string,
   topics: readonly Topic[],
   knowledgeBase?: FaqEntry[],
+  /** The knowledge-base article recognised in the message (plain text), searched by the caller; null: none. */
+  recognised?: RecognisedArticle | null,
 ): TriageDecision {
   const decision: TriageDecision = {
     priority: null,
@@ -88,20 +90,32 @@ export function decideTriage(
       decision.replies.push(SURGE_MESSAGE[state.language]);
       for (const entry of (knowledgeBase ?? []).filter((faq) => faq.surge)) decision.replies.push(entry.answer);
     }
-    const answer = findAnswer(text, knowledgeBase);
-    if (answer) decision.replies.push(`${answer.answer}\n${TALK_TO_A_GENDARME}`);
+    const answer = recognised?.text ?? findAnswer(text, knowledgeBase)?.answer;
+    if (answer) decision.replies.push(`${answer}\n${talkToAGendarme(state.language)}`);
     // Without any active queue there is nothing to choose: the citizen simply waits for a gendarme.
     if (!state.topicChosen && topics.length > 0) decision.replies.push(topicMenu(topics, state.language));
     return decision;
   }
-  const answer = findAnswer(text, knowledgeBase);
-  if (answer) decision.replies.push(`${answer.answer}\n${TALK_TO_A_GENDARME}`);
+  const answer = recognised?.text ?? findAnswer(text, knowledgeBase)?.answer;
+  if (answer) decision.replies.push(`${answer}\n${talkToAGendarme(state.language)}`);
   return decision;
 }
 
 /** The queue an emergency without a topic joins: the sensitive queue of the most urgent priority class, if any. */
 export function emergencyQueue(topics: readonly Topic[]): Topic | undefined {
   return topics.filter((topic) => topic.sensitive).sort((a, b) => a.priority - b.priority)[0];
+}
+
+/** An article of the knowledge base recognised in a citizen's message. */
+export interface RecognisedArticle {
+  articleKey: string;
+  language: string;
+  /** The answer in plain text, in the conversation's language when a translation exists. */
+  text: string;
+}
+
+function talkToAGendarme(language: CitizenLanguage): string {
+  return TALK_TO_A_GENDARME_TEXTS[language];
 }
 
 function applyTopic(decision: TriageDecision, state: TriageState, topic: Topic): void {

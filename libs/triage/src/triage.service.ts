@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { QueueCatalog } from '@brigade/administration';
 import { AuditService } from '@brigade/audit';
+import { KnowledgeEventsService, KnowledgeSearchService, answerAsPlainText } from '@brigade/knowledge-base';
 import { Conversation, Message, citizenLanguageOf, detectCitizenLanguage, toDeskMessage } from '@brigade/conversations';
 import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/persistence';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier } from '@brigade/routing';
 import { DEFAULT_KNOWLEDGE_BASE } from './knowledge-base';
 import { topicsFromQueues } from './topics';
-import { EMERGENCY_PRIORITY, StoredTriageState, TriageDecision, TriageState, changesNothing, decideTriage } from './triage-policy';
+import { EMERGENCY_PRIORITY, RecognisedArticle, StoredTriageState, TriageDecision, TriageState, changesNothing, decideTriage } from './triage-policy';
 
 export interface TriageInput {
   conversation: Conversation;
@@ -52,7 +53,26 @@ export class TriageService {
     private readonly realtime: RealtimePublisher,
     private readonly audit: AuditService,
     private readonly queues: QueueCatalog,
+    private readonly knowledge: KnowledgeSearchService,
+    private readonly knowledgeEvents: KnowledgeEventsService,
   ) {}
+
+  /**
+   * The knowledge-base article that answers the message, when the assistant may answer at all (the conversation
+   * waits for a gendarme and the message speaks of no danger); its text is plain, in the conversation's language when
+   * a translation exists. Null: the built-in frequent questions apply.
+   */
+  private async recognise(text: string, status: string, language: string): Promise<RecognisedArticle | null> {
+    if (status !== 'waiting' || !text.trim()) return null;
+    try {
+      const hit = await this.knowledge.recognise(text, language);
+      return hit ? { articleKey: hit.articleKey, language: hit.language, text: answerAsPlainText(hit.answer) } : null;
+    } catch (error) {
+      // The knowledge base helps; it must never stop a message from being routed.
+      this.logger.warn({ err: error }, 'knowledge-base search failed during triage');
+      return null;
+    }
+  }
 
   private async readSnapshot(conversationId: string): Promise<TriageSnapshot | undefined> {
     const [snapshot] = (await this.dataSource.query(
@@ -92,6 +112,7 @@ export class TriageService {
     if (!snapshot) return null;
     await this.followDetectedLanguage(input, snapshot);
     const snapshotState = (snapshot.triage_state ?? {}) as StoredTriageState;
+    const recognised = await this.recognise(input.message.text, snapshot.status, snapshot.language);
     const quick = decideTriage(
       {
         status: snapshot.status,
@@ -105,6 +126,7 @@ export class TriageService {
       input.message.text,
       topics,
       DEFAULT_KNOWLEDGE_BASE,
+      recognised,
     );
     if (changesNothing(quick, snapshotState)) return quick;
 
@@ -126,7 +148,7 @@ export class TriageService {
         emergencyNotified: stored.emergencyNotified ?? false,
         surge,
       };
-      const decision = decideTriage(state, input.message.text, topics, DEFAULT_KNOWLEDGE_BASE);
+      const decision = decideTriage(state, input.message.text, topics, DEFAULT_KNOWLEDGE_BASE, recognised);
       const nextState: StoredTriageState = {
         topicChosen: decision.topicChosen,
         emergencyNotified: state.emergencyNotified || decision.emergency !== null,
@@ -175,6 +197,11 @@ export class TriageService {
       return { decision, replies, conversation: hydrateEntity(this.dataSource, Conversation, updated) };
     });
     if (!decision || !conversation) return null;
+    if (recognised && decision.replies.some((reply) => reply.startsWith(recognised.text))) {
+      await this.knowledgeEvents
+        .record({ kind: 'answered', articleKey: recognised.articleKey, language: recognised.language, channel: conversation.channel })
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'knowledge-base event not recorded'));
+    }
 
     // The emergency wording goes out first: nothing else the assistant says may delay it.
     for (const reply of replies) await this.notifier.sendAcknowledgement(reply, input.citizenExternalId);

@@ -38,6 +38,7 @@ function start(script: HTMLScriptElement | null): void {
     exitUrl: safeExitUrl(data.exitUrl),
     privacyUrl: data.privacyUrl,
     language,
+    server,
   });
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ChatClient, ChatMessage } from './chat-client';
 import { LANGUAGE_NAMES, LANGUAGES, Language, TEXTS, Texts, isLanguage } from './i18n';
+import { KNOWLEDGE_STYLES, KnowledgeSuggestions } from './knowledge-suggestions';
 import { eraseStored, readStored, STORAGE_KEY, writeStored } from './storage';
 import styles from './styles.css?inline';
 import { buildTranscript, downloadText } from './transcript';
@@ -13,6 +14,8 @@ export interface WidgetOptions {
   exitUrl: string;
   privacyUrl?: string;
   language: Language;
+  /** The platform's address, for the knowledge-base suggestions. */
+  server?: string;
 }
 
 type Setter = (texts: Texts) => void;
@@ -50,6 +53,7 @@ export class WidgetView {
   private readonly ratingFeedback: HTMLParagraphElement;
   private readonly transcriptFeedback: HTMLParagraphElement;
   private lastState: string | undefined;
+  private readonly suggestions: KnowledgeSuggestions;
 
   constructor(
     private readonly host: HTMLElement,
@@ -58,7 +62,7 @@ export class WidgetView {
   ) {
     this.language = options.language;
     this.root = host.attachShadow({ mode: 'open' });
-    this.root.append(el('style', {}, [styles]));
+    this.root.append(el('style', {}, [styles + KNOWLEDGE_STYLES]));
     const floating = options.mode === 'floating';
 
     this.launcher = floating
@@ -123,7 +127,9 @@ export class WidgetView {
       this.error,
     ]);
     const endLink = this.text(el('button', { type: 'button', class: 'link-button' }), (t) => t.end);
-    this.chatView = el('div', { class: 'view' }, [this.scroller, composer, el('div', { class: 'footer' }, [endLink])]);
+    const suggestions = new KnowledgeSuggestions(options.server ?? '', () => this.language, () => this.showEnd(true), () => this.textarea.focus());
+    this.suggestions = suggestions;
+    this.chatView = el('div', { class: 'view' }, [this.scroller, suggestions.element, composer, el('div', { class: 'footer' }, [endLink])]);
 
     this.endHeading = this.text(el('h3', { tabindex: '-1' }), (t) => t.endTitle);
     this.endClosedByAgent = this.text(el('p', { class: 'end__closed', hidden: '' }), (t) => `${t.closedByAgent} ${t.closedByAgentHelp}`);
@@ -176,6 +182,7 @@ export class WidgetView {
     });
     this.textarea.addEventListener('input', () => {
       this.client.noteTyping();
+      this.suggestions.typed(this.textarea.value);
       this.renderCounter();
       if (this.textarea.value.length <= this.client.maxMessageLength && this.error.textContent) this.error.textContent = '';
     });
@@ -241,6 +248,7 @@ export class WidgetView {
     }
     this.error.textContent = '';
     this.client.send(text);
+    this.suggestions.sent(text);
     this.textarea.value = '';
     this.renderCounter();
     this.textarea.focus();

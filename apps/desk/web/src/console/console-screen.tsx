@@ -20,6 +20,7 @@ import { PriorityBadge, useNow } from '../desk/desk-screen';
 import type { DeskSocket } from '../socket';
 import { addDays, useTimeZone, zonedLocal } from '../time-zone';
 import { DistributionChart, HourlyChart } from './charts';
+import { KnowledgeFigures } from './knowledge-figures';
 
 /** The roster is a schedule, not a live figure: read again now and then. */
 const ROSTER_REFRESH_MS = 5 * 60_000;
@@ -108,7 +109,14 @@ export function ConsoleScreen({ socket, me }: { socket: DeskSocket; me: MeView }
           {t.reports}
         </button>
       </div>
-      {tab === 'live' ? <LiveView socket={socket} /> : <ReportsView />}
+      {tab === 'live' ? (
+        <LiveView socket={socket} />
+      ) : (
+        <>
+          <ReportsView />
+          <KnowledgeFigures />
+        </>
+      )}
     </main>
   );
 }

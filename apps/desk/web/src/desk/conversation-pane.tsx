@@ -9,6 +9,7 @@ import type {
   DeskQueueView,
   MeView,
 } from '../contract';
+import { KnowledgePanel } from './knowledge-panel';
 import type { ColleagueView } from '../../../../../libs/reporting/src/reporting-views';
 import { channelOf, clockTime, duration, newClientMessageId, replyWindow } from '../format';
 import { fill, useLanguage, useT } from '../i18n';
@@ -312,6 +313,7 @@ export function ConversationPane({
           {t.replyHelp}
         </p>
         <CannedReplies query={/(?:^|\s)\/([\p{L}\p{N}-]*)$/u.exec(draft)?.[1] ?? null} onInsert={insertCanned} />
+        <KnowledgePanel conversationId={conversation.id} channel={conversation.channel} citizenMessages={messages.filter((m) => m.author === 'citizen').length} onInsert={(text) => insertCanned({ text } as CannedReplyView)} />
         <button type="submit" disabled={blocked || !draft.trim()}>
           {t.send}
         </button>
