@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelsConfig, channelsConfigFromEnv, channelsEnvironmentShape } from './channels-config';
+import { MailConfig, ReportsConfig, mailConfigFromEnv, mailEnvironmentShape } from './mail-config';
 
 /**
  * Every setting of the platform, read once from the environment and validated at boot.
@@ -104,6 +105,7 @@ const environmentSchema = z.object({
   DEMO_SEED: booleanFromEnv.default(false),
   DEMO_PASSWORD: z.string().min(8).default(DEV_DEMO_PASSWORD),
   ...channelsEnvironmentShape,
+  ...mailEnvironmentShape,
   BOTFRAMEWORK_ENABLED: booleanFromEnv.default(false),
   BOTFRAMEWORK_APP_ID: z.string().default(''),
   BOTFRAMEWORK_APP_PASSWORD: z.string().default(''),
@@ -174,6 +176,9 @@ export type AppConfig = {
   demo: { seed: boolean; password: string };
   /** Facebook Messenger and X direct messages (libs/config/src/channels-config.ts). */
   channels: ChannelsConfig;
+  /** Outgoing mail and reports to territorial units (libs/config/src/mail-config.ts). */
+  mail: MailConfig;
+  reports: ReportsConfig;
   botframework: {
     enabled: boolean;
     /** Empty: inbound tokens are not checked (refused in production). */
@@ -210,6 +215,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const channels = channelsConfigFromEnv(e);
   if (channels.problems.length > 0) throw new ConfigValidationError(channels.problems);
+  const mail = mailConfigFromEnv(e);
+  if (mail.problems.length > 0) throw new ConfigValidationError(mail.problems);
   const config: AppConfig = {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
@@ -263,6 +270,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     demo: { seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },
     channels: channels.channels,
+    mail: mail.mail,
+    reports: mail.reports,
     botframework: {
       enabled: e.BOTFRAMEWORK_ENABLED,
       appId: e.BOTFRAMEWORK_APP_ID,
@@ -291,6 +300,9 @@ function assertProductionSafe(config: AppConfig): void {
     problems.push('WEBCHAT_ALLOWED_ORIGINS: list the websites allowed to embed the chat; "*" is refused in production');
   }
   problems.push(...botFrameworkProductionProblems(config.botframework));
+  if (config.reports.webhookSecret && config.reports.webhookSecret.length < 32) {
+    problems.push('REPORT_WEBHOOK_SECRET: must be at least 32 characters in production');
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
 }
 

@@ -2,3 +2,4 @@ export * from './app-config';
 export * from './config.module';
 export * from './redis-connection';
 export * from './channels-config';
+export * from './mail-config';
