@@ -30,6 +30,12 @@ const ROUTING_LABELS: Record<UnitReport['routing'], string> = {
   override: 'unité choisie par le gendarme',
 };
 
+const URGENCY_LABELS: Record<UnitReport['urgency'], string> = {
+  normale: 'normale',
+  prioritaire: 'prioritaire',
+  immediate: 'immédiate',
+};
+
 /** The body of a signed webhook, as the unit's system verifies it. */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
@@ -252,7 +258,7 @@ export class ReportDeliveryService {
       routing: ROUTING_LABELS[report.routing],
       overrideReason: report.overrideReason,
       nature: this.reports.natureLabel(report.nature),
-      urgency: report.urgency,
+      urgency: URGENCY_LABELS[report.urgency] ?? report.urgency,
       factsAt: report.factsAt,
       factsPlace: report.factsPlace,
       commune: `${report.communeName} (${report.communeCode})`,

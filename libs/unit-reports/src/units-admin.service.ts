@@ -60,7 +60,9 @@ export class UnitsAdminService {
     return this.dataSource.transaction(async (manager) => {
       const unit = await manager.findOne(LocalUnit, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!unit) throw new ReportError('not-found', 'Unité introuvable');
-      const merged: UnitFields = { ...unit, ...changes };
+      // A field left out of the request (undefined) keeps its value.
+      const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as Partial<UnitFields>;
+      const merged: UnitFields = { ...unit, ...given };
       const problems = this.problemsOf(unit.code, merged, true);
       if (problems.length > 0) throw new ReportError('invalid', problems.map((p) => `${p.field} : ${p.message}`).join(' ; '), { problems });
       Object.assign(unit, normalised(merged));
