@@ -9,6 +9,9 @@ import { TestPlatform, startPlatform } from '../support/test-platform';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** Deliveries go through the worker with retries, and PDFs are parsed by a child process: slower than a REST call. */
+const TEST_TIMEOUT_MS = 90_000;
+
 const WEBHOOK_SECRET = 'unit-webhook-secret-for-tests-0123456789';
 
 /** A territorial unit's system receiving reports: records them and answers 200 unless a test plans otherwise. */
@@ -181,7 +184,7 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
 
     const agent = await signIn('agent');
     expect((await api(agent.token, 'GET', '/api/admin/units')).status).toBe(403);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('looks communes up by name without accents and tells which unit covers one', async () => {
     const { token } = await signIn('admin');
@@ -194,7 +197,7 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
     expect(routed.body).toMatchObject({ unit: { id: unit.id, name: 'BTA Saint-Étienne' }, matchedBy: 'postcode' });
     const uncovered = await api(agent.token, 'GET', '/api/communes/29019/unit');
     expect(uncovered.body).toMatchObject({ commune: { name: 'Brest' }, unit: null, matchedBy: null });
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('sends a report from the form to the unit by e-mail and signed webhook, PDF included, and tells the citizen in their language', async () => {
     const admin = await signIn('admin');
@@ -275,7 +278,7 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
     });
     expect(resubmitted.body.id).toBe(report.id);
     expect((await db.query(`SELECT count(*)::int AS n FROM unit_reports`))[0].n).toBe(1);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('retries a webhook answering 503 and an SMTP server answering 451, then delivers', async () => {
     const admin = await signIn('admin');
@@ -300,10 +303,11 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
     const hooks = endpoint.requests.filter((request) => request.path === '/reports');
     expect(hooks).toHaveLength(3);
     expect(hooks.every((hook) => signatureIsValid(hook.headers, hook.raw))).toBe(true);
-    // Backoff: the third attempt waited longer than the second (100 ms, then 200 ms).
-    expect(hooks[2].at - hooks[1].at).toBeGreaterThanOrEqual(hooks[1].at - hooks[0].at);
+    // Exponential backoff from REPORT_RETRY_BASE_MS: at least 100 ms before the second attempt, 200 ms before the third.
+    expect(hooks[1].at - hooks[0].at).toBeGreaterThanOrEqual(100);
+    expect(hooks[2].at - hooks[1].at).toBeGreaterThanOrEqual(200);
     expect(smtp.received).toHaveLength(1);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('puts a delivery to a failing endpoint in the dead letter list, shows the reason, and an administrator sends it again', async () => {
     const admin = await signIn('admin');
@@ -340,7 +344,7 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
       (row: { action: string }) => row.action,
     );
     expect(actions).toEqual(['report.delivery.failed', 'report.delivery.retry', 'report.delivery.done']);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('does not retry an endpoint that refuses the report (400) nor an address the SMTP server refuses (550)', async () => {
     const admin = await signIn('admin');
@@ -361,7 +365,7 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
         expect.objectContaining({ target: 'email', attempts: 1, lastError: expect.stringContaining('mailbox unavailable') }),
       ]),
     );
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('for a commune no unit covers: a clear refusal, the fallback unit once it exists, or the gendarme’s choice with a reason', async () => {
     const admin = await signIn('admin');
@@ -394,7 +398,7 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
     expect(fallback.status).toBe(201);
     expect(fallback.body).toMatchObject({ routing: 'fallback', unit: { code: 'permanence-nationale' } });
     await smtp.waitFor((mail) => mail.envelopeTo.includes('permanence@unit.test'));
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('lets only the conversation’s gendarme (or a supervisor) report, and only with its own messages', async () => {
     const admin = await signIn('admin');
@@ -411,7 +415,7 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
     expect((await db.query(`SELECT count(*)::int AS n FROM unit_reports`))[0].n).toBe(0);
     const supervisor = await signIn('supervisor');
     expect((await api(supervisor.token, 'GET', `/api/conversations/${conversationId}/reports`)).status).toBe(200);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('reports follow the conversation: in the export, erased with the contact, purged by retention', async () => {
     const admin = await signIn('admin');
@@ -439,5 +443,5 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
     await platform.app.get(RetentionService).purgeExpired();
     expect(await db.query(`SELECT id FROM unit_reports`)).toEqual([]);
     expect(await db.query(`SELECT id FROM report_deliveries`)).toEqual([]);
-  });
+  }, TEST_TIMEOUT_MS);
 });
