@@ -122,10 +122,12 @@ describe('report form beside the conversation, in Chromium', () => {
     expect(await waitForText(panel.getByTestId('routed-unit'), (text) => text.includes('Brigade d’Évreux'))).toContain('Unité compétente');
     await panel.getByLabel('Lieu précis').fill('Parking de la résidence des Tilleuls');
     await panel.getByLabel('Résumé des faits').fill('Tags sur le véhicule de la victime dans la nuit du 5 au 6.');
-    await panel.getByLabel('Urgence').selectOption('prioritaire');
+    await panel.locator('select[name="urgency"]').selectOption('prioritaire');
     await panel.getByLabel('La victime accepte d’être recontactée').check();
-    await panel.getByLabel('Téléphone').fill('06 11 22 33 44');
-    await panel.locator('input[type="checkbox"][data-message-id]').first().check();
+    await panel.getByLabel('Téléphone', { exact: true }).fill('06 11 22 33 44');
+    // Only what the citizen and the gendarme wrote can be joined, not the platform's automatic messages.
+    expect(await panel.locator('input[type="checkbox"][data-message-id]').count()).toBe(1);
+    await panel.getByRole('checkbox', { name: 'Mon voisin a tagué ma voiture cette nuit' }).check();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await panel.getByRole('button', { name: 'Transmettre le signalement' }).click();
 

@@ -249,7 +249,7 @@ export function ReportPanel({ conversationId, messages }: { conversationId: stri
     }
   }
 
-  const citizenMessages = messages.filter((message) => message.direction !== 'internal');
+  const citizenMessages = messages.filter((message) => message.direction !== 'internal' && message.author !== 'system');
   const needsUnit = choice !== null && choice.unit === null;
   const ready = !!choice && !!nature && summary.trim().length > 0 && (!needsUnit || (!!override && reason.trim().length >= 3));
 
