@@ -346,6 +346,31 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
     expect(actions).toEqual(['report.delivery.failed', 'report.delivery.retry', 'report.delivery.done']);
   }, TEST_TIMEOUT_MS);
 
+  it('sends again a delivery whose job Redis lost (the relay re-enqueues it under its deterministic id)', async () => {
+    const admin = await signIn('admin');
+    await createUnit(admin.token, { code: 'bta-rennes', name: 'Brigade de Rennes', email: 'bta.rennes@unit.test', communes: ['35238'] });
+    const { agent, token } = await signIn('agent');
+    const { conversationId } = await seedConversation(agent.id);
+    const submitted = await api(token, 'POST', `/api/conversations/${conversationId}/reports`, reportBody());
+    await smtp.waitFor(() => true);
+    // A delivery recorded in PostgreSQL whose job never reached Redis (or was lost in a Redis restart).
+    const [orphan] = await db.query(
+      `INSERT INTO report_deliveries (report_id, target, address, status, updated_at)
+       VALUES ($1, 'webhook', $2, 'queued', now() - interval '1 minute') RETURNING id`,
+      [submitted.body.id, `${endpoint.baseUrl}/relayed`],
+    );
+    const [hook] = await endpoint.waitFor((request) => request.path === '/relayed');
+    expect(hook.headers['x-brigade-delivery']).toBe(orphan.id);
+    expect(signatureIsValid(hook.headers, hook.raw)).toBe(true);
+    await waitUntil(
+      async () => (await db.query(`SELECT status FROM report_deliveries WHERE id = $1`, [orphan.id]))[0].status,
+      (status: string) => status === 'delivered',
+    );
+    // Delivered once: later relay passes find nothing to do.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(endpoint.requests.filter((request) => request.path === '/relayed')).toHaveLength(1);
+  }, TEST_TIMEOUT_MS);
+
   it('does not retry an endpoint that refuses the report (400) nor an address the SMTP server refuses (550)', async () => {
     const admin = await signIn('admin');
     await createUnit(admin.token, { code: 'bta-rennes', name: 'Brigade de Rennes', email: 'bta.rennes@unit.test', webhookUrl: `${endpoint.baseUrl}/reports`, communes: ['35238'] });

@@ -14,11 +14,12 @@ import { OutboundMessageProcessor } from './outbound-message.processor';
 import { RetentionScheduler } from './retention.scheduler';
 import { RoutingProcessor } from './routing.processor';
 import { ReportDeliveryProcessor } from './report-delivery.processor';
+import { ReportDeliveryRelay } from './report-delivery-relay.service';
 import { SenderActionProcessor } from './sender-action.processor';
 
 /** The worker's features: queue processors and timers, no HTTP server. */
 @Module({
   imports: [AgentsModule, IntakeModule, RoutingModule, ChannelsModule, RealtimeModule, PrivacyModule, TriageModule, UnitReportsModule],
-  providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, SenderActionProcessor, ReportDeliveryProcessor, BackgroundTimersService, RetentionScheduler, InFlightWorkDrain],
+  providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, SenderActionProcessor, ReportDeliveryProcessor, ReportDeliveryRelay, BackgroundTimersService, RetentionScheduler, InFlightWorkDrain],
 })
 export class WorkerModule {}

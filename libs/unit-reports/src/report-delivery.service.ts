@@ -118,7 +118,6 @@ export class ReportDeliveryService {
     const unit = await this.dataSource.getRepository(LocalUnit).findOneByOrFail({ id: report.unit_id });
     const address = delivery.target === 'email' ? unit.email : unit.webhookUrl;
     if (!address) throw new ReportError('conflict', 'L’unité n’a plus d’adresse pour ce mode d’envoi');
-    const round = delivery.attempts;
     Object.assign(delivery, { status: 'queued', address, lastError: null });
     await this.dataSource.getRepository(ReportDelivery).save(delivery);
     await this.dataSource.query(`UPDATE unit_reports SET status = 'sending' WHERE id = $1`, [delivery.reportId]);
@@ -130,7 +129,7 @@ export class ReportDeliveryService {
       subjectId: delivery.reportId,
       details: { deliveryId, target: delivery.target },
     });
-    await this.reports.enqueue(delivery, round);
+    await this.reports.enqueueAgain(delivery);
     return delivery;
   }
 

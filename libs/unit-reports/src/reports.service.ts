@@ -15,6 +15,8 @@ import { ReportView, toReportView } from './report-views';
 import { CoverageMatch, competentUnit } from './unit-routing';
 import { REPORT_URGENCIES, ReportContactMeans, ReportPerson, ReportUrgency, UnitReport } from './unit-report.entity';
 
+export const reportDeliveryJobId = (deliveryId: string): string => `report-delivery-${deliveryId}`;
+
 export interface ReportSubmission {
   clientReportId: string;
   nature: string;
@@ -195,17 +197,41 @@ export class ReportsService {
     return (await this.views([report]))[0];
   }
 
-  /** Queues a delivery for the worker; `round` makes a distinct job id for an administrator's retry. */
-  async enqueue(delivery: ReportDelivery, round = 0): Promise<void> {
-    await this.jobs.add(
-      QueueName.ReportDeliveries,
-      { deliveryId: delivery.id },
-      {
-        jobId: round === 0 ? `report-delivery-${delivery.id}` : `report-delivery-${delivery.id}-retry-${round}`,
-        attempts: this.config.reports.deliveryAttempts,
-        backoff: { type: 'exponential', delay: this.config.reports.retryBaseMs },
-      },
+  /** Queues a delivery for the worker, under its deterministic job id (a no-op while that job is still in Redis). */
+  async enqueue(delivery: Pick<ReportDelivery, 'id'>): Promise<void> {
+    await this.jobs.add(QueueName.ReportDeliveries, { deliveryId: delivery.id }, this.jobOptions(delivery.id));
+  }
+
+  /**
+   * Redis keeps nothing on disk: deliveries still to do whose job is gone are queued again (the relay of the other
+   * queues does the same for messages). Deterministic ids make it a no-op for a job still waiting or delayed.
+   */
+  async requeueStale(graceMs: number, batch = 500): Promise<number> {
+    const stale: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM report_deliveries WHERE status IN ('queued', 'retrying')
+          AND updated_at < now() - ($1::int * interval '1 millisecond')
+        ORDER BY updated_at LIMIT $2`,
+      [graceMs, batch],
     );
+    await this.jobs.addBulk(
+      QueueName.ReportDeliveries,
+      stale.map((row) => ({ data: { deliveryId: row.id }, options: this.jobOptions(row.id) })),
+    );
+    return stale.length;
+  }
+
+  /** An administrator's retry: the failed job BullMQ keeps is removed so that the same id can run again. */
+  async enqueueAgain(delivery: Pick<ReportDelivery, 'id'>): Promise<void> {
+    await this.jobs.queue(QueueName.ReportDeliveries).remove(reportDeliveryJobId(delivery.id));
+    await this.enqueue(delivery);
+  }
+
+  private jobOptions(deliveryId: string) {
+    return {
+      jobId: reportDeliveryJobId(deliveryId),
+      attempts: this.config.reports.deliveryAttempts,
+      backoff: { type: 'exponential', delay: this.config.reports.retryBaseMs },
+    };
   }
 
   private async chosenUnit(
