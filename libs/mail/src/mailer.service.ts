@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { createTransport, Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 
 export interface OutgoingMail {
@@ -47,7 +47,8 @@ export class MailerService implements OnModuleDestroy {
   async send(mail: OutgoingMail): Promise<{ messageId: string; response: string }> {
     if (!this.enabled) throw new MailDeliveryError('Aucun serveur SMTP configuré (SMTP_HOST)', true);
     try {
-      const info = await this.getTransport().sendMail({
+      const transport = await this.getTransport();
+      const info = await transport.sendMail({
         from: this.config.mail.from,
         to: mail.to,
         subject: mail.subject,
@@ -77,7 +78,10 @@ export class MailerService implements OnModuleDestroy {
     this.transport?.close();
   }
 
-  private getTransport(): Transporter {
+  /** nodemailer is loaded on the first mail: processes that never send one boot without it. */
+  private async getTransport(): Promise<Transporter> {
+    if (this.transport) return this.transport;
+    const { createTransport } = await import('nodemailer');
     const smtp = this.config.mail.smtp;
     this.transport ??= createTransport({
       host: smtp.host,

@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 
 /** Everything the PDF shows; citizen text is drawn as plain text, never interpreted. */
 export interface ReportDocument {
@@ -28,8 +27,12 @@ function printable(text: string): string {
   return text.replace(/[^\t\n\r\x20-\x7E\u00A0-\u00FF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u2013\u2014\u2018\u2019\u201C\u201D\u2022\u2026\u20AC]/gu, '?');
 }
 
-/** Renders a report as an A4 PDF (pdfkit, standard Helvetica: no font files to ship). */
-export function renderReportPdf(report: ReportDocument): Promise<Buffer> {
+/**
+ * Renders a report as an A4 PDF (pdfkit, standard Helvetica: no font files to ship). pdfkit is loaded on first use:
+ * the API and the worker boot without it.
+ */
+export async function renderReportPdf(report: ReportDocument): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',
