@@ -14,9 +14,9 @@ const BASE = ['config', 'errors', 'persistence'];
  * Infrastructure libs: they may use Redis, BullMQ, Socket.io, Express; domain libs reach them only through the
  * services and types they export (JobProducer, RealtimePublisher, QueueChangeSignal...).
  */
-const INFRASTRUCTURE = ['queue', 'realtime', 'metrics'];
+const INFRASTRUCTURE = ['queue', 'realtime', 'metrics', 'mail'];
 /** The business: entities, services and use cases, free of transport and queue libraries. */
-const DOMAIN = ['agents', 'audit', 'contacts', 'conversations', 'routing', 'intake', 'channels', 'triage', 'administration', 'privacy', 'reporting', 'knowledge-base'];
+const DOMAIN = ['agents', 'audit', 'contacts', 'conversations', 'routing', 'intake', 'channels', 'triage', 'administration', 'privacy', 'reporting', 'knowledge-base', 'unit-reports'];
 /** Composition: the DataSource of every lib's entities, and what every process boots with. Above the domain. */
 const COMPOSITION = ['database', 'core'];
 /** Loopback fakes of the clouds, for tests only. */

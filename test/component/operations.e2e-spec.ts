@@ -117,7 +117,7 @@ describe('operations: metrics, queue board and API document', () => {
     const queues = await fetch(`${board}/api/queues`, { headers: { authorization: `Bearer ${adminToken}` } });
     expect(queues.status).toBe(200);
     const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name).sort();
-    expect(names).toEqual(['inbound', 'outbound', 'realtime', 'routing', 'sender-actions']);
+    expect(names).toEqual(['inbound', 'outbound', 'realtime', 'report-deliveries', 'routing', 'sender-actions']);
   });
 
   it('publishes an OpenAPI document listing the REST routes', async () => {

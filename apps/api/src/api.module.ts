@@ -28,6 +28,7 @@ import { PrivacyController } from './privacy/privacy.controller';
 import { SurgeController } from './triage/surge.controller';
 import { RealtimeRelayProcessor } from './realtime-relay.processor';
 import { SupervisorModule } from './supervisor/supervisor.module';
+import { UnitReportsApiModule } from './reports/unit-reports-api.module';
 import { DeskDirectoryController } from './reporting/desk-directory.controller';
 import { ReportsController } from './reporting/reports.controller';
 import { SupervisorController } from './reporting/supervisor.controller';
@@ -40,7 +41,7 @@ import { CorrelationInterceptor } from './correlation.interceptor';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
-  imports: [AdministrationApiModule, KnowledgeApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
+  imports: [AdministrationApiModule, KnowledgeApiModule, UnitReportsApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
   controllers: [AuthController, SessionController, SsoController, MfaController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

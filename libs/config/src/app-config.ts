@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ChannelsConfig, channelsConfigFromEnv, channelsEnvironmentShape } from './channels-config';
 import { RedisSettings, parseSentinelNodes } from './redis-connection';
 import { MfaConfig, SsoConfig, identityConfigFromEnv, identityEnvironmentShape } from './identity-config';
+import { MailConfig, ReportsConfig, mailConfigFromEnv, mailEnvironmentShape } from './mail-config';
 
 /**
  * Every setting of the platform, read once from the environment and validated at boot.
@@ -167,6 +168,7 @@ const environmentSchema = z.object({
   DEMO_PASSWORD: z.string().min(8).default(DEV_DEMO_PASSWORD),
   ...channelsEnvironmentShape,
   ...identityEnvironmentShape,
+  ...mailEnvironmentShape,
   BOTFRAMEWORK_ENABLED: booleanFromEnv.default(false),
   BOTFRAMEWORK_APP_ID: z.string().default(''),
   BOTFRAMEWORK_APP_PASSWORD: z.string().default(''),
@@ -244,6 +246,9 @@ export type AppConfig = {
   sso: SsoConfig;
   /** Second factor (TOTP) of local accounts (libs/config/src/identity-config.ts). */
   mfa: MfaConfig;
+  /** Outgoing mail and reports to territorial units (libs/config/src/mail-config.ts). */
+  mail: MailConfig;
+  reports: ReportsConfig;
   botframework: {
     enabled: boolean;
     /** Empty: inbound tokens are not checked (refused in production). */
@@ -284,6 +289,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0) throw new ConfigValidationError(problems);
   const identity = identityConfigFromEnv(e, e.NODE_ENV === 'production');
   if (identity.problems.length > 0) throw new ConfigValidationError(identity.problems);
+  const mail = mailConfigFromEnv(e);
+  if (mail.problems.length > 0) throw new ConfigValidationError(mail.problems);
   const config: AppConfig = {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY.split(',').map((item) => item.trim()) },
@@ -356,6 +363,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     channels: channels.channels,
     sso: identity.sso,
     mfa: identity.mfa,
+    mail: mail.mail,
+    reports: mail.reports,
     botframework: {
       enabled: e.BOTFRAMEWORK_ENABLED,
       appId: e.BOTFRAMEWORK_APP_ID,
@@ -384,6 +393,9 @@ function assertProductionSafe(config: AppConfig): void {
     problems.push('WEBCHAT_ALLOWED_ORIGINS: list the websites allowed to embed the chat; "*" is refused in production');
   }
   problems.push(...botFrameworkProductionProblems(config.botframework));
+  if (config.reports.webhookSecret && config.reports.webhookSecret.length < 32) {
+    problems.push('REPORT_WEBHOOK_SECRET: must be at least 32 characters in production');
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
 }
 

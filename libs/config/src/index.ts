@@ -3,3 +3,4 @@ export * from './config.module';
 export * from './redis-connection';
 export * from './channels-config';
 export * from './identity-config';
+export * from './mail-config';

@@ -7,6 +7,7 @@ import { InboxEntry, QuarantinedMessage } from '@brigade/intake/entities';
 import { KnowledgeArticle, KnowledgeArticleVersion, KnowledgeArticleWord, KnowledgeEditor, KnowledgeEvent, KnowledgeLexiconWord } from '@brigade/knowledge-base/entities';
 import { PlatformSetting } from '@brigade/triage/entities';
 import { DeliveryAttempt } from '@brigade/channels/entities';
+import { LocalUnit, ReportDelivery, UnitReport } from '@brigade/unit-reports/entities';
 
 /** Every mapped table of the platform; the DataSource of the app and of the migration CLI both use this list. */
-export const ENTITIES = [Agent, AuthSession, Shift, Contact, ChannelIdentity, Conversation, Message, Assignment, CannedReply, AuditEvent, InboxEntry, QuarantinedMessage, DeliveryAttempt, PlatformSetting, QueueDefinition, ChannelSwitch, PasswordResetCode, AgentIdentity, AgentMfa, AuthChallenge, SsoSession, KnowledgeArticle, KnowledgeArticleVersion, KnowledgeArticleWord, KnowledgeLexiconWord, KnowledgeEditor, KnowledgeEvent];
+export const ENTITIES = [Agent, AuthSession, Shift, Contact, ChannelIdentity, Conversation, Message, Assignment, CannedReply, AuditEvent, InboxEntry, QuarantinedMessage, DeliveryAttempt, PlatformSetting, QueueDefinition, ChannelSwitch, PasswordResetCode, AgentIdentity, AgentMfa, AuthChallenge, SsoSession, KnowledgeArticle, KnowledgeArticleVersion, KnowledgeArticleWord, KnowledgeLexiconWord, KnowledgeEditor, KnowledgeEvent, LocalUnit, UnitReport, ReportDelivery];

@@ -10,7 +10,7 @@ export interface ContactExport {
   exportedAt: string;
   contact: Record<string, unknown>;
   identities: Record<string, unknown>[];
-  conversations: (Record<string, unknown> & { messages: Record<string, unknown>[] })[];
+  conversations: (Record<string, unknown> & { messages: Record<string, unknown>[]; reports: Record<string, unknown>[] })[];
   /** Sensitive conversations left out of this export (victim safety). */
   withheldSensitiveConversations: number;
 }
@@ -64,7 +64,15 @@ export class PersonalDataService {
            FROM messages WHERE conversation_id = $1 AND direction <> 'internal' ORDER BY created_at, id`,
         [conversation.id],
       );
-      withMessages.push({ ...conversation, messages });
+      const reports = await this.dataSource.query(
+        `SELECT r.id, r.created_at AS "createdAt", u.name AS "unit", r.routing, r.nature, r.facts_at AS "factsAt",
+                r.facts_place AS "factsPlace", r.commune_code AS "communeCode", r.commune_name AS "communeName", r.persons,
+                r.summary, r.urgency, r.consent_to_contact AS "consentToContact", r.contact_means AS "contactMeans",
+                r.status
+           FROM unit_reports r JOIN local_units u ON u.id = r.unit_id WHERE r.conversation_id = $1 ORDER BY r.created_at`,
+        [conversation.id],
+      );
+      withMessages.push({ ...conversation, messages, reports });
     }
     await this.audit.record({
       actorType: 'agent',

@@ -78,6 +78,8 @@ export class RetentionService {
   /** Removes the content and the identifiers of conversations; the contact goes when nothing else refers to it. */
   private async anonymise(manager: EntityManager, conversationIds: string[], now: Date): Promise<void> {
     await manager.query(`DELETE FROM messages WHERE conversation_id = ANY($1::uuid[])`, [conversationIds]);
+    // Reports to territorial units follow their conversation (their deliveries go with them).
+    await manager.query(`DELETE FROM unit_reports WHERE conversation_id = ANY($1::uuid[])`, [conversationIds]);
     await manager.query(`UPDATE conversations SET purged_at = $2, close_outcome = NULL, tags = '{}' WHERE id = ANY($1::uuid[])`, [
       conversationIds,
       now,

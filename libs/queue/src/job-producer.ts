@@ -21,6 +21,7 @@ export class JobProducer {
     @InjectQueue(QueueName.Routing) routing: Queue,
     @InjectQueue(QueueName.Realtime) realtime: Queue,
     @InjectQueue(QueueName.SenderActions) senderActions: Queue,
+    @InjectQueue(QueueName.ReportDeliveries) reportDeliveries: Queue,
   ) {
     this.queues = {
       [QueueName.Inbound]: inbound,
@@ -28,6 +29,7 @@ export class JobProducer {
       [QueueName.Routing]: routing,
       [QueueName.Realtime]: realtime,
       [QueueName.SenderActions]: senderActions,
+      [QueueName.ReportDeliveries]: reportDeliveries,
     };
   }
 

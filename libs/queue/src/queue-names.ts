@@ -13,6 +13,8 @@ export enum QueueName {
   Realtime = 'realtime',
   /** Typing and seen notices to a channel (Messenger): best effort, dropped when stale, never a reply. */
   SenderActions = 'sender-actions',
+  /** A report's delivery to its territorial unit (e-mail or signed webhook), one job per delivery row. */
+  ReportDeliveries = 'report-deliveries',
 }
 
 export type SenderActionName = 'typing_on' | 'typing_off' | 'mark_seen';
@@ -24,6 +26,7 @@ export interface JobPayloads {
   [QueueName.Realtime]: { namespace: 'desk' | 'webchat'; room: string; event: string; payload: unknown } & CorrelatedJobData;
   /** requestedAt: epoch ms when the desk asked; a notice that waited too long is dropped, not sent late. */
   [QueueName.SenderActions]: { conversationId: string; action: SenderActionName; requestedAt: number } & CorrelatedJobData;
+  [QueueName.ReportDeliveries]: { deliveryId: string } & CorrelatedJobData;
 }
 
 export const JOB_NAMES: { [Q in QueueName]: string } = {
@@ -32,6 +35,7 @@ export const JOB_NAMES: { [Q in QueueName]: string } = {
   [QueueName.Routing]: 'drain-queue',
   [QueueName.Realtime]: 'emit',
   [QueueName.SenderActions]: 'send-sender-action',
+  [QueueName.ReportDeliveries]: 'deliver-report',
 };
 
 /** Job defaults, in one place. Completed jobs are removed: PostgreSQL, not Redis, is the record. */
@@ -52,6 +56,13 @@ export const JOB_DEFAULTS: { [Q in QueueName]: JobsOptions } = {
   [QueueName.Realtime]: { attempts: 3, backoff: { type: 'fixed', delay: 100 }, removeOnComplete: true, removeOnFail: 100 },
   // One quick retry at most: "typing" or "seen" sent late is worse than not sent.
   [QueueName.SenderActions]: { attempts: 2, backoff: { type: 'fixed', delay: 500 }, removeOnComplete: true, removeOnFail: 100 },
+  // Attempts and backoff come from REPORT_DELIVERY_ATTEMPTS / REPORT_RETRY_BASE_MS (see ReportsService.enqueue).
+  [QueueName.ReportDeliveries]: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 30_000 },
+    removeOnComplete: true,
+    removeOnFail: 1000,
+  },
 };
 
 /**

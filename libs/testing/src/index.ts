@@ -3,3 +3,4 @@ export * from './loopback-http';
 export * from './fake-graph-api';
 export * from './fake-x-api';
 export * from './webhook-signing';
+export * from './loopback-smtp';

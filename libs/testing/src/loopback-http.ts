@@ -15,6 +15,8 @@ export interface RecordedRequest {
   query: Record<string, string>;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** The body as received, for signature checks. */
+  raw: string;
   /** Date.now() when it arrived. */
   at: number;
 }
@@ -97,6 +99,7 @@ export abstract class LoopbackFake {
       query: Object.fromEntries(url.searchParams),
       headers: request.headers,
       body,
+      raw,
       at: Date.now(),
     };
     this.requests.push(recorded);

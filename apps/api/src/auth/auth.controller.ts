@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Post, Put } from '@nestjs/common';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { AgentPrincipal, AgentsService, AgentStatus, AuthService, MfaService, PRESENCES, Presence } from '@brigade/agents';
+import { AgentPrincipal, AgentsService, AgentStatus, MfaService, PRESENCES, Presence } from '@brigade/agents';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';

@@ -16,6 +16,7 @@ import { fill, useLanguage, useT } from '../i18n';
 import { PriorityBadge } from './priority-badge';
 import type { DeskState } from './use-desk';
 import { AttachmentList } from './attachments';
+import { ReportPanel, useReportLabel } from './report-panel';
 
 const draftKey = (agentId: string, conversationId: string) => `brigade.desk.${agentId}.draft.${conversationId}`;
 
@@ -91,7 +92,8 @@ export function ConversationPane({
   const window = replyWindow(conversation.channel, conversation.lastCitizenMessageAt, now);
   const [draft, setDraft] = useState(() => localStorage.getItem(draftKey(me.id, conversation.id)) ?? '');
   const [error, setError] = useState<string | null>(null);
-  const [panel, setPanel] = useState<'none' | 'note' | 'close' | 'transfer' | 'escalate'>('none');
+  const [panel, setPanel] = useState<'none' | 'note' | 'close' | 'transfer' | 'escalate' | 'report'>('none');
+  const reportLabel = useReportLabel();
   const textarea = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
@@ -170,6 +172,9 @@ export function ConversationPane({
           <button type="button" onClick={() => setPanel(panel === 'note' ? 'none' : 'note')} aria-expanded={panel === 'note'}>
             {t.addNote}
           </button>
+          <button type="button" onClick={() => setPanel(panel === 'report' ? 'none' : 'report')} aria-expanded={panel === 'report'}>
+            {reportLabel}
+          </button>
           <button type="button" onClick={() => setPanel(panel === 'transfer' ? 'none' : 'transfer')} aria-expanded={panel === 'transfer'}>
             {t.transfer}
           </button>
@@ -216,6 +221,7 @@ export function ConversationPane({
           onCancel={() => setPanel('none')}
         />
       )}
+      {panel === 'report' && <ReportPanel conversationId={conversation.id} messages={messages} />}
       {panel === 'escalate' && (
         <ReasonForm
           label={t.escalateReason}
