@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@brigade/config';
 import { mountQueueBoard } from './metrics/queue-board';
 import { RedisStreamsIoAdapter } from './redis-streams-io.adapter';
+import { frenchValidationException } from './validation-messages';
 import { WEBHOOK_PATHS, webhookBodyParser } from './webhooks/webhook-body-parser';
 
 /** Finds a folder of the repository from the sources (tests) or from the compiled app in dist. */
@@ -40,7 +41,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // First: the webhooks' own limit (WEBHOOK_BODY_LIMIT_BYTES) must not be capped by the global one.
   app.use(WEBHOOK_PATHS, webhookBodyParser(config.channels.webhookBodyLimitBytes));
   app.useBodyParser('json', { limit: '256kb' });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: frenchValidationException }));
   const origins = config.webchat.allowedOrigins;
   app.enableCors({ origin: origins.includes('*') ? true : origins });
   const maxAge = config.env === 'production' ? '1h' : 0;

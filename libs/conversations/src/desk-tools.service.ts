@@ -10,7 +10,7 @@ import { Contact } from '@brigade/contacts';
 import { CannedReply } from './canned-reply.entity';
 import { Conversation, Priority } from './conversation.entity';
 import { ConversationsService } from './conversations.service';
-import { toDeskConversation, toDeskMessage } from './desk-views';
+import { previewMessage, toDeskConversation, toDeskMessage } from './desk-views';
 import { Message } from './message.entity';
 
 const MAX_TAGS = 20;
@@ -82,7 +82,7 @@ export class DeskToolsService {
       conversations: shown.map((conversation) => {
         const own = messages.filter((m) => m.conversationId === conversation.id).slice(-PAST_MESSAGES);
         return {
-          conversation: toDeskConversation(conversation, contact, own.at(-1) ?? null),
+          conversation: toDeskConversation(conversation, contact, previewMessage(own)),
           closeOutcome: conversation.closeOutcome,
           messages: own.map(toDeskMessage),
         };

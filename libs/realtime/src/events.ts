@@ -35,6 +35,10 @@ export interface DeskConversationView {
   lastMessage: DeskMessageView | null;
   /** Free labels set on the desk. */
   tags: string[];
+  /** The web chat citizen used the quick exit ("Quitter et effacer") at this time: they will not read replies. */
+  citizenLeftAt: string | null;
+  /** The citizen's satisfaction rating at the end (1 to 5), if they gave one. */
+  citizenRating: number | null;
 }
 
 /**
@@ -60,6 +64,15 @@ export interface CannedReplyView {
   title: string;
   text: string;
   language: string;
+}
+
+/** What the web apps show of the deployment, read before sign-in (GET /api/interface). */
+export interface InterfaceSettingsView {
+  /** The State brand block (Marianne, "République française") for a State deployment; a neutral header otherwise. */
+  stateBrand: boolean;
+  deployerName: string;
+  /** The roster's time zone: shift times are shown in it on every screen. */
+  rosterTimeZone: string;
 }
 
 export interface DeskAssignmentEvent {
@@ -91,6 +104,8 @@ export interface DeskServerToClientEvents {
   'conversation:typing': (event: { conversationId: string; typing: boolean }) => void;
   /** The web chat citizen used the quick exit: their device kept nothing and they will not read replies. */
   'conversation:citizen-left': (event: { conversationId: string; leftAt: string }) => void;
+  /** The web chat citizen rated the conversation (1 to 5). */
+  'conversation:rated': (event: { conversationId: string; rating: number }) => void;
   /**
    * Supervisors and administrators: a conversation needs them now. 'no-reply': its gendarme has not answered within
    * the no-reply delay and no other gendarme on duty could take it, so it stays with them (once per assignment).

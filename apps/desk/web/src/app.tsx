@@ -7,6 +7,7 @@ import { ConsoleScreen } from './console/console-screen';
 import { AdminScreen } from './admin/admin-screen';
 import { DICTIONARIES, Language, LanguageContext, useT } from './i18n';
 import { connectDesk, type DeskSocket } from './socket';
+import { InterfaceContext, useInterfaceSettings } from './interface-settings';
 
 const LANGUAGE_KEY = 'brigade.desk.language';
 
@@ -36,15 +37,18 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
   const context = useMemo(() => ({ t: DICTIONARIES[language], language }), [language]);
+  const settings = useInterfaceSettings();
   const toggleLanguage = () => setLanguage((current) => (current === 'fr' ? 'en' : 'fr'));
 
   return (
     <LanguageContext.Provider value={context}>
-      {signedIn ? (
-        <SignedInShell onToggleLanguage={toggleLanguage} />
-      ) : (
-        <LoginScreen onSignedIn={() => setSignedIn(true)} onToggleLanguage={toggleLanguage} />
-      )}
+      <InterfaceContext.Provider value={settings}>
+        {signedIn ? (
+          <SignedInShell onToggleLanguage={toggleLanguage} />
+        ) : (
+          <LoginScreen onSignedIn={() => setSignedIn(true)} onToggleLanguage={toggleLanguage} />
+        )}
+      </InterfaceContext.Provider>
     </LanguageContext.Provider>
   );
 }
@@ -197,6 +201,14 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
       {error && (
         <p role="alert" className="error banner">
           {error}
+        </p>
+      )}
+      {me && screen === 'desk' && me.onShift && me.presence !== 'available' && (
+        <p className="hint banner" data-testid="availability-hint">
+          {t.availableHint}{' '}
+          <button type="button" onClick={() => void changePresence('available')}>
+            {t.becomeAvailable}
+          </button>
         </p>
       )}
       {me &&

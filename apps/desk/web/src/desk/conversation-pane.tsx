@@ -10,7 +10,9 @@ import type {
   MeView,
 } from '../contract';
 import type { ColleagueView } from '../../../../../libs/reporting/src/reporting-views';
-import { channelOf, clockTime, duration, newClientMessageId, replyWindow } from '../format';
+import { channelOf, clockTime, duration, newClientMessageId, replyWindow, shortDate } from '../format';
+import { ChannelIcon } from '../channel-icon';
+import { useQueueNames } from '../queue-names';
 import { fill, useLanguage, useT } from '../i18n';
 import { PriorityBadge } from './desk-screen';
 import type { DeskState } from './use-desk';
@@ -85,6 +87,8 @@ export function ConversationPane({
   connected: boolean;
 }) {
   const t = useT();
+  const language = useLanguage();
+  const queueNames = useQueueNames();
   const messages = desk.messages[conversation.id] ?? [];
   const pending = desk.outbox.filter((item) => item.conversationId === conversation.id);
   const window = replyWindow(conversation.channel, conversation.lastCitizenMessageAt, now);
@@ -110,7 +114,6 @@ export function ConversationPane({
     return () => clearTimeout(pause);
   }, [draft, conversation.id, reportTyping]);
 
-  const channel = channelOf(conversation.channel);
   const blocked = window.kind === 'closed';
 
   function submitReply() {
@@ -156,15 +159,21 @@ export function ConversationPane({
     <article className="conversation" aria-labelledby="conversation-title">
       <header className="conversation-header">
         <h2 id="conversation-title">
-          <span className="channel" aria-label={channel.label} title={channel.label}>
-            {channel.icon}
-          </span>{' '}
-          {conversation.contact.name}
+          <ChannelIcon channel={conversation.channel} /> {conversation.contact.name}
         </h2>
         <PriorityBadge priority={conversation.priority} />
-        <span className="queue">
-          {t.queue} : {conversation.queue}
+        <span className="queue" data-testid="conversation-queue">
+          {t.queue}
+          {t.colon}
+          {queueNames(conversation.queue)}
         </span>
+        {conversation.citizenRating !== null && (
+          <span className="rating" data-testid="citizen-rating">
+            {t.citizenRating}
+            {t.colon}
+            {conversation.citizenRating}/5
+          </span>
+        )}
         <div className="actions" role="toolbar" aria-label={t.actions}>
           <button type="button" onClick={() => setPanel(panel === 'note' ? 'none' : 'note')} aria-expanded={panel === 'note'}>
             {t.addNote}
@@ -185,6 +194,11 @@ export function ConversationPane({
           </button>
         </div>
       </header>
+      {conversation.citizenLeftAt && (
+        <p className="citizen-left" role="status" data-testid="citizen-left">
+          {fill(t.citizenLeft, { time: clockTime(conversation.citizenLeftAt, language) })}
+        </p>
+      )}
       {error && (
         <p role="alert" className="error">
           {error}
@@ -260,7 +274,7 @@ export function ConversationPane({
             <li key={item.clientMessageId} className={item.error ? 'failed' : 'pending'}>
               <p className="text">{item.text}</p>
               <span className="meta">
-                {item.error ? `${t.status.failed} : ${item.error}` : connected ? t.sending : t.pending}
+                {item.error ? `${t.status.failed}${t.colon}${item.error}` : connected ? t.sending : t.pending}
               </span>
               {item.error && (
                 <>
@@ -505,6 +519,7 @@ function TagsEditor({ conversation, onSave }: { conversation: DeskConversationVi
 /** The contact's earlier conversations (any channel), folded by default: the context without the noise. */
 function ContactHistory({ conversationId, now }: { conversationId: string; now: number }) {
   const t = useT();
+  const outcomeLabel = (outcome: string) => (t.outcomes as Record<string, string>)[outcome] ?? outcome;
   const language = useLanguage();
   const [history, setHistory] = useState<DeskContactHistoryView | null>(null);
   useEffect(() => {
@@ -520,9 +535,9 @@ function ContactHistory({ conversationId, now }: { conversationId: string; now: 
       {history.conversations.map((past) => (
         <section key={past.conversation.id} aria-label={channelOf(past.conversation.channel).label}>
           <h3>
-            {channelOf(past.conversation.channel).icon} {channelOf(past.conversation.channel).label} ·{' '}
-            {new Date(past.conversation.createdAt).toLocaleDateString(language === 'fr' ? 'fr-FR' : 'en-GB')}
-            {past.closeOutcome ? ` · ${t.outcome} : ${past.closeOutcome}` : ''}
+            <ChannelIcon channel={past.conversation.channel} withLabel /> · {shortDate(past.conversation.createdAt, language)}
+            {past.closeOutcome ? ` · ${t.outcome}${t.colon}${outcomeLabel(past.closeOutcome)}` : ''}
+            {past.conversation.citizenRating !== null ? ` · ${t.citizenRating}${t.colon}${past.conversation.citizenRating}/5` : ''}
           </h3>
           <MessageList messages={past.messages} now={now} />
         </section>

@@ -1,7 +1,8 @@
 // The agent desk: my conversations on the left, the open one on the right, notices for new assignments.
 import { useEffect, useState } from 'react';
 import type { MeView } from '../contract';
-import { channelOf, duration, secondsSince } from '../format';
+import { duration, secondsSince } from '../format';
+import { ChannelIcon } from '../channel-icon';
 import { useT } from '../i18n';
 import type { DeskSocket } from '../socket';
 import { ConversationPane } from './conversation-pane';
@@ -83,7 +84,6 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
         {ordered.length === 0 && <p className="empty">{t.noConversations}</p>}
         <ul>
           {ordered.map((conversation) => {
-            const channel = channelOf(conversation.channel);
             const last = conversation.lastMessage;
             const citizenWaiting = last?.author === 'citizen' ? secondsSince(conversation.lastCitizenMessageAt, now) : null;
             const count = desk.unread[conversation.id] ?? 0;
@@ -96,10 +96,13 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
                   data-conversation-id={conversation.id}
                   onClick={() => desk.select(conversation.id)}
                 >
-                  <span className="channel" title={channel.label} aria-label={channel.label}>
-                    {channel.icon}
-                  </span>
+                  <ChannelIcon channel={conversation.channel} />
                   <span className="who">{conversation.contact.name}</span>
+                  {conversation.citizenLeftAt && (
+                    <span className="left-flag" data-testid="citizen-left-flag">
+                      {t.citizenLeftShort}
+                    </span>
+                  )}
                   <PriorityBadge priority={conversation.priority} />
                   {count > 0 && (
                     <span className="unread" data-testid="unread">
@@ -107,7 +110,7 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
                     </span>
                   )}
                   <span className="last">
-                    {last ? (last.direction === 'internal' ? `${t.note} : ${last.text}` : last.text) : ''}
+                    {last ? (last.direction === 'internal' ? `${t.note}${t.colon}${last.text}` : last.text) : ''}
                   </span>
                   {citizenWaiting !== null && (
                     <span className="wait">
