@@ -290,6 +290,74 @@ describe('desk, console and administration defects met by a new user, in Chromiu
     expect(await page.getByTestId('conversation-queue').textContent()).toBe('Queue: A question, information');
   });
 
+  /** Serious and critical axe-core violations of the page (labels, contrast, roles, names). */
+  async function seriousAxeViolations(page: Page) {
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const violations = (await page.evaluate(`axe.run(document).then((results) =>
+      results.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((node) => node.target) })))`)) as {
+      id: string;
+      impact: string;
+      targets: unknown[];
+    }[];
+    return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  }
+
+  it('the desk has three panes: list, the conversation with its system messages folded, and the contact panel with a tools slot', async () => {
+    // Nobody available: the Messenger citizen first gets the system's acknowledgement and queue position.
+    await messengerWrites('psid-panes-1', 'On m’a volé mon portefeuille au marché');
+    const { page } = await openDesk({ role: 'supervisor', displayName: 'Gendarme Trois Volets' });
+    await goAvailable(page);
+    await page.locator('.conversation-item').first().click();
+    await waitForText(page.getByTestId('messages'), (text) => text.includes('portefeuille'));
+
+    // The system's texts are folded into one collapsed line; the citizen's words are in full view.
+    const folded = page.getByTestId('system-messages').first();
+    await folded.waitFor();
+    expect(await folded.evaluate((element) => (element as unknown as { open: boolean }).open)).toBe(false);
+    expect(await folded.locator('summary').textContent()).toMatch(/message(s)? automatique/);
+    expect(await page.locator('.message.citizen').first().isVisible()).toBe(true);
+    expect(await page.getByTestId('day-separator').count()).toBe(1);
+
+    // The contact panel: pseudonym, their Messenger identity, tags, and the marked slot for extra tools.
+    const panel = page.getByTestId('contact-panel');
+    await waitForText(panel.getByTestId('identities'), (text) => text.includes('Messenger'));
+    expect(await panel.getByTestId('contact-pseudonym').textContent()).toBeTruthy();
+    expect(await panel.getByLabel('Étiquettes').count()).toBe(1);
+    expect(await panel.locator('[data-slot="conversation-tools"]').count()).toBe(1);
+    const listBox = (await page.locator('.conversation-list').boundingBox())!;
+    const conversationBox = (await page.locator('article.conversation').boundingBox())!;
+    const panelBox = (await panel.boundingBox())!;
+    expect(listBox.x + listBox.width).toBeLessThanOrEqual(conversationBox.x);
+    expect(conversationBox.x + conversationBox.width).toBeLessThanOrEqual(panelBox.x);
+
+    for (const [width, height] of [
+      [1366, 768],
+      [1920, 1080],
+      [1024, 768],
+    ]) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: artifactPath(`desk-${width}x${height}.png`) });
+    }
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    for (const [hash, name] of [
+      ['#/supervision', 'console'],
+      ['#/admin', 'admin'],
+    ]) {
+      await page.goto(`${platform.url}/desk/${hash}`);
+      await page.locator('main').first().waitFor();
+      await waitForText(page.getByTestId('connection'), (text) => text === 'Connecté', 30_000);
+      for (const [width, height] of [
+        [1366, 768],
+        [1920, 1080],
+      ]) {
+        await page.setViewportSize({ width, height });
+        await page.screenshot({ path: artifactPath(`${name}-${width}x${height}.png`) });
+      }
+      expect(await seriousAxeViolations(page)).toEqual([]);
+    }
+  }, 120_000);
+
   it('draws channel icons as SVG, not emoji glyphs', async () => {
     await messengerWrites('psid-icon-1', 'Bonjour');
     const { page } = await openDesk();

@@ -46,6 +46,18 @@ export interface DeskConversationView {
  * sensitive ones are left out and only counted.
  */
 export interface DeskContactHistoryView {
+  /**
+   * Who the citizen is, for the desk's contact panel: the pseudonym always, the name unless this conversation is
+   * sensitive, their identities on each channel (the channel's own name for them; never shown for a sensitive one) and
+   * how many contacts an administrator linked as the same citizen.
+   */
+  contact: {
+    pseudonym: string;
+    displayName: string | null;
+    sensitive: boolean;
+    identities: { channel: string; name: string | null }[];
+    linkedContacts: number;
+  };
   conversations: { conversation: DeskConversationView; closeOutcome: string | null; messages: DeskMessageView[] }[];
   hiddenSensitive: number;
 }
