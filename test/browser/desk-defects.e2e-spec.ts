@@ -358,6 +358,59 @@ describe('desk, console and administration defects met by a new user, in Chromiu
     }
   }, 120_000);
 
+  it('moves between conversations and opens the desk’s forms from the keyboard; "?" lists the shortcuts', async () => {
+    const { page } = await openDesk({ capacity: 4 });
+    await goAvailable(page);
+    await citizenWrites('Premier citoyen');
+    await page.locator('.conversation-item').first().waitFor();
+    await citizenWrites('Second citoyen');
+    await waitUntil(async () => (await page.locator('.conversation-item').count()) === 2, 'two conversations');
+    await page.locator('main').first().click({ position: { x: 5, y: 300 } });
+
+    await page.keyboard.press('j');
+    await waitUntil(async () => (await page.locator('.conversation-item[aria-current="true"]').count()) === 1, 'j selects one');
+    const first = await page.locator('.conversation-item[aria-current="true"]').getAttribute('data-conversation-id');
+    await page.locator('main').first().click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('j');
+    await waitUntil(
+      async () => (await page.locator('.conversation-item[aria-current="true"]').getAttribute('data-conversation-id')) !== first,
+      'j moves to the next one',
+    );
+    await page.locator('main').first().click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('k');
+    await waitUntil(
+      async () => (await page.locator('.conversation-item[aria-current="true"]').getAttribute('data-conversation-id')) === first,
+      'k moves back',
+    );
+
+    await page.keyboard.press('r');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('reply');
+    // Typed in the reply box, the same letters are text, not shortcuts.
+    await page.keyboard.type('jk');
+    expect(await page.getByLabel('Réponse', { exact: true }).inputValue()).toBe('jk');
+    await page.locator('main').first().click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('n');
+    await page.getByLabel('Note privée (jamais envoyée au citoyen)').waitFor();
+
+    await page.locator('main').first().click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('?');
+    const help = page.getByTestId('shortcuts-help');
+    await help.waitFor();
+    expect(await help.textContent()).toContain('Conversation suivante');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await waitUntil(async () => (await help.count()) === 0, 'Escape closes the help');
+  }, 90_000);
+
+  it('shows the deployer’s neutral name, not the State brand block, unless the deployment is a State service', async () => {
+    const settings = (await (await fetch(`${platform.url}/api/interface`)).json()) as Record<string, unknown>;
+    expect(settings).toEqual({ stateBrand: false, deployerName: 'Brigade', rosterTimeZone: 'Europe/Paris' });
+    const { page } = await openDesk();
+    expect(await page.getByTestId('brand').textContent()).toBe('Brigade');
+    expect(await page.getByTestId('brand').getAttribute('data-state-brand')).toBeNull();
+    expect(await page.locator('header').textContent()).not.toContain('République');
+  });
+
   it('draws channel icons as SVG, not emoji glyphs', async () => {
     await messengerWrites('psid-icon-1', 'Bonjour');
     const { page } = await openDesk();

@@ -7,7 +7,7 @@ import { ConsoleScreen } from './console/console-screen';
 import { AdminScreen } from './admin/admin-screen';
 import { DICTIONARIES, Language, LanguageContext, useT } from './i18n';
 import { connectDesk, type DeskSocket } from './socket';
-import { InterfaceContext, useInterfaceSettings } from './interface-settings';
+import { InterfaceContext, useInterface, useInterfaceSettings } from './interface-settings';
 
 const LANGUAGE_KEY = 'brigade.desk.language';
 
@@ -100,6 +100,28 @@ function LoginScreen({ onSignedIn, onToggleLanguage }: { onSignedIn: () => void;
   );
 }
 
+/**
+ * The header's brand: the State block ("République française", reserved to State services) when the deployment says
+ * so (INTERFACE_STATE_BRAND), otherwise a neutral name of whoever deploys the platform.
+ */
+function BrandBlock() {
+  const { stateBrand, deployerName } = useInterface();
+  return stateBrand ? (
+    <span className="brand-block" data-testid="brand" data-state-brand="true">
+      <span className="state">
+        République
+        <br />
+        française
+      </span>
+      <span className="service">{deployerName}</span>
+    </span>
+  ) : (
+    <strong className="brand" data-testid="brand">
+      {deployerName}
+    </strong>
+  );
+}
+
 function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
   const t = useT();
   const hash = useHashRoute();
@@ -157,7 +179,7 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
         {t.skipToContent}
       </a>
       <header className="topbar">
-        <strong className="brand">Brigade</strong>
+        <BrandBlock />
         {isSupervisor && (
           <nav aria-label="Navigation">
             <a href="#/" aria-current={screen === 'desk' ? 'page' : undefined}>

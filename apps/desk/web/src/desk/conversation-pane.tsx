@@ -13,6 +13,7 @@ import type { ColleagueView } from '../../../../../libs/reporting/src/reporting-
 import { channelOf, clockTime, duration, newClientMessageId, replyWindow, shortDate } from '../format';
 import { ChannelIcon } from '../channel-icon';
 import { useQueueNames } from '../queue-names';
+import { CONVERSATION_ACTION_EVENT, type ConversationAction } from './shortcuts';
 import { fill, useLanguage, useT } from '../i18n';
 import { PriorityBadge } from './desk-screen';
 import type { DeskState } from './use-desk';
@@ -148,6 +149,17 @@ export function ConversationPane({
   const [error, setError] = useState<string | null>(null);
   const [panel, setPanel] = useState<'none' | 'note' | 'close' | 'transfer' | 'escalate'>('none');
   const textarea = useRef<HTMLTextAreaElement>(null);
+
+  // Keyboard shortcuts of the desk (shortcuts.tsx): focus the reply, open the note, transfer or close form.
+  useEffect(() => {
+    const onAction = (event: Event) => {
+      const action = (event as CustomEvent<ConversationAction>).detail;
+      if (action === 'reply') textarea.current?.focus();
+      else setPanel(action);
+    };
+    globalThis.addEventListener(CONVERSATION_ACTION_EVENT, onAction);
+    return () => globalThis.removeEventListener(CONVERSATION_ACTION_EVENT, onAction);
+  }, []);
 
   useEffect(() => {
     if (draft) localStorage.setItem(draftKey(me.id, conversation.id), draft);

@@ -6,6 +6,7 @@ import { ChannelIcon } from '../channel-icon';
 import { useT } from '../i18n';
 import type { DeskSocket } from '../socket';
 import { ConversationPane } from './conversation-pane';
+import { ShortcutsHelp, useDeskShortcuts } from './shortcuts';
 import { useDesk } from './use-desk';
 
 export function useNow(intervalMs = 1000): number {
@@ -43,6 +44,14 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
     (a, b) => a.priority - b.priority || (a.assignedAt ?? '').localeCompare(b.assignedAt ?? ''),
   );
   const emergency = desk.notices.find((notice) => notice.kind === 'emergency');
+  const [help, setHelp] = useState(false);
+  const step = (delta: number) => {
+    if (ordered.length === 0) return;
+    const index = ordered.findIndex((c) => c.id === desk.selectedId);
+    const next = ordered[(index + delta + ordered.length) % ordered.length] ?? ordered[0];
+    desk.select(next.id);
+  };
+  useDeskShortcuts({ next: () => step(1), previous: () => step(-1), help: () => setHelp(true) });
 
   return (
     <main id="main" className="desk" tabIndex={-1}>
@@ -77,11 +86,15 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
             </p>
           ))}
       </div>
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
       <nav className="conversation-list" aria-labelledby="list-title">
         <h2 id="list-title">
           {t.myConversations} ({desk.conversations.length})
         </h2>
         {ordered.length === 0 && <p className="empty">{t.noConversations}</p>}
+        <button type="button" className="link shortcuts-hint" onClick={() => setHelp(true)}>
+          {t.shortcutsHint}
+        </button>
         <ul>
           {ordered.map((conversation) => {
             const last = conversation.lastMessage;
