@@ -29,13 +29,21 @@ describe('French validation messages', () => {
     expect(fields).toEqual([{ field: 'agents.0.login', message: 'valeur invalide', detail: 'login must be 3-50 letters' }]);
   });
 
+  it('keeps class-validator’s list for API clients, prefixed with the path of a nested field', () => {
+    const exception = frenchValidationException([
+      error('slots', {}, [error('0', {}, [error('agentIds', { isUuid: 'each value in agentIds must be a UUID' })])]),
+    ]);
+    expect((exception.getResponse() as { message: string[] }).message).toEqual(['slots.0.each value in agentIds must be a UUID']);
+  });
+
   it('answers 400 with one French sentence and the fields', () => {
     const exception = frenchValidationException([error('q', { minLength: 'q must be longer than or equal to 2 characters' })]);
     expect(exception.getStatus()).toBe(400);
     expect(exception.getResponse()).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: 'Champ « q » : au moins 2 caractère(s)',
+      message: ['q must be longer than or equal to 2 characters'],
+      messageFr: 'Champ « q » : au moins 2 caractère(s)',
       fields: [expect.objectContaining({ field: 'q' })],
     });
   });

@@ -62,11 +62,13 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
 }
 
 /**
- * The ValidationPipe's error: `message` is one French sentence naming the fields ("Champ « q » : au moins
- * 2 caractère(s)"), `fields` lists them one by one for the forms.
+ * The ValidationPipe's error. `message` stays class-validator's list (what API clients already read); `messageFr` is
+ * one French sentence naming the fields ("Champ « q » : au moins 2 caractère(s)"), which the screens show; `fields`
+ * lists them one by one for the forms.
  */
 export function frenchValidationException(errors: ValidationError[]): BadRequestException {
   const fields = fieldErrors(errors);
-  const message = fields.map((error) => `Champ « ${error.field} » : ${error.message}`).join(' ; ') || 'Requête invalide';
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, fields });
+  const messageFr = fields.map((error) => `Champ « ${error.field} » : ${error.message}`).join(' ; ') || 'Requête invalide';
+  const message = fields.map((error) => (error.detail.startsWith(error.field) || !error.field.includes('.') ? error.detail : `${error.field.slice(0, error.field.lastIndexOf('.') + 1)}${error.detail}`));
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message, messageFr, fields });
 }

@@ -120,8 +120,10 @@ export async function request<T>(method: string, path: string, body?: unknown, r
     let message = response.statusText;
     let fields: FieldError[] = [];
     try {
-      const payload = (await response.json()) as { message?: string | string[]; fields?: FieldError[] };
-      if (payload.message) message = Array.isArray(payload.message) ? payload.message.join(', ') : payload.message;
+      const payload = (await response.json()) as { message?: string | string[]; messageFr?: string; fields?: FieldError[] };
+      // A validation error carries its French wording beside class-validator's list.
+      if (payload.messageFr) message = payload.messageFr;
+      else if (payload.message) message = Array.isArray(payload.message) ? payload.message.join(', ') : payload.message;
       if (Array.isArray(payload.fields)) fields = payload.fields;
     } catch {
       // Not JSON: keep the status text.
