@@ -369,7 +369,8 @@ describe('agent desk and supervisor console in Chromium', () => {
     await waitForText(specialist.page.getByTestId('messages'), (text) => text.includes('Compte piraté : cellule numérique'));
     const rows = await platform.dataSource.query(`SELECT status, queue, assignee_id FROM conversations`);
     expect(rows).toEqual([{ status: 'assigned', queue: cyber, assignee_id: specialist.agent.id }]);
-  });
+    // Two desks signed in (argon2 and a socket handshake each): over 30 s on a loaded machine.
+  }, 90_000);
 
   it('interrupts the agent when a conversation they hold turns into an emergency', async () => {
     const { page } = await openDesk();
@@ -428,7 +429,7 @@ describe('agent desk and supervisor console in Chromium', () => {
     await waitUntil(async () => (await first.page.locator('.conversation-item').count()) === 0, 'removed from the first desk');
     const [row] = await platform.dataSource.query(`SELECT assignee_id FROM conversations`);
     expect(row.assignee_id).toBe(second.agent.id);
-  });
+  }, 90_000);
 
   it('the supervisor console is pushed the new waiting count, with no further request, when a conversation arrives', async () => {
     const { page, requests } = await openDesk({ role: 'supervisor', displayName: 'Adjudant Console' }, '#/supervision');

@@ -11,6 +11,7 @@ import { requestId } from './request-id';
 import { mountQueueBoard } from './metrics/queue-board';
 import { publishApiDocument } from './openapi/api-document';
 import { RedisStreamsIoAdapter } from './redis-streams-io.adapter';
+import { frenchValidationException } from './validation-messages';
 import { WEBHOOK_PATHS, webhookBodyParser } from './webhooks/webhook-body-parser';
 
 /** Finds a folder of the repository from the sources (tests) or from the compiled app in dist. */
@@ -47,7 +48,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(WEBHOOK_PATHS, webhookBodyParser(config.channels.webhookBodyLimitBytes));
   app.useBodyParser('json', { limit: '256kb' });
   app.use(jsonBodyGuard(WEBHOOK_PATHS));
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: frenchValidationException }));
   // The libs throw domain errors (libs/errors); REST answers them here, the socket gateways in socket-ack.ts.
   app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter()));
   const origins = config.webchat.allowedOrigins;

@@ -165,6 +165,8 @@ const environmentSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO_SEED: booleanFromEnv.default(false),
+  INTERFACE_STATE_BRAND: booleanFromEnv.default(false),
+  INTERFACE_DEPLOYER_NAME: z.string().min(1).max(80).default('Brigade'),
   DEMO_PASSWORD: z.string().min(8).default(DEV_DEMO_PASSWORD),
   ...channelsEnvironmentShape,
   ...identityEnvironmentShape,
@@ -240,6 +242,11 @@ export type AppConfig = {
   /** Bearer token for /metrics (empty: loopback callers only); the worker serves its metrics on port (0: off). */
   metrics: { token: string; port: number };
   demo: { seed: boolean; password: string };
+  /**
+   * What the web apps show of who runs them: the State brand block (Marianne, "République française") is reserved to
+   * State services, so it is on only for a State deployment; otherwise a neutral header with the deployer's name.
+   */
+  interface: { stateBrand: boolean; deployerName: string };
   /** Facebook Messenger and X direct messages (libs/config/src/channels-config.ts). */
   channels: ChannelsConfig;
   /** Single sign-on with OpenID Connect (libs/config/src/identity-config.ts). */
@@ -360,6 +367,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     demo: { seed: e.DEMO_SEED, password: e.DEMO_PASSWORD },
+    interface: { stateBrand: e.INTERFACE_STATE_BRAND, deployerName: e.INTERFACE_DEPLOYER_NAME },
     channels: channels.channels,
     sso: identity.sso,
     mfa: identity.mfa,

@@ -109,13 +109,14 @@ export class CitizenSessionService {
   }
 
   /** The optional satisfaction rating (1-5) of the citizen's latest conversation; a second rating replaces it. */
-  async rate(visitorId: string, rating: number): Promise<void> {
+  async rate(visitorId: string, rating: number): Promise<{ conversationId: string; assigneeId: string | null }> {
     const [rows] = (await this.dataSource.query(
       `UPDATE conversations SET citizen_rating = $2, citizen_rated_at = now()
-        WHERE id = (${LATEST_CONVERSATION_OF_VISITOR}) RETURNING id`,
+        WHERE id = (${LATEST_CONVERSATION_OF_VISITOR}) RETURNING id, assignee_id`,
       [visitorId, rating],
-    )) as [{ id: string }[], number];
+    )) as [{ id: string; assignee_id: string | null }[], number];
     if (rows.length === 0) throw new NotFoundError('Aucune conversation à évaluer');
+    return { conversationId: rows[0].id, assigneeId: rows[0].assignee_id };
   }
 
   /**

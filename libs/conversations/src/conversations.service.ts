@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, Not } from 'typeorm';
 import { Agent, AgentPrincipal } from '@brigade/agents';
 import { AuditService } from '@brigade/audit';
 import { ChannelIdentity, Contact } from '@brigade/contacts';
@@ -15,7 +15,7 @@ import type {
 } from '@brigade/realtime';
 import { Assignment } from './assignment.entity';
 import { Conversation } from './conversation.entity';
-import { toCitizenMessage, toDeskConversation, toDeskMessage } from './desk-views';
+import { previewMessage, toCitizenMessage, toDeskConversation, toDeskMessage } from './desk-views';
 import { Message } from './message.entity';
 
 const HISTORY_LIMIT = 200;
@@ -103,7 +103,7 @@ export class ConversationsService {
     const messages = row.messages.map((message) => hydrateEntity(this.dataSource, Message, message));
     const contact = hydrateEntity(this.dataSource, Contact, row.contact);
     return {
-      conversation: toDeskConversation(conversation, contact, messages.at(-1) ?? null),
+      conversation: toDeskConversation(conversation, contact, previewMessage(messages)),
       messages: messages.map(toDeskMessage),
       reason,
     };
@@ -270,7 +270,7 @@ export class ConversationsService {
     const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id: conversation.contactId });
     const lastMessage = await this.dataSource
       .getRepository(Message)
-      .findOne({ where: { conversationId: conversation.id }, order: { createdAt: 'DESC', id: 'DESC' } });
+      .findOne({ where: { conversationId: conversation.id, authorType: Not('system') }, order: { createdAt: 'DESC', id: 'DESC' } });
     return toDeskConversation(conversation, contact, lastMessage);
   }
 

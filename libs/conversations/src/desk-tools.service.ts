@@ -7,11 +7,11 @@ import { AuditService } from '@brigade/audit';
 import { JobProducer, QueueName } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import type { CannedReplyView, DeskContactHistoryView, DeskConversationView, DeskMessageView } from '@brigade/realtime';
-import { Contact } from '@brigade/contacts';
+import { ChannelIdentity, Contact } from '@brigade/contacts';
 import { CannedReply } from './canned-reply.entity';
 import { Conversation, Priority } from './conversation.entity';
 import { ConversationsService } from './conversations.service';
-import { toDeskConversation, toDeskMessage } from './desk-views';
+import { previewMessage, toDeskConversation, toDeskMessage } from './desk-views';
 import { Message } from './message.entity';
 
 const MAX_TAGS = 20;
@@ -78,12 +78,23 @@ export class DeskToolsService {
           order: { createdAt: 'ASC', id: 'ASC' },
         })
       : [];
+    const identities = await this.dataSource.getRepository(ChannelIdentity).find({
+      where: { contactId: In(linked.map((row) => row.id)) },
+      order: { createdAt: 'ASC' },
+    });
     return {
+      contact: {
+        pseudonym: contact.pseudonym,
+        displayName: current.sensitive ? null : contact.displayName,
+        sensitive: current.sensitive,
+        identities: identities.map((identity) => ({ channel: identity.channel, name: current.sensitive ? null : identity.displayName })),
+        linkedContacts: linked.length - 1,
+      },
       hiddenSensitive: past.length - shown.length,
       conversations: shown.map((conversation) => {
         const own = messages.filter((m) => m.conversationId === conversation.id).slice(-PAST_MESSAGES);
         return {
-          conversation: toDeskConversation(conversation, contact, own.at(-1) ?? null),
+          conversation: toDeskConversation(conversation, contact, previewMessage(own)),
           closeOutcome: conversation.closeOutcome,
           messages: own.map(toDeskMessage),
         };

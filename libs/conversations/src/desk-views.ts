@@ -18,6 +18,15 @@ export function toDeskMessage(message: Message): DeskMessageView {
   };
 }
 
+/**
+ * The message a conversation list shows as its preview: the last one written by the citizen or a gendarme. The
+ * system's own texts (acknowledgement, queue position, triage prompts) say nothing about the conversation.
+ */
+export function previewMessage<T extends Pick<Message, 'authorType'>>(messages: T[]): T | null {
+  for (let index = messages.length - 1; index >= 0; index -= 1) if (messages[index].authorType !== 'system') return messages[index];
+  return null;
+}
+
 export function toDeskConversation(
   conversation: Conversation,
   contact: Contact,
@@ -39,6 +48,8 @@ export function toDeskConversation(
     lastCitizenMessageAt: conversation.lastCitizenMessageAt?.toISOString() ?? null,
     lastMessage: lastMessage ? toDeskMessage(lastMessage) : null,
     tags: conversation.tags ?? [],
+    citizenLeftAt: conversation.citizenLeftAt?.toISOString() ?? null,
+    citizenRating: conversation.citizenRating ?? null,
   };
 }
 

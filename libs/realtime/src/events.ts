@@ -37,6 +37,10 @@ export interface DeskConversationView {
   lastMessage: DeskMessageView | null;
   /** Free labels set on the desk. */
   tags: string[];
+  /** The web chat citizen used the quick exit ("Quitter et effacer") at this time: they will not read replies. */
+  citizenLeftAt: string | null;
+  /** The citizen's satisfaction rating at the end (1 to 5), if they gave one. */
+  citizenRating: number | null;
 }
 
 /**
@@ -44,6 +48,18 @@ export interface DeskConversationView {
  * sensitive ones are left out and only counted.
  */
 export interface DeskContactHistoryView {
+  /**
+   * Who the citizen is, for the desk's contact panel: the pseudonym always, the name unless this conversation is
+   * sensitive, their identities on each channel (the channel's own name for them; never shown for a sensitive one) and
+   * how many contacts an administrator linked as the same citizen.
+   */
+  contact: {
+    pseudonym: string;
+    displayName: string | null;
+    sensitive: boolean;
+    identities: { channel: string; name: string | null }[];
+    linkedContacts: number;
+  };
   conversations: { conversation: DeskConversationView; closeOutcome: string | null; messages: DeskMessageView[] }[];
   hiddenSensitive: number;
 }
@@ -100,6 +116,15 @@ export type RemovalReason = (typeof REMOVAL_REASONS)[number];
 export const RESYNC_REASONS = ['redis-reconnected'] as const;
 export type ResyncReason = (typeof RESYNC_REASONS)[number];
 
+/** What the web apps show of the deployment, read before sign-in (GET /api/interface). */
+export interface InterfaceSettingsView {
+  /** The State brand block (Marianne, "République française") for a State deployment; a neutral header otherwise. */
+  stateBrand: boolean;
+  deployerName: string;
+  /** The roster's time zone: shift times are shown in it on every screen. */
+  rosterTimeZone: string;
+}
+
 export interface DeskAssignmentEvent {
   conversation: DeskConversationView;
   messages: DeskMessageView[];
@@ -130,6 +155,8 @@ export interface DeskServerToClientEvents {
   'conversation:typing': (event: { conversationId: string; typing: boolean }) => void;
   /** The web chat citizen used the quick exit: their device kept nothing and they will not read replies. */
   'conversation:citizen-left': (event: { conversationId: string; leftAt: string }) => void;
+  /** The web chat citizen rated the conversation (1 to 5). */
+  'conversation:rated': (event: { conversationId: string; rating: number }) => void;
   /**
    * Supervisors and administrators: a conversation needs them now. 'no-reply': its gendarme has not answered within
    * the no-reply delay and no other gendarme on duty could take it, so it stays with them (once per assignment).

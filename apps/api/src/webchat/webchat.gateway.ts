@@ -222,7 +222,10 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     const request = parsePayload(rateRequest, body);
     if (!request.ok) return request;
     return acknowledge(async () => {
-      await this.citizenSessions.rate(socket.data.visitorId, request.value.rating);
+      const rated = await this.citizenSessions.rate(socket.data.visitorId, request.value.rating);
+      // The gendarme who held the conversation (and supervisors) see the rating at once.
+      const rooms = rated.assigneeId ? [agentRoom(rated.assigneeId), SUPERVISORS_ROOM] : [SUPERVISORS_ROOM];
+      this.desk.server.to(rooms).emit('conversation:rated', { conversationId: rated.conversationId, rating: request.value.rating });
       return { rated: true } as const;
     });
   }

@@ -27,10 +27,17 @@ export interface AuthMethods {
 
 const SESSION_KEY = 'brigade.desk.session';
 
+/** One field the server refused, in French (the API's validation errors, shown beside the field). */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly fields: FieldError[] = [],
   ) {
     super(message);
   }
@@ -170,13 +177,17 @@ export async function request<T>(method: string, path: string, body?: unknown, r
   }
   if (!response.ok) {
     let message = response.statusText;
+    let fields: FieldError[] = [];
     try {
-      const payload = (await response.json()) as { message?: string | string[] };
-      if (payload.message) message = Array.isArray(payload.message) ? payload.message.join(', ') : payload.message;
+      const payload = (await response.json()) as { message?: string | string[]; messageFr?: string; fields?: FieldError[] };
+      // A validation error carries its French wording beside class-validator's list.
+      if (payload.messageFr) message = payload.messageFr;
+      else if (payload.message) message = Array.isArray(payload.message) ? payload.message.join(', ') : payload.message;
+      if (Array.isArray(payload.fields)) fields = payload.fields;
     } catch {
       // Not JSON: keep the status text.
     }
-    throw new ApiError(response.status, message);
+    throw new ApiError(response.status, message, fields);
   }
   if (response.status === 204) return undefined as T;
   const type = response.headers.get('content-type') ?? '';

@@ -9,6 +9,7 @@ import { DICTIONARIES, Language, LanguageContext, useT } from './i18n';
 import { connectDesk, type DeskSocket } from './socket';
 import { TimeZoneContext } from './time-zone';
 import { LoginScreen } from './sign-in';
+import { InterfaceContext, useInterface, useInterfaceSettings } from './interface-settings';
 
 const LANGUAGE_KEY = 'brigade.desk.language';
 
@@ -38,16 +39,41 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
   const context = useMemo(() => ({ t: DICTIONARIES[language], language }), [language]);
+  const settings = useInterfaceSettings();
   const toggleLanguage = () => setLanguage((current) => (current === 'fr' ? 'en' : 'fr'));
 
   return (
     <LanguageContext.Provider value={context}>
-      {signedIn ? (
-        <SignedInShell onToggleLanguage={toggleLanguage} />
-      ) : (
-        <LoginScreen onSignedIn={() => setSignedIn(true)} onToggleLanguage={toggleLanguage} />
-      )}
+      <InterfaceContext.Provider value={settings}>
+        {signedIn ? (
+          <SignedInShell onToggleLanguage={toggleLanguage} />
+        ) : (
+          <LoginScreen onSignedIn={() => setSignedIn(true)} onToggleLanguage={toggleLanguage} />
+        )}
+      </InterfaceContext.Provider>
     </LanguageContext.Provider>
+  );
+}
+
+/**
+ * The header's brand: the State block ("République française", reserved to State services) when the deployment says
+ * so (INTERFACE_STATE_BRAND), otherwise a neutral name of whoever deploys the platform.
+ */
+function BrandBlock() {
+  const { stateBrand, deployerName } = useInterface();
+  return stateBrand ? (
+    <span className="brand-block" data-testid="brand" data-state-brand="true">
+      <span className="state">
+        République
+        <br />
+        française
+      </span>
+      <span className="service">{deployerName}</span>
+    </span>
+  ) : (
+    <strong className="brand" data-testid="brand">
+      {deployerName}
+    </strong>
   );
 }
 
@@ -108,7 +134,7 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
         {t.skipToContent}
       </a>
       <header className="topbar">
-        <strong className="brand">Brigade</strong>
+        <BrandBlock />
         {isSupervisor && (
           <nav aria-label="Navigation">
             <a href="#/" aria-current={screen === 'desk' ? 'page' : undefined}>
@@ -152,6 +178,14 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
       {error && (
         <p role="alert" className="error banner">
           {error}
+        </p>
+      )}
+      {me && screen === 'desk' && me.onShift && me.presence !== 'available' && (
+        <p className="hint banner" data-testid="availability-hint">
+          {t.availableHint}{' '}
+          <button type="button" onClick={() => void changePresence('available')}>
+            {t.becomeAvailable}
+          </button>
         </p>
       )}
       {me && socket && (

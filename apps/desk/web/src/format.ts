@@ -11,19 +11,47 @@ export function secondsSince(iso: string | null, now: number): number | null {
   return iso ? Math.max(0, (now - Date.parse(iso)) / 1000) : null;
 }
 
-export function clockTime(iso: string, language: string): string {
-  return new Date(iso).toLocaleTimeString(language === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+/** The interface language's conventions, whatever the browser's own locale. */
+export function localeOf(language: string): string {
+  return language === 'en' ? 'en-GB' : 'fr-FR';
 }
 
-export const CHANNEL_ICONS: Record<string, { icon: string; label: string }> = {
-  webchat: { icon: '💬', label: 'Chat du site' },
-  facebook: { icon: 'ⓕ', label: 'Messenger' },
-  x: { icon: '𝕏', label: 'X' },
-  botframework: { icon: '🤖', label: 'Bot Framework' },
+/**
+ * "14:05" in the interface language; in `timeZone` when given (shift times are shown in the roster's zone on every
+ * screen, so that supervision and planning agree whatever the browser's zone).
+ */
+export function clockTime(iso: string, language: string, timeZone?: string): string {
+  return new Date(iso).toLocaleTimeString(localeOf(language), { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
+}
+
+/** "6 déc. 2026" / "6 Dec 2026". */
+export function shortDate(iso: string, language: string, timeZone?: string): string {
+  return new Date(iso).toLocaleDateString(localeOf(language), { day: 'numeric', month: 'short', year: 'numeric', timeZone });
+}
+
+/** "06/12/2026 14:05" in the interface language. */
+export function dateTime(iso: string, language: string, timeZone?: string): string {
+  return new Date(iso).toLocaleString(localeOf(language), {
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  });
+}
+
+/** Channel names; their icons are SVG (channel-icon.tsx), never emoji glyphs a workstation may lack. */
+export const CHANNEL_LABELS: Record<string, string> = {
+  webchat: 'Chat du site',
+  facebook: 'Messenger',
+  x: 'X',
+  botframework: 'Bot Framework',
 };
 
-export function channelOf(channel: string): { icon: string; label: string } {
-  return CHANNEL_ICONS[channel] ?? { icon: '✉', label: channel };
+export function channelOf(channel: string): { label: string } {
+  return { label: CHANNEL_LABELS[channel] ?? channel };
 }
 
 const DAY = 86_400_000;

@@ -1,6 +1,7 @@
 // Small pieces the administration pages share: feedback line, list splitting, Paris time, CSV download.
 import { useState } from 'react';
 import * as api from '../api';
+import { dateTime } from '../format';
 
 export function useFeedback() {
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -50,6 +51,7 @@ export interface ImportReport {
   errors: { line: number; field: string; message: string }[];
 }
 
-export function formatInstant(value: string | null | undefined): string {
-  return value ? new Date(value).toLocaleString() : '—';
+/** A date and time in the interface language (not the browser's locale). */
+export function formatInstant(value: string | null | undefined, language: string): string {
+  return value ? dateTime(value, language) : '—';
 }

@@ -71,6 +71,7 @@ const fr = {
   at: 'Date',
   none: '—',
   done: 'Enregistré.',
+  colon: '\u00a0: ',
 };
 
 const en: typeof fr = {
@@ -143,6 +144,7 @@ const en: typeof fr = {
   at: 'At',
   none: '—',
   done: 'Saved.',
+  colon: ': ',
 };
 
 export type AdminLabels = typeof fr;

@@ -51,7 +51,9 @@ export function CsvImport({ path, columns, onDone }: { path: string; columns: st
             <ul>
               {report.errors.map((error, index) => (
                 <li key={index}>
-                  {l.line} {error.line} · {error.field} : {error.message}
+                  {l.line} {error.line} · {error.field}
+                  {l.colon}
+                  {error.message}
                 </li>
               ))}
             </ul>

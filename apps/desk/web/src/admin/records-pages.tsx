@@ -1,6 +1,7 @@
 // Contacts (search, link as the same citizen, unlink) and the audit log (filters, CSV export).
 import { useState } from 'react';
 import * as api from '../api';
+import { useLanguage } from '../i18n';
 import { useAdminLabels } from './admin-labels';
 import { downloadCsv, formatInstant, useFeedback } from './admin-kit';
 
@@ -83,6 +84,7 @@ interface AuditPage {
 
 export function AuditPageView() {
   const l = useAdminLabels();
+  const language = useLanguage();
   const { run, view } = useFeedback();
   const [filter, setFilter] = useState({ actor: '', action: '', subject: '', from: '', to: '' });
   const [page, setPage] = useState(1);
@@ -139,7 +141,7 @@ export function AuditPageView() {
             <tbody>
               {result.events.map((event) => (
                 <tr key={event.id}>
-                  <td>{formatInstant(event.at)}</td>
+                  <td>{formatInstant(event.at, language)}</td>
                   <td>{event.actorName ?? event.actorId ?? l.none}</td>
                   <td>{event.action}</td>
                   <td title={JSON.stringify(event.details)}>

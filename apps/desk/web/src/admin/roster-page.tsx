@@ -1,6 +1,8 @@
 // The roster by week in Paris time: add a shift (now by default), remove, copy to next week, CSV import and export.
 import { useCallback, useEffect, useState } from 'react';
 import * as api from '../api';
+import { localeOf } from '../format';
+import { useLanguage } from '../i18n';
 import { useAdminLabels } from './admin-labels';
 import { addDays, useTimeZone, zonedLocal } from '../time-zone';
 import { downloadCsv, useFeedback } from './admin-kit';
@@ -24,6 +26,7 @@ interface WeekView {
 
 export function RosterPage() {
   const l = useAdminLabels();
+  const language = useLanguage();
   const { run, view } = useFeedback();
   const timeZone = useTimeZone();
   const now = zonedLocal(timeZone);
@@ -123,7 +126,7 @@ export function RosterPage() {
       <div className="roster-week" data-testid="roster-week">
         {days.map((date) => (
           <div key={date} className="roster-day">
-            <h3>{new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}</h3>
+            <h3>{new Date(`${date}T12:00:00Z`).toLocaleDateString(localeOf(language), { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })}</h3>
             <ul>
               {week!.shifts
                 .filter((shift) => shift.date === date)

@@ -1,6 +1,7 @@
 // Queues, canned replies and channels: the settings routing, the desk and the webhooks read live.
 import { useCallback, useEffect, useState } from 'react';
 import * as api from '../api';
+import { useLanguage } from '../i18n';
 import { useAdminLabels } from './admin-labels';
 import { formatInstant, splitList, useFeedback } from './admin-kit';
 
@@ -186,6 +187,7 @@ interface ChannelStatus {
 
 export function ChannelsPage() {
   const l = useAdminLabels();
+  const language = useLanguage();
   const { run, view } = useFeedback();
   const [channels, setChannels] = useState<ChannelStatus[]>([]);
   const load = useCallback(() => void run(async () => setChannels(await api.get<ChannelStatus[]>('/api/admin/channels')), undefined, true), []);
@@ -219,8 +221,8 @@ export function ChannelsPage() {
               <td>{status.channel}</td>
               <td>{status.account}</td>
               <td>{status.enabled && status.channelEnabled && status.configured ? '✔' : '✖'}</td>
-              <td>{formatInstant(status.lastEventAt)}</td>
-              <td>{status.lastError ? `${formatInstant(status.lastErrorAt)} ${status.lastError}` : l.none}</td>
+              <td>{formatInstant(status.lastEventAt, language)}</td>
+              <td>{status.lastError ? `${formatInstant(status.lastErrorAt, language)} ${status.lastError}` : l.none}</td>
               <td>
                 <button type="button" onClick={() => void toggle(status)}>
                   {status.enabled ? l.switchOff : l.switchOn}

@@ -6,7 +6,6 @@ import * as api from '../api';
 import type {
   AgentLoadView,
   DeskAssignmentEvent,
-  DeskQueueView,
   MeView,
   QueueLoadView,
   QueueStatusEvent,
@@ -14,6 +13,9 @@ import type {
   RosterView,
 } from '../contract';
 import { channelOf, clockTime, duration, secondsSince } from '../format';
+import { useInterface } from '../interface-settings';
+import { useQueueNames } from '../queue-names';
+import { ChannelIcon } from '../channel-icon';
 import { fill, useLanguage, useT } from '../i18n';
 import { MessageList } from '../desk/conversation-pane';
 import { PriorityBadge, useNow } from '../desk/desk-screen';
@@ -132,6 +134,7 @@ function LiveView({ socket }: { socket: DeskSocket }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [moving, setMoving] = useState<string | null>(null);
   const queueNames = useQueueNames();
+  const { rosterTimeZone } = useInterface();
   const q = live.queue;
 
   async function act(work: () => Promise<unknown>) {
@@ -223,9 +226,9 @@ function LiveView({ socket }: { socket: DeskSocket }) {
               )}
               {q?.buckets.map((bucket) => (
                 <tr key={`${bucket.queue}-${bucket.channel}-${bucket.priority}`}>
-                  <td>{bucket.queue}</td>
+                  <td>{queueNames(bucket.queue)}</td>
                   <td>
-                    {channelOf(bucket.channel).icon} {channelOf(bucket.channel).label}
+                    <ChannelIcon channel={bucket.channel} withLabel />
                   </td>
                   <td>
                     <PriorityBadge priority={bucket.priority} />
@@ -271,7 +274,7 @@ function LiveView({ socket }: { socket: DeskSocket }) {
             {q?.open.map((conversation) => (
               <tr key={conversation.id}>
                 <td>{channelOf(conversation.channel).label}</td>
-                <td>{conversation.queue}</td>
+                <td>{queueNames(conversation.queue)}</td>
                 <td>
                   <PriorityBadge priority={conversation.priority} />
                 </td>
@@ -312,7 +315,7 @@ function LiveView({ socket }: { socket: DeskSocket }) {
       {reading && (
         <section className="reader" aria-labelledby="reader-title">
           <h2 id="reader-title">
-            {channelOf(reading.conversation.channel).icon} {reading.conversation.contact.name}
+            <ChannelIcon channel={reading.conversation.channel} /> {reading.conversation.contact.name}
           </h2>
           <button type="button" onClick={() => setReading(null)}>
             {t.cancel}
@@ -380,7 +383,11 @@ function LiveView({ socket }: { socket: DeskSocket }) {
             <ul>
               {(roster.data?.[day] ?? []).map((shift) => (
                 <li key={`${day}-${shift.id}`}>
-                  {shift.displayName} : {clockTime(shift.startsAt, language)} – {clockTime(shift.endsAt, language)}
+                  {shift.displayName}
+                  {t.colon}
+                  <span data-testid="shift-times">
+                    {clockTime(shift.startsAt, language, rosterTimeZone)}–{clockTime(shift.endsAt, language, rosterTimeZone)}
+                  </span>
                 </li>
               ))}
               {roster.data?.[day].length === 0 && <li>{t.none}</li>}
@@ -389,22 +396,6 @@ function LiveView({ socket }: { socket: DeskSocket }) {
         ))}
       </section>
     </>
-  );
-}
-
-/** The queues' names in the console's language, read once: a key stands in for a queue deactivated since. */
-function useQueueNames(): (key: string) => string {
-  const language = useLanguage();
-  const [queues, setQueues] = useState<DeskQueueView[]>([]);
-  useEffect(() => {
-    api.get<DeskQueueView[]>('/api/desk/queues').then(setQueues, () => setQueues([]));
-  }, []);
-  return useCallback(
-    (key: string) => {
-      const queue = queues.find((candidate) => candidate.key === key);
-      return queue ? (language === 'en' ? queue.nameEn : queue.nameFr) : key;
-    },
-    [queues, language],
   );
 }
 
@@ -538,6 +529,7 @@ function ReportsView() {
       setError(caught instanceof Error ? caught.message : String(caught));
     }
   }
+  const queueNames = useQueueNames();
   const seconds = (value: number | null) => (value === null ? '–' : duration(value));
   return (
     <section aria-labelledby="reports-title">
@@ -581,7 +573,7 @@ function ReportsView() {
             {report.rows.map((row) => (
               <tr key={`${row.channel}-${row.queue}`}>
                 <td>{channelOf(row.channel).label}</td>
-                <td>{row.queue}</td>
+                <td>{queueNames(row.queue)}</td>
                 <td>{row.conversations}</td>
                 <td>{row.answered}</td>
                 <td>{row.abandoned}</td>
@@ -594,8 +586,9 @@ function ReportsView() {
           <tfoot>
             <tr>
               <th scope="row" colSpan={2}>
-                {t.total} ({t.abandonment} :{' '}
-                {report.totals.abandonmentRate === null ? '–' : `${Math.round(report.totals.abandonmentRate * 100)} %`})
+                {t.total} ({t.abandonment}
+                {t.colon}
+                {report.totals.abandonmentRate === null ? '–' : `${Math.round(report.totals.abandonmentRate * 100)}${t.percentSpace}%`})
               </th>
               <td>{report.totals.conversations}</td>
               <td>{report.totals.answered}</td>

@@ -43,7 +43,9 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
               </a>
             ) : position ? (
               <span>
-                {kind} : {position}
+                {kind}
+                {t.colon}
+                {position}
               </span>
             ) : (
               <span>

@@ -11,7 +11,10 @@ import type {
 } from '../contract';
 import { KnowledgePanel } from './knowledge-panel';
 import type { ColleagueView } from '../../../../../libs/reporting/src/reporting-views';
-import { channelOf, clockTime, duration, newClientMessageId, replyWindow } from '../format';
+import { channelOf, clockTime, duration, newClientMessageId, replyWindow, shortDate } from '../format';
+import { ChannelIcon } from '../channel-icon';
+import { useQueueNames } from '../queue-names';
+import { CONVERSATION_ACTION_EVENT, type ConversationAction } from './shortcuts';
 import { fill, useLanguage, useT } from '../i18n';
 import { PriorityBadge } from './priority-badge';
 import type { DeskState } from './use-desk';
@@ -29,6 +32,63 @@ function cannedReplies(): Promise<CannedReplyView[]> {
   return cannedCache;
 }
 
+function authorLabel(t: ReturnType<typeof useT>, message: DeskMessageView): string {
+  if (message.direction === 'internal') return message.author === 'system' ? t.system : t.note;
+  return message.author === 'citizen' ? t.citizen : message.author === 'system' ? t.system : t.agent;
+}
+
+function MessageItem({ message }: { message: DeskMessageView }) {
+  const t = useT();
+  const language = useLanguage();
+  return (
+    <li className={`message ${message.direction} ${message.author}`} data-message-id={message.id}>
+      <span className="meta">
+        {authorLabel(t, message)} · {clockTime(message.createdAt, language)}
+        {message.direction === 'outbound' && (
+          <span className={`delivery ${message.deliveryStatus}`} data-testid="delivery">
+            {' '}
+            · {t.status[message.deliveryStatus]}
+            {message.deliveryError ? ` (${message.deliveryError})` : ''}
+          </span>
+        )}
+      </span>
+      {/* Citizen text is untrusted: rendered as a text node, never as HTML. */}
+      <p className="text">{message.text}</p>
+      <AttachmentList attachments={message.attachments ?? []} />
+    </li>
+  );
+}
+
+type Row =
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'message'; key: string; message: DeskMessageView }
+  | { kind: 'system'; key: string; messages: DeskMessageView[] };
+
+/**
+ * The history as rows: a separator at each new day, and each run of the system's own messages (acknowledgement,
+ * queue position, triage prompts) folded into one collapsed line, so that the citizen's and the gendarme's words
+ * take the room.
+ */
+function rowsOf(messages: DeskMessageView[], language: string): Row[] {
+  const rows: Row[] = [];
+  let day = '';
+  for (const message of messages) {
+    const label = shortDate(message.createdAt, language);
+    if (label !== day) {
+      day = label;
+      rows.push({ kind: 'day', key: `day-${message.id}`, label });
+    }
+    const last = rows.at(-1);
+    if (message.author === 'system') {
+      if (last?.kind === 'system') last.messages.push(message);
+      else rows.push({ kind: 'system', key: `system-${message.id}`, messages: [message] });
+    } else {
+      rows.push({ kind: 'message', key: message.id, message });
+    }
+  }
+  return rows;
+}
+
 export function MessageList({ messages, now }: { messages: DeskMessageView[]; now: number }) {
   const t = useT();
   const language = useLanguage();
@@ -37,37 +97,32 @@ export function MessageList({ messages, now }: { messages: DeskMessageView[]; no
     end.current?.scrollIntoView({ block: 'end' });
   }, [messages.length]);
   void now;
+  const rows = useMemo(() => rowsOf(messages, language), [messages, language]);
   return (
     <ol className="messages" aria-label={t.history} aria-live="polite" data-testid="messages">
-      {messages.map((message) => {
-        const who =
-          message.direction === 'internal'
-            ? message.author === 'system'
-              ? t.system
-              : t.note
-            : message.author === 'citizen'
-              ? t.citizen
-              : message.author === 'system'
-                ? t.system
-                : t.agent;
-        return (
-          <li key={message.id} className={`message ${message.direction} ${message.author}`} data-message-id={message.id}>
-            <span className="meta">
-              {who} · {clockTime(message.createdAt, language)}
-              {message.direction === 'outbound' && (
-                <span className={`delivery ${message.deliveryStatus}`} data-testid="delivery">
-                  {' '}
-                  · {t.status[message.deliveryStatus]}
-                  {message.deliveryError ? ` (${message.deliveryError})` : ''}
-                </span>
-              )}
-            </span>
-            {/* Citizen text is untrusted: rendered as a text node, never as HTML. */}
-            <p className="text">{message.text}</p>
-            <AttachmentList attachments={message.attachments ?? []} />
+      {rows.map((row) =>
+        row.kind === 'day' ? (
+          <li key={row.key} className="day-separator" data-testid="day-separator">
+            <span>{row.label}</span>
           </li>
-        );
-      })}
+        ) : row.kind === 'system' ? (
+          <li key={row.key} className="system-group">
+            <details data-testid="system-messages">
+              <summary>
+                {fill(row.messages.length > 1 ? t.systemMessages : t.systemMessage, { n: String(row.messages.length) })} ·{' '}
+                {clockTime(row.messages[0].createdAt, language)}
+              </summary>
+              <ol className="system-list">
+                {row.messages.map((message) => (
+                  <MessageItem key={message.id} message={message} />
+                ))}
+              </ol>
+            </details>
+          </li>
+        ) : (
+          <MessageItem key={row.key} message={row.message} />
+        ),
+      )}
       <li ref={end} aria-hidden="true" className="end" />
     </ol>
   );
@@ -87,6 +142,8 @@ export function ConversationPane({
   connected: boolean;
 }) {
   const t = useT();
+  const language = useLanguage();
+  const queueNames = useQueueNames();
   const messages = desk.messages[conversation.id] ?? [];
   const pending = desk.outbox.filter((item) => item.conversationId === conversation.id);
   const window = replyWindow(conversation.channel, conversation.lastCitizenMessageAt, now);
@@ -95,6 +152,17 @@ export function ConversationPane({
   const [panel, setPanel] = useState<'none' | 'note' | 'close' | 'transfer' | 'escalate' | 'report'>('none');
   const reportLabel = useReportLabel();
   const textarea = useRef<HTMLTextAreaElement>(null);
+
+  // Keyboard shortcuts of the desk (shortcuts.tsx): focus the reply, open the note, transfer or close form.
+  useEffect(() => {
+    const onAction = (event: Event) => {
+      const action = (event as CustomEvent<ConversationAction>).detail;
+      if (action === 'reply') textarea.current?.focus();
+      else setPanel(action);
+    };
+    globalThis.addEventListener(CONVERSATION_ACTION_EVENT, onAction);
+    return () => globalThis.removeEventListener(CONVERSATION_ACTION_EVENT, onAction);
+  }, []);
 
   useEffect(() => {
     if (draft) localStorage.setItem(draftKey(me.id, conversation.id), draft);
@@ -113,7 +181,6 @@ export function ConversationPane({
     return () => clearTimeout(pause);
   }, [draft, conversation.id, reportTyping]);
 
-  const channel = channelOf(conversation.channel);
   const blocked = window.kind === 'closed';
 
   function submitReply() {
@@ -156,18 +223,25 @@ export function ConversationPane({
   }
 
   return (
+    <div className="conversation-layout">
     <article className="conversation" aria-labelledby="conversation-title">
       <header className="conversation-header">
         <h2 id="conversation-title">
-          <span className="channel" aria-label={channel.label} title={channel.label}>
-            {channel.icon}
-          </span>{' '}
-          {conversation.contact.name}
+          <ChannelIcon channel={conversation.channel} /> {conversation.contact.name}
         </h2>
         <PriorityBadge priority={conversation.priority} />
-        <span className="queue">
-          {t.queue} : {conversation.queue}
+        <span className="queue" data-testid="conversation-queue">
+          {t.queue}
+          {t.colon}
+          {queueNames(conversation.queue)}
         </span>
+        {conversation.citizenRating !== null && (
+          <span className="rating" data-testid="citizen-rating">
+            {t.citizenRating}
+            {t.colon}
+            {conversation.citizenRating}/5
+          </span>
+        )}
         <div className="actions" role="toolbar" aria-label={t.actions}>
           <button type="button" onClick={() => setPanel(panel === 'note' ? 'none' : 'note')} aria-expanded={panel === 'note'}>
             {t.addNote}
@@ -191,6 +265,11 @@ export function ConversationPane({
           </button>
         </div>
       </header>
+      {conversation.citizenLeftAt && (
+        <p className="citizen-left" role="status" data-testid="citizen-left">
+          {fill(t.citizenLeft, { time: clockTime(conversation.citizenLeftAt, language) })}
+        </p>
+      )}
       {error && (
         <p role="alert" className="error">
           {error}
@@ -250,13 +329,6 @@ export function ConversationPane({
           }
         />
       )}
-      <TagsEditor
-        conversation={conversation}
-        onSave={(tags) =>
-          act(async () => desk.upsertConversation(await api.put<DeskConversationView>(`/api/conversations/${conversation.id}/tags`, { tags })))
-        }
-      />
-      <ContactHistory conversationId={conversation.id} now={now} />
       <MessageList messages={messages} now={now} />
       <p className="typing" aria-live="polite" data-testid="citizen-typing">
         {desk.typing[conversation.id] ? t.citizenTyping : ''}
@@ -267,7 +339,7 @@ export function ConversationPane({
             <li key={item.clientMessageId} className={item.error ? 'failed' : 'pending'}>
               <p className="text">{item.text}</p>
               <span className="meta">
-                {item.error ? `${t.status.failed} : ${item.error}` : connected ? t.sending : t.pending}
+                {item.error ? `${t.status.failed}${t.colon}${item.error}` : connected ? t.sending : t.pending}
               </span>
               {item.error && (
                 <>
@@ -325,6 +397,22 @@ export function ConversationPane({
         </button>
       </form>
     </article>
+      <aside className="contact-panel" aria-label={t.contactPanel} data-testid="contact-panel">
+        <ContactPanel conversation={conversation} now={now}>
+          <TagsEditor
+            conversation={conversation}
+            onSave={(tags) =>
+              act(async () => desk.upsertConversation(await api.put<DeskConversationView>(`/api/conversations/${conversation.id}/tags`, { tags })))
+            }
+          />
+        </ContactPanel>
+        {/*
+          Slot for extra tools beside the conversation (knowledge base, report form...): render them here, inside
+          this section, given `conversation`; they keep the panel's width and scroll with it.
+        */}
+        <section className="extra-tools" aria-label={t.extraTools} data-slot="conversation-tools" />
+      </aside>
+    </div>
   );
 }
 
@@ -510,31 +598,68 @@ function TagsEditor({ conversation, onSave }: { conversation: DeskConversationVi
   );
 }
 
-/** The contact's earlier conversations (any channel), folded by default: the context without the noise. */
-function ContactHistory({ conversationId, now }: { conversationId: string; now: number }) {
+/**
+ * The contact panel: who the citizen is (name or pseudonym, sensitive flag), their identities on each channel and
+ * linked contacts, the conversation's tags (given as children), and their earlier conversations, read-only and folded.
+ */
+function ContactPanel({ conversation, now, children }: { conversation: DeskConversationView; now: number; children: React.ReactNode }) {
   const t = useT();
   const language = useLanguage();
+  const outcomeLabel = (outcome: string) => (t.outcomes as Record<string, string>)[outcome] ?? outcome;
   const [history, setHistory] = useState<DeskContactHistoryView | null>(null);
   useEffect(() => {
-    api.get<DeskContactHistoryView>(`/api/conversations/${conversationId}/contact-history`).then(setHistory, () => setHistory(null));
-  }, [conversationId]);
-  if (!history || (history.conversations.length === 0 && history.hiddenSensitive === 0)) return null;
+    api.get<DeskContactHistoryView>(`/api/conversations/${conversation.id}/contact-history`).then(setHistory, () => setHistory(null));
+  }, [conversation.id]);
+  const contact = history?.contact;
   return (
-    <details className="contact-history" data-testid="contact-history">
-      <summary>
-        {t.earlierConversations} ({history.conversations.length})
-      </summary>
-      {history.hiddenSensitive > 0 && <p className="help">{fill(t.hiddenSensitive, { n: String(history.hiddenSensitive) })}</p>}
-      {history.conversations.map((past) => (
-        <section key={past.conversation.id} aria-label={channelOf(past.conversation.channel).label}>
-          <h3>
-            {channelOf(past.conversation.channel).icon} {channelOf(past.conversation.channel).label} ·{' '}
-            {new Date(past.conversation.createdAt).toLocaleDateString(language === 'fr' ? 'fr-FR' : 'en-GB')}
-            {past.closeOutcome ? ` · ${t.outcome} : ${past.closeOutcome}` : ''}
-          </h3>
-          <MessageList messages={past.messages} now={now} />
-        </section>
-      ))}
-    </details>
+    <>
+      <section className="contact-card" aria-labelledby="contact-title">
+        <h2 id="contact-title">{contact?.displayName ?? conversation.contact.name}</h2>
+        {contact && (
+          <dl>
+            <dt>{t.pseudonym}</dt>
+            <dd data-testid="contact-pseudonym">{contact.pseudonym}</dd>
+          </dl>
+        )}
+        {contact?.sensitive && (
+          <p className="sensitive-flag" data-testid="sensitive-flag">
+            {t.sensitive}
+          </p>
+        )}
+        {contact && contact.identities.length > 0 && (
+          <>
+            <h3>{t.identities}</h3>
+            <ul className="identities" data-testid="identities">
+              {contact.identities.map((identity, index) => (
+                <li key={`${identity.channel}-${index}`}>
+                  <ChannelIcon channel={identity.channel} withLabel />
+                  {identity.name ? <span className="identity-name"> · {identity.name}</span> : null}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {contact && contact.linkedContacts > 0 && <p className="help">{fill(t.linkedContacts, { n: String(contact.linkedContacts) })}</p>}
+      </section>
+      {children}
+      {history && (history.conversations.length > 0 || history.hiddenSensitive > 0) && (
+        <details className="contact-history" data-testid="contact-history">
+          <summary>
+            {t.earlierConversations} ({history.conversations.length})
+          </summary>
+          {history.hiddenSensitive > 0 && <p className="help">{fill(t.hiddenSensitive, { n: String(history.hiddenSensitive) })}</p>}
+          {history.conversations.map((past) => (
+            <section key={past.conversation.id} aria-label={channelOf(past.conversation.channel).label}>
+              <h3>
+                <ChannelIcon channel={past.conversation.channel} withLabel /> · {shortDate(past.conversation.createdAt, language)}
+                {past.closeOutcome ? ` · ${t.outcome}${t.colon}${outcomeLabel(past.closeOutcome)}` : ''}
+                {past.conversation.citizenRating !== null ? ` · ${t.citizenRating}${t.colon}${past.conversation.citizenRating}/5` : ''}
+              </h3>
+              <MessageList messages={past.messages} now={now} />
+            </section>
+          ))}
+        </details>
+      )}
+    </>
   );
 }

@@ -1,11 +1,13 @@
 // The agent desk: my conversations on the left, the open one on the right, notices for new assignments.
 import { useEffect, useState } from 'react';
 import type { MeView } from '../contract';
-import { channelOf, duration, secondsSince } from '../format';
+import { duration, secondsSince } from '../format';
+import { ChannelIcon } from '../channel-icon';
 import { useT } from '../i18n';
 import type { DeskSocket } from '../socket';
 import { ConversationPane } from './conversation-pane';
 import { PriorityBadge } from './priority-badge';
+import { ShortcutsHelp, useDeskShortcuts } from './shortcuts';
 import { useDesk } from './use-desk';
 
 // Kept here too for the screens that already import it from the desk screen.
@@ -37,6 +39,14 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
     (a, b) => a.priority - b.priority || (a.assignedAt ?? '').localeCompare(b.assignedAt ?? ''),
   );
   const emergency = desk.notices.find((notice) => notice.kind === 'emergency');
+  const [help, setHelp] = useState(false);
+  const step = (delta: number) => {
+    if (ordered.length === 0) return;
+    const index = ordered.findIndex((c) => c.id === desk.selectedId);
+    const next = ordered[(index + delta + ordered.length) % ordered.length] ?? ordered[0];
+    desk.select(next.id);
+  };
+  useDeskShortcuts({ next: () => step(1), previous: () => step(-1), help: () => setHelp(true) });
 
   return (
     <main id="main" className="desk" tabIndex={-1}>
@@ -71,14 +81,17 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
             </p>
           ))}
       </div>
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
       <nav className="conversation-list" aria-labelledby="list-title">
         <h2 id="list-title">
           {t.myConversations} ({desk.conversations.length})
         </h2>
         {ordered.length === 0 && <p className="empty">{t.noConversations}</p>}
+        <button type="button" className="link shortcuts-hint" onClick={() => setHelp(true)}>
+          {t.shortcutsHint}
+        </button>
         <ul>
           {ordered.map((conversation) => {
-            const channel = channelOf(conversation.channel);
             const last = conversation.lastMessage;
             const citizenWaiting = last?.author === 'citizen' ? secondsSince(conversation.lastCitizenMessageAt, now) : null;
             const count = desk.unread[conversation.id] ?? 0;
@@ -91,10 +104,13 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
                   data-conversation-id={conversation.id}
                   onClick={() => desk.select(conversation.id)}
                 >
-                  <span className="channel" title={channel.label} aria-label={channel.label}>
-                    {channel.icon}
-                  </span>
+                  <ChannelIcon channel={conversation.channel} />
                   <span className="who">{conversation.contact.name}</span>
+                  {conversation.citizenLeftAt && (
+                    <span className="left-flag" data-testid="citizen-left-flag">
+                      {t.citizenLeftShort}
+                    </span>
+                  )}
                   <PriorityBadge priority={conversation.priority} />
                   {count > 0 && (
                     <span className="unread" data-testid="unread">
@@ -102,7 +118,7 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
                     </span>
                   )}
                   <span className="last">
-                    {last ? (last.direction === 'internal' ? `${t.note} : ${last.text}` : last.text) : ''}
+                    {last ? (last.direction === 'internal' ? `${t.note}${t.colon}${last.text}` : last.text) : ''}
                   </span>
                   {citizenWaiting !== null && (
                     <span className="wait">

@@ -53,4 +53,12 @@ describe('withArrivedMessage', () => {
     expect(next.lastMessage?.id).toBe('r');
     expect(next.lastCitizenMessageAt).toBe('2026-11-29T10:00:02.000Z');
   });
+
+  it('keeps the citizen’s or gendarme’s words as the preview when the system writes (acknowledgement, queue position)', () => {
+    const next = withArrivedMessage(
+      conversation,
+      message('s', '2026-11-29T10:00:06.000Z', { author: 'system', direction: 'outbound', text: 'Vous êtes en position 1' }),
+    );
+    expect(next.lastMessage?.id).toBe('m2');
+  });
 });

@@ -24,11 +24,13 @@ export function mergeMessages(existing: DeskMessageView[], incoming: DeskMessage
 }
 
 /**
- * The conversation's preview after a message arrives: the last message and the citizen's last message time only move
+ * The conversation's preview after a message arrives (pushed, or my own reply acknowledged): the last message and the citizen's last message time only move
  * forward, so that a message pushed late or again (a resend, a retried webhook) leaves them as they are.
  */
 export function withArrivedMessage(conversation: DeskConversationView, message: DeskMessageView): DeskConversationView {
-  const newer = !conversation.lastMessage || conversation.lastMessage.createdAt <= message.createdAt;
+  // The system's own texts (acknowledgement, queue position, triage) are not what the list should preview.
+  const newer =
+    message.author !== 'system' && (!conversation.lastMessage || conversation.lastMessage.createdAt <= message.createdAt);
   const citizenNewer =
     message.author === 'citizen' && (!conversation.lastCitizenMessageAt || conversation.lastCitizenMessageAt < message.createdAt);
   return {

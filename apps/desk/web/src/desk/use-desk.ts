@@ -137,6 +137,8 @@ export function useDesk(socket: DeskSocket, agentId: string) {
             ...current,
             [item.conversationId]: mergeMessages(current[item.conversationId] ?? [], [ack.data]),
           }));
+          // The list's preview follows my reply at once (the server does not push my own messages back to me).
+          setConversations((current) => current.map((c) => (c.id === item.conversationId ? withArrivedMessage(c, ack.data) : c)));
           setOutbox((current) => current.filter((o) => o.clientMessageId !== item.clientMessageId));
         } else {
           setOutbox((current) =>
@@ -244,7 +246,14 @@ export function useDesk(socket: DeskSocket, agentId: string) {
       chime(true);
       notify({ kind: 'alert', conversationId: event.conversationId, text: event.agentName });
     };
+    // Quick exit ("Quitter et effacer"): flagged at once in the list and the conversation.
+    const onCitizenLeft = (event: { conversationId: string; leftAt: string }) =>
+      setConversations((current) => current.map((c) => (c.id === event.conversationId ? { ...c, citizenLeftAt: event.leftAt } : c)));
+    const onRated = (event: { conversationId: string; rating: number }) =>
+      setConversations((current) => current.map((c) => (c.id === event.conversationId ? { ...c, citizenRating: event.rating } : c)));
     socket.on('connect', onConnect);
+    socket.on('conversation:citizen-left', onCitizenLeft);
+    socket.on('conversation:rated', onRated);
     socket.on('supervisor:alert', onAlert);
     socket.on('conversation:emergency', onEmergency);
     socket.on('conversation:typing', onTyping);
@@ -257,6 +266,8 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     onConnect();
     return () => {
       socket.off('connect', onConnect);
+      socket.off('conversation:citizen-left', onCitizenLeft);
+      socket.off('conversation:rated', onRated);
       socket.off('supervisor:alert', onAlert);
       socket.off('conversation:emergency', onEmergency);
       socket.off('conversation:typing', onTyping);
