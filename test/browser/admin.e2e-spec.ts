@@ -95,7 +95,7 @@ describe('administration pages in Chromium', () => {
     const shiftForm = console.getByRole('form', { name: 'Ajouter le service' });
     await waitForText(shiftForm.getByLabel('Agent'), (text) => text.includes('Gendarme Nouveau'));
     await shiftForm.getByLabel('Agent').selectOption({ label: 'Gendarme Nouveau (gendarme.nouveau)' });
-    // The form opens on a shift starting now (Paris time) and lasting eight hours.
+    // The form opens on a shift starting now (in the deployment's zone, ROSTER_TIME_ZONE) and lasting eight hours.
     await shiftForm.getByRole('button', { name: 'Ajouter le service' }).click();
     await waitForText(console.getByTestId('admin-feedback'), (text) => text === 'Service ajouté.');
     await waitForText(console.getByTestId('roster-week'), (text) => text.includes('Gendarme Nouveau'));

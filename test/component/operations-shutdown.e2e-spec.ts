@@ -39,7 +39,7 @@ describe('graceful shutdown of the API and worker processes (SIGTERM)', () => {
       ROUTING_TICK_MS: '60000',
     });
     [api, worker] = await Promise.all([cluster.startApi(), cluster.startWorker()]);
-  }, 180_000);
+  }, 400_000);
   afterAll(async () => {
     await cluster?.stopAll();
     await dataSource?.destroy();

@@ -6,7 +6,8 @@ import { TestPlatform, startPlatform } from '../support/test-platform';
 
 const APP_SECRET = 'facebook-app-secret-used-only-in-tests';
 const PAGE = '100200300';
-const INTERVAL_SECONDS = 3;
+// The "held back within the interval" steps must fit inside one interval: 3 s was overrun on a busy shared host.
+const INTERVAL_SECONDS = 8;
 
 /** Messenger citizens waiting in the queue are told their position by message: first, then on significant change. */
 describe('queue position and wait told to social-channel citizens', () => {

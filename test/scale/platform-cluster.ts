@@ -71,7 +71,7 @@ export class PlatformCluster {
     return started;
   }
 
-  private async waitUntil(target: ClusterProcess, url: string, timeoutMs = 150_000): Promise<void> {
+  private async waitUntil(target: ClusterProcess, url: string, timeoutMs = 300_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline && target.child.exitCode === null) {
       try {

@@ -40,7 +40,7 @@ describe('scale-out: 2 API + 2 worker processes sharing Redis and PostgreSQL', (
       RELAY_GRACE_MS: '1000',
     });
     [api1, api2] = await Promise.all([cluster.startApi(), cluster.startApi(), cluster.startWorker(), cluster.startWorker()]);
-  }, 180_000);
+  }, 400_000);
   afterAll(async () => {
     await cluster?.stopAll();
     await dataSource?.destroy();
