@@ -2,10 +2,9 @@
  * The architecture rules of the platform, checked by `npm run lint:architecture` (part of `npm test`).
  * The layer map they encode is described in docs/architecture.md; change both together.
  *
- * Two passes share this file: one over files (the rules below) and one where each lib is collapsed into a
- * single node (`.dependency-cruiser-libs.cjs`: no cycle between libs), because a cycle between two libs need
- * not be a cycle between files (lib A's service imports lib B's index while lib B's entity list imports lib A's
- * entities file).
+ * Rules over files, plus one over folders (`no-lib-cycles`, scope 'folder'): a cycle between two libs need not be a
+ * cycle between files (lib A's service imports lib B's index while lib B's entity list imports lib A's entities
+ * file), so it is looked for between the `libs/<name>/src` folders, each of which holds every file of its lib.
  */
 
 /** Base libs: no platform lib below them, importable by everything. */
@@ -143,11 +142,28 @@ const FILE_RULES = [
   },
 ];
 
+const FOLDER_RULES = [
+  {
+    name: 'no-lib-cycles',
+    comment:
+      'Libs form a layered graph: with a cycle between libs neither can be understood, tested or changed alone. Move ' +
+      'the shared piece to the lib that owns the concept, invert the dependency through an interface or a token, or ' +
+      'emit an event.',
+    severity: 'error',
+    scope: 'folder',
+    from: { path: '^libs/[^/]+/src$' },
+    to: { path: '^libs/[^/]+/src$', circular: true },
+  },
+];
+
 const OPTIONS = {
   doNotFollow: { path: 'node_modules' },
-  exclude: { path: '(^|/)(dist|coverage|test-artifacts)/' },
+  // Only the build output at the root: packages keep their own dist/ folders (bullmq, socket.io), which must be seen.
+  exclude: { path: '^(dist|coverage|test-artifacts)/' },
   // Type-only imports count: they tie the libs together as much as the others.
   tsPreCompilationDeps: true,
+  // Folder-level dependencies (and so the folder rule above) are only derived with metrics on.
+  metrics: true,
   tsConfig: { fileName: 'tsconfig.json' },
   enhancedResolveOptions: {
     exportsFields: ['exports'],
@@ -156,4 +172,4 @@ const OPTIONS = {
   },
 };
 
-module.exports = { forbidden: FILE_RULES, options: OPTIONS };
+module.exports = { forbidden: [...FILE_RULES, ...FOLDER_RULES], options: OPTIONS };
