@@ -22,7 +22,6 @@ import { DistributionChart, HourlyChart } from './charts';
 
 /** The roster is a schedule, not a live figure: read again now and then. */
 const ROSTER_REFRESH_MS = 5 * 60_000;
-const QUARANTINE_REFRESH_MS = 60_000;
 
 function usePolling<T>(path: string, intervalMs: number): { data: T | null; error: string | null; reload: () => void } {
   const [data, setData] = useState<T | null>(null);
@@ -120,8 +119,6 @@ function LiveView({ socket }: { socket: DeskSocket }) {
   const live = useQueueStatus(socket);
   const agents = { data: live.agents };
   const roster = usePolling<RosterView>('/api/supervisor/roster', ROSTER_REFRESH_MS);
-  // Inbound messages that could not be stored (see the administration's quarantine page): never silently lost.
-  const quarantine = usePolling<{ open: number }>('/api/admin/quarantine/count', QUARANTINE_REFRESH_MS);
   const [reading, setReading] = useState<DeskAssignmentEvent | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [moving, setMoving] = useState<string | null>(null);
@@ -163,12 +160,6 @@ function LiveView({ socket }: { socket: DeskSocket }) {
         <div className="kpi">
           <span className="label">{t.longestWait}</span>
           <span className="value">{q ? duration(q.longestWaitSeconds) : '–'}</span>
-        </div>
-        <div className={`kpi ${quarantine.data && quarantine.data.open > 0 ? 'alarm' : ''}`}>
-          <span className="label">{t.quarantined}</span>
-          <span className="value" data-testid="quarantine-count">
-            {quarantine.data?.open ?? '–'}
-          </span>
         </div>
         <div className={`kpi ${q && q.breaches.waiting + q.breaches.unanswered > 0 ? 'alarm' : ''}`}>
           <span className="label">{t.breaches}</span>
