@@ -5,10 +5,11 @@ import { useAdminLabels } from './admin-labels';
 import { AgentsPage } from './agents-page';
 import { RosterPage } from './roster-page';
 import { ChannelsPage, QueuesPage, RepliesPage } from './settings-pages';
+import { QuarantinePage } from './quarantine-page';
 import { AuditPageView, ContactsPage } from './records-pages';
 import './admin.css';
 
-type Tab = 'agents' | 'roster' | 'queues' | 'replies' | 'channels' | 'contacts' | 'audit';
+type Tab = 'agents' | 'roster' | 'queues' | 'replies' | 'channels' | 'contacts' | 'audit' | 'quarantine';
 
 const PAGES: Record<Tab, () => React.JSX.Element> = {
   agents: AgentsPage,
@@ -18,11 +19,12 @@ const PAGES: Record<Tab, () => React.JSX.Element> = {
   channels: ChannelsPage,
   contacts: ContactsPage,
   audit: AuditPageView,
+  quarantine: QuarantinePage,
 };
 
 export function AdminScreen({ role }: { role: string }) {
   const l = useAdminLabels();
-  const tabs: Tab[] = role === 'admin' ? ['agents', 'roster', 'queues', 'replies', 'channels', 'contacts', 'audit'] : ['roster'];
+  const tabs: Tab[] = role === 'admin' ? ['agents', 'roster', 'queues', 'replies', 'channels', 'contacts', 'audit', 'quarantine'] : ['roster'];
   const [tab, setTab] = useState<Tab>(tabs[0]);
   const Page = PAGES[tab];
   return (
