@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import * as api from '../api';
 import { formatInstant, useFeedback } from './admin-kit';
 import { useAdminLabels } from './admin-labels';
+import { useLanguage } from '../i18n';
 
 interface QuarantineItem {
   id: string;
@@ -18,6 +19,7 @@ interface QuarantineItem {
 
 export function QuarantinePage() {
   const l = useAdminLabels();
+  const language = useLanguage();
   const { run, view } = useFeedback();
   const [result, setResult] = useState<{ open: number; items: QuarantineItem[] } | null>(null);
   const load = () => run(async () => setResult(await api.get<{ open: number; items: QuarantineItem[] }>('/api/admin/quarantine')), undefined, true);
@@ -50,7 +52,7 @@ export function QuarantinePage() {
             <tbody>
               {result.items.map((item) => (
                 <tr key={item.id}>
-                  <td>{formatInstant(item.receivedAt)}</td>
+                  <td>{formatInstant(item.receivedAt, language)}</td>
                   <td>
                     {item.channel} <code>{item.channelMessageId?.slice(0, 40)}</code>
                   </td>
@@ -58,7 +60,7 @@ export function QuarantinePage() {
                     {item.reason === 'empty' ? l.quarantineEmpty : l.quarantineRefused}
                     {item.error && <div className="help">{item.error}</div>}
                   </td>
-                  <td>{item.replayOutcome ? `${item.replayOutcome}${item.replayedAt ? ` (${formatInstant(item.replayedAt)})` : ''}` : '–'}</td>
+                  <td>{item.replayOutcome ? `${item.replayOutcome}${item.replayedAt ? ` (${formatInstant(item.replayedAt, language)})` : ''}` : '–'}</td>
                   <td>
                     {!item.replayedAt && (
                       <button
