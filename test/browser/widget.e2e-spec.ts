@@ -160,7 +160,7 @@ describe('citizen web chat widget in Chromium', () => {
     // The widget acknowledged the reply on screen: the agent sees it delivered.
     await gendarme.log.waitFor('message:status', (event: { messageId: string; status: string }) => event.messageId === replyId && event.status === 'delivered');
     // Screen readers hear it through the live region.
-    expect(await page.locator('#brigade-widget [aria-live="polite"]').textContent()).toContain(
+    expect(await page.locator('#brigade-widget div.sr-only[aria-live="polite"]').textContent()).toContain(
       'Bonjour, avez-vous relevé une plaque ?',
     );
 

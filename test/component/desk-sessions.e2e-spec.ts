@@ -79,10 +79,13 @@ describe('desk sockets follow the session', () => {
     const other = await signIn(agent.login);
     const otherDesk = await desk(secondApi, other.accessToken);
 
+    // Both listen before the logout: the two processes disconnect them at the same moment.
+    const firstGone = disconnected(onFirst.socket);
+    const secondGone = disconnected(onSecond.socket);
     const started = Date.now();
     expect((await api(session.accessToken, 'POST', '/api/auth/logout')).status).toBeLessThan(300);
-    expect(await disconnected(onFirst.socket)).toBe('io server disconnect');
-    expect(await disconnected(onSecond.socket)).toBe('io server disconnect');
+    expect(await firstGone).toBe('io server disconnect');
+    expect(await secondGone).toBe('io server disconnect');
     expect(Date.now() - started).toBeLessThan(2_000);
 
     // The signed-out token opens no new socket; the other device keeps working.

@@ -60,6 +60,8 @@ describe('reports to territorial units: directory, routing, PDF, e-mail and sign
       REPORT_DELIVERY_ATTEMPTS: '3',
       REPORT_RETRY_BASE_MS: '100',
       REPORT_FALLBACK_UNIT: 'permanence-nationale',
+      // The file signs many gendarmes and administrators in from one address: above production's per-address limit.
+      AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '200',
     });
     db = platform.dataSource;
   });

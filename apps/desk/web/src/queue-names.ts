@@ -21,12 +21,14 @@ export function forgetQueueNames(): void {
 /** The name of a queue in the interface language; a key stands in for a queue deactivated since. */
 export function useQueueNames(): (key: string) => string {
   const language = useLanguage();
-  const [list, setList] = useState<DeskQueueView[]>([]);
+  // null until the names are read: a code is never shown while they load, only for a queue deactivated since.
+  const [list, setList] = useState<DeskQueueView[] | null>(null);
   useEffect(() => {
     queues().then(setList, () => setList([]));
   }, []);
   return useCallback(
     (key: string) => {
+      if (list === null) return '…';
       const queue = list.find((candidate) => candidate.key === key);
       return queue ? (language === 'en' ? queue.nameEn : queue.nameFr) : key;
     },
