@@ -18,6 +18,7 @@ const EXPECTED_PUBLIC_ROUTES = [
   'GET /api/auth/methods',
   'GET /api/auth/oidc/callback',
   'GET /api/auth/oidc/start',
+  'GET /api/interface',
   'GET /api/knowledge/articles/:key',
   'GET /api/knowledge/suggestions',
   'POST /api/auth/login',
