@@ -63,10 +63,14 @@ const RANK_ARTICLES = preparedStatement(
          SELECT COALESCE(f.article_key, z.article_key) AS article_key,
                 $4::float * COALESCE(f.rank, 0) + $5::float * COALESCE(z.similar, 0) / GREATEST(cardinality($2::text[]), 1) AS score
            FROM full_text f FULL JOIN fuzzy z ON z.id = f.id
-       )
-       SELECT article_key, max(score)::float AS score FROM scored GROUP BY article_key
+       ),
+       per_article AS (SELECT article_key, max(score) AS score FROM scored GROUP BY article_key),
+       -- The score of the last place: only the articles at or above it need the tie-break below.
+       last_place AS (SELECT score FROM per_article ORDER BY score DESC OFFSET $3 - 1 LIMIT 1)
+       SELECT article_key, score::float AS score FROM per_article
+        WHERE score >= COALESCE((SELECT score FROM last_place), 0)
         -- Equal scores (a lone word found in two questions): the shorter, more general question first.
-        ORDER BY score DESC, (SELECT min(length(k.question)) FROM knowledge_articles k WHERE k.article_key = scored.article_key), article_key
+        ORDER BY score DESC, (SELECT min(length(k.question)) FROM knowledge_articles k WHERE k.article_key = per_article.article_key), article_key
         LIMIT $3`,
 );
 

@@ -10,8 +10,23 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+/**
+ * Short function words of the five languages. Each text configuration drops its own language's stop words but keeps
+ * the others' ("les" is a word for the English configuration): left in, they match most articles and the ranking of
+ * hundreds of rows is what makes a search slow.
+ */
+const FUNCTION_WORDS = new Set(
+  (
+    'le la les un une de du des au aux et ou en a y ce se sa ta ma me te je tu il on ne ni si ai as l d j m n s t qu c ' +
+    'the a an of to in on at by or is it be as my me we do if no so ' +
+    'der die das den dem des ein und im in zu an auf mit von ist es ich du er sie wir ' +
+    'il lo la gli le un uno una di da in con su per e ed o mi ti ci si non ' +
+    'el la los las un una de del al en con por y o mi tu su se no es'
+  ).split(' '),
+);
+
 export interface SearchTerms {
-  /** For to_tsquery: folded words joined by "|" (any may match). Empty when nothing is searchable. */
+  /** For to_tsquery: folded words joined by "|" (any may match), function words left out. Empty when nothing is searchable. */
   tsquery: string;
   /** Folded words of four letters or more, not too common: compared by trigram similarity. */
   fuzzyWords: string[];
@@ -34,5 +49,6 @@ export function searchTerms(text: string): SearchTerms {
   const folded = foldText(text.slice(0, 500));
   const words = [...new Set(folded.split(' ').filter((word) => /^[a-z0-9]+$/.test(word) && word.length >= 2))].slice(0, 20);
   const fuzzyWords = words.filter((word) => word.length >= 4 && !STOP_WORDS.has(word) && !/^\d+$/.test(word)).slice(0, 12);
-  return { tsquery: words.join(' | '), fuzzyWords, folded };
+  const textWords = words.filter((word) => !FUNCTION_WORDS.has(word) && !STOP_WORDS.has(word));
+  return { tsquery: textWords.join(' | '), fuzzyWords, folded };
 }
