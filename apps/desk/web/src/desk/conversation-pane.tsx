@@ -391,7 +391,6 @@ export function ConversationPane({
           {t.replyHelp}
         </p>
         <CannedReplies query={/(?:^|\s)\/([\p{L}\p{N}-]*)$/u.exec(draft)?.[1] ?? null} onInsert={insertCanned} />
-        <KnowledgePanel conversationId={conversation.id} channel={conversation.channel} citizenMessages={messages.filter((m) => m.author === 'citizen').length} onInsert={(text) => insertCanned({ text } as CannedReplyView)} />
         <button type="submit" disabled={blocked || !draft.trim()}>
           {t.send}
         </button>
@@ -410,7 +409,15 @@ export function ConversationPane({
           Slot for extra tools beside the conversation (knowledge base, report form...): render them here, inside
           this section, given `conversation`; they keep the panel's width and scroll with it.
         */}
-        <section className="extra-tools" aria-label={t.extraTools} data-slot="conversation-tools" />
+        <section className="extra-tools" aria-label={t.extraTools} data-slot="conversation-tools">
+          {/* Beside the conversation, not inside the composer: the send button stays under the reply. */}
+          <KnowledgePanel
+            conversationId={conversation.id}
+            channel={conversation.channel}
+            citizenMessages={messages.filter((m) => m.author === 'citizen').length}
+            onInsert={(text) => insertCanned({ text } as CannedReplyView)}
+          />
+        </section>
       </aside>
     </div>
   );
@@ -611,11 +618,13 @@ function ContactPanel({ conversation, now, children }: { conversation: DeskConve
     api.get<DeskContactHistoryView>(`/api/conversations/${conversation.id}/contact-history`).then(setHistory, () => setHistory(null));
   }, [conversation.id]);
   const contact = history?.contact;
+  const contactName = contact?.displayName ?? conversation.contact.name;
   return (
     <>
       <section className="contact-card" aria-labelledby="contact-title">
-        <h2 id="contact-title">{contact?.displayName ?? conversation.contact.name}</h2>
-        {contact && (
+        <h2 id="contact-title">{contactName}</h2>
+        {/* A contact without a name is shown by their pseudonym already: no second line saying it again. */}
+        {contact && contact.pseudonym !== contactName && (
           <dl>
             <dt>{t.pseudonym}</dt>
             <dd data-testid="contact-pseudonym">{contact.pseudonym}</dd>
