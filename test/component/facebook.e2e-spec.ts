@@ -406,10 +406,12 @@ describe('Facebook Messenger channel: signed webhook -> desk -> reply through th
 
   it('turns desk typing into typing_on (at most one per 5 s) and typing_off, and opening into mark_seen, never as replies', async () => {
     const { gendarme, conversationId } = await conversationWithOneCitizen('psid-desk');
-    const outbound = `SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound'`;
-    const attempts = `SELECT count(*)::int AS n FROM delivery_attempts`;
+    // Counted for this conversation only: an earlier test's in-doubt reply may still be sent meanwhile.
+    const outbound = `SELECT count(*)::int AS n FROM messages WHERE direction = 'outbound' AND conversation_id = '${conversationId}'`;
+    const attempts = `SELECT count(*)::int AS n FROM delivery_attempts a JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = '${conversationId}'`;
+    const sendsToCitizen = () => graph.messageSends().filter((request) => request.body.recipient.id === 'psid-desk').length;
     await senderActionsSettled();
-    const before = { sends: graph.messageSends().length, outbound: await count(outbound), attempts: await count(attempts) };
+    const before = { sends: sendsToCitizen(), outbound: await count(outbound), attempts: await count(attempts) };
 
     // Three "typing" notices in a row (several desk tabs, repeated keystrokes): Meta hears one typing_on.
     for (let i = 0; i < 3; i += 1) expect(await typing(gendarme.socket, conversationId, true)).toEqual({ ok: true, data: { forwarded: true } });
@@ -438,7 +440,7 @@ describe('Facebook Messenger channel: signed webhook -> desk -> reply through th
     expect(actionsFor('psid-desk')).toEqual(['typing_on', 'typing_off', 'mark_seen']);
 
     // Sender actions are not replies: no message, no delivery attempt, no Send API message call.
-    expect({ sends: graph.messageSends().length, outbound: await count(outbound), attempts: await count(attempts) }).toEqual(before);
+    expect({ sends: sendsToCitizen(), outbound: await count(outbound), attempts: await count(attempts) }).toEqual(before);
 
     // Another agent's typing about this conversation goes nowhere.
     const colleague = await availableAgent();
