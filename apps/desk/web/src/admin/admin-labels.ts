@@ -3,7 +3,7 @@ import { useLanguage } from '../i18n';
 
 const fr = {
   title: 'Administration',
-  tabs: { agents: 'Agents', roster: 'Planning', queues: 'Files', replies: 'Réponses types', channels: 'Canaux', contacts: 'Contacts', audit: 'Journal', quarantine: 'Quarantaine' },
+  tabs: { agents: 'Agents', roster: 'Planning', queues: 'Files', replies: 'Réponses types', knowledge: 'Base de connaissances', units: 'Unités', channels: 'Canaux', contacts: 'Contacts', audit: 'Journal', quarantine: 'Quarantaine' },
   quarantineHelp: 'Messages reçus que la plateforme n’a pas pu enregistrer (vides après nettoyage ou refusés par la base) : rien n’est perdu, rejouez-les après correction.',
   quarantineOpen: 'En attente',
   quarantineChannel: 'Canal et identifiant',
@@ -81,11 +81,31 @@ const fr = {
   none: '—',
   done: 'Enregistré.',
   colon: '\u00a0: ',
+  fixFields: 'Certains champs sont à corriger : voir les messages sous chacun.',
+  noRows: 'Aucune ligne.',
+  rowCount: (count: number) => (count <= 1 ? `${count} ligne` : `${count} lignes`),
+  pages: 'Pages',
+  page: 'Page',
+  previousPage: 'Page précédente',
+  nextPage: 'Page suivante',
+  column: 'Colonne',
+  reason: 'Motif',
+  actions: 'Actions',
+  rosterZone: (zone: string) => `Heures locales du fuseau ${zone}.`,
+  addShiftHere: (agent: string, day: string) => `Ajouter un service pour ${agent} le ${day}`,
+  noShift: 'Aucun service cette semaine',
+  nextDay: 'lendemain',
+  shiftsOf: (count: number) => (count <= 1 ? `${count} service` : `${count} services`),
+  dryRunDone: 'Vérification (rien n’a été écrit)',
+  importDone: 'Import',
+  importCounts: (rows: number, created: number, updated: number, unchanged?: number) =>
+    `${rows} ligne(s) lue(s), ${created} à créer, ${updated} à modifier${unchanged === undefined ? '' : `, ${unchanged} inchangée(s)`}`,
+  importErrors: (count: number) => (count <= 1 ? '1 ligne à corriger' : `${count} erreurs à corriger`),
 };
 
 const en: typeof fr = {
   title: 'Administration',
-  tabs: { agents: 'Agents', roster: 'Roster', queues: 'Queues', replies: 'Canned replies', channels: 'Channels', contacts: 'Contacts', audit: 'Audit log', quarantine: 'Quarantine' },
+  tabs: { agents: 'Agents', roster: 'Roster', queues: 'Queues', replies: 'Canned replies', knowledge: 'Knowledge base', units: 'Units', channels: 'Channels', contacts: 'Contacts', audit: 'Audit log', quarantine: 'Quarantine' },
   quarantineHelp: 'Received messages the platform could not store (empty after cleaning or refused by the database): nothing is lost, replay them once fixed.',
   quarantineOpen: 'Waiting',
   quarantineChannel: 'Channel and id',
@@ -163,6 +183,26 @@ const en: typeof fr = {
   none: '—',
   done: 'Saved.',
   colon: ': ',
+  fixFields: 'Some fields need fixing: see the message under each.',
+  noRows: 'No rows.',
+  rowCount: (count: number) => (count === 1 ? '1 row' : `${count} rows`),
+  pages: 'Pages',
+  page: 'Page',
+  previousPage: 'Previous page',
+  nextPage: 'Next page',
+  column: 'Column',
+  reason: 'Reason',
+  actions: 'Actions',
+  rosterZone: (zone: string) => `Local times of the ${zone} time zone.`,
+  addShiftHere: (agent: string, day: string) => `Add a shift for ${agent} on ${day}`,
+  noShift: 'No shift this week',
+  nextDay: 'next day',
+  shiftsOf: (count: number) => (count === 1 ? '1 shift' : `${count} shifts`),
+  dryRunDone: 'Check (nothing written)',
+  importDone: 'Import',
+  importCounts: (rows: number, created: number, updated: number, unchanged?: number) =>
+    `${rows} row(s) read, ${created} to create, ${updated} to update${unchanged === undefined ? '' : `, ${unchanged} unchanged`}`,
+  importErrors: (count: number) => (count === 1 ? '1 line to fix' : `${count} errors to fix`),
 };
 
 export type AdminLabels = typeof fr;
