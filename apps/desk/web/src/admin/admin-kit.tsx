@@ -1,6 +1,6 @@
 // Small pieces the administration pages share: feedback line with field-level errors, the sortable paged table,
 // list splitting, CSV download.
-import { cloneElement, useMemo, useState, type ReactElement, type ReactNode } from 'react';
+import { cloneElement, useId, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import * as api from '../api';
 import { dateTime, localeOf } from '../format';
 import { useLanguage } from '../i18n';
@@ -44,12 +44,15 @@ export function useFeedback() {
       {message.text}
     </p>
   ) : null;
-  return { run, view, fieldErrors, setFieldErrors, clear: () => setMessage(null) };
+  /** Shows an outcome decided elsewhere (a form that closed on success). */
+  const notify = (text: string) => setMessage({ kind: 'ok', text });
+  return { run, view, fieldErrors, setFieldErrors, notify };
 }
 
 /**
  * A labelled form control with the server's message for its field right under it (linked by aria-describedby,
  * aria-invalid set). `names` lists the request fields the control stands for (`sources` and `sources.0.url`).
+ * The hint and the message stay outside the label, so that the control's name is the label alone.
  */
 export function Field({
   label,
@@ -66,15 +69,17 @@ export function Field({
   hint?: ReactNode;
   className?: string;
 }) {
+  const id = useId();
   const found = Object.entries(errors)
     .filter(([field]) => names.some((name) => field === name || field.startsWith(`${name}.`)))
     .map(([, text]) => text);
-  const id = `field-${names[0].replace(/[^\w-]/g, '-')}`;
   const described = [found.length > 0 ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
   return (
-    <label className={`field${found.length > 0 ? ' invalid' : ''}${className ? ` ${className}` : ''}`}>
-      <span className="field-label">{label}</span>
-      {cloneElement(children, { 'aria-invalid': found.length > 0 || undefined, 'aria-describedby': described })}
+    <div className={`field${found.length > 0 ? ' invalid' : ''}${className ? ` ${className}` : ''}`}>
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {cloneElement(children, { id, 'aria-invalid': found.length > 0 || undefined, 'aria-describedby': described })}
       {hint && (
         <span className="help" id={`${id}-hint`}>
           {hint}
@@ -85,7 +90,7 @@ export function Field({
           {found.join(' ; ')}
         </span>
       )}
-    </label>
+    </div>
   );
 }
 

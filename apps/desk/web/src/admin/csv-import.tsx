@@ -1,5 +1,5 @@
 // A file chosen on the device, checked by a dry run (every error by line), then imported all or nothing.
-import { useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import * as api from '../api';
 import { useAdminLabels } from './admin-labels';
 import { ImportReport, useFeedback } from './admin-kit';
@@ -7,8 +7,11 @@ import { ImportReport, useFeedback } from './admin-kit';
 /** What a dry run or an import found: counts, then every bad line with its column and reason. */
 export function ImportReportView({ report, testId = 'import-report' }: { report: ImportReport; testId?: string }) {
   const l = useAdminLabels();
+  const element = useRef<HTMLDivElement>(null);
+  // The report may open below the fold: bring it into view, the list of bad lines first.
+  useEffect(() => element.current?.scrollIntoView({ block: 'nearest' }), [report]);
   return (
-    <div role="status" data-testid={testId} className="import-report">
+    <div role="status" data-testid={testId} className="import-report" ref={element}>
       <p>
         {report.dryRun ? l.dryRunDone : l.importDone} · {l.importCounts(report.rows, report.created, report.updated, report.unchanged)}
       </p>
@@ -19,7 +22,7 @@ export function ImportReportView({ report, testId = 'import-report' }: { report:
           <caption>{l.importErrors(report.errors.length)}</caption>
           <thead>
             <tr>
-              <th scope="col">{l.line}</th>
+              <th scope="col">{l.lineHeader}</th>
               <th scope="col">{l.column}</th>
               <th scope="col">{l.reason}</th>
             </tr>

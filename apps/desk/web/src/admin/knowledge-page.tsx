@@ -114,6 +114,7 @@ const fr = {
   agent: 'Agent',
   noEditor: 'Aucun éditeur.',
   you: 'vous',
+  noArticle: 'Aucun article ne correspond.',
 };
 type KnowledgeLabels = typeof fr;
 
@@ -183,6 +184,7 @@ const en: KnowledgeLabels = {
   revoke: 'Revoke',
   noEditor: 'No editor.',
   you: 'you',
+  noArticle: 'No article matches.',
 };
 
 function useKnowledgeLabels(): KnowledgeLabels {
@@ -254,7 +256,7 @@ export function KnowledgePage({ role }: { role: string }) {
   const [articles, setArticles] = useState<ArticleView[]>([]);
   const [queues, setQueues] = useState<DeskQueueView[]>([]);
   const [filter, setFilter] = useState({ q: '', language: '', queue: '', status: '', reviewDue: false });
-  const [editing, setEditing] = useState<string | 'new' | null>(null);
+  const [editing, setEditing] = useState<{ id: string | null; session: number } | null>(null);
   const isAdmin = role === 'admin';
   const { names, agents } = useAgentNames(isAdmin);
 
@@ -321,7 +323,7 @@ export function KnowledgePage({ role }: { role: string }) {
       key: 'actions',
       label: <span className="sr-only">{l.actions}</span>,
       render: (article) => (
-        <button type="button" onClick={() => setEditing(article.id)} aria-label={`${k.edit} : ${article.question} (${article.language})`}>
+        <button type="button" onClick={() => setEditing({ id: article.id, session: Date.now() })} aria-label={`${k.edit} : ${article.question} (${article.language})`}>
           {k.edit}
         </button>
       ),
@@ -335,20 +337,21 @@ export function KnowledgePage({ role }: { role: string }) {
       {view}
       {editing ? (
         <ArticleEditor
-          key={editing}
-          id={editing === 'new' ? null : editing}
+          key={editing.session}
+          id={editing.id}
           queues={queues}
           names={names}
           onClose={() => setEditing(null)}
           onSaved={(article) => {
-            setEditing(article.id);
+            // Same editor (same session): a created article stays open, with its message and history.
+            setEditing((before) => before && { ...before, id: article.id });
             load();
           }}
         />
       ) : (
         <>
           <div className="admin-toolbar">
-            <button type="button" onClick={() => setEditing('new')}>
+            <button type="button" onClick={() => setEditing({ id: null, session: Date.now() })}>
               {k.newArticle}
             </button>
             <button type="button" className="secondary" onClick={() => void run(() => downloadCsv(`/api/admin/knowledge/export?format=csv&${query}`, 'brigade-articles.csv'))}>
@@ -412,6 +415,7 @@ export function KnowledgePage({ role }: { role: string }) {
             testId="articles-table"
             caption={l.tabs.knowledge}
             initialSort={{ key: 'question', direction: 'ascending' }}
+            empty={k.noArticle}
           />
           <ArticleImport onDone={load} />
           {isAdmin && <EditorsSection agents={agents} />}
@@ -587,7 +591,7 @@ function ArticleEditor({
           <Field label={k.answer} names={['answer']} errors={fieldErrors} hint={k.answerHint} className="full">
             <textarea rows={10} value={draft.answer} onChange={(event) => set('answer', event.target.value)} required maxLength={8000} />
           </Field>
-          {localProblems.length > 0 && (
+          {localProblems.length > 0 && !fieldErrors.answer && (
             <ul className="field-error" data-testid="answer-problems">
               {localProblems.map((problem) => (
                 <li key={problem}>{problem}</li>
@@ -705,7 +709,7 @@ function ArticleEditor({
                     <StatusBadge status={version.snapshot.status} />
                   </td>
                   <td className="actions">
-                    <button type="button" className="secondary" onClick={() => setShown(shown?.version === version.version ? null : version)} aria-label={`${k.view} ${k.viewing(version.version)}`}>
+                    <button type="button" className="secondary" onClick={() => setShown(shown?.version === version.version ? null : version)} aria-label={`${shown?.version === version.version ? k.hide : k.view} ${k.viewing(version.version)}`}>
                       {shown?.version === version.version ? k.hide : k.view}
                     </button>
                     {version.version !== article?.version && (

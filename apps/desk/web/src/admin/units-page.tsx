@@ -239,7 +239,7 @@ export function UnitsPage() {
   const l = useAdminLabels();
   const u = useUnitLabels();
   const language = useLanguage();
-  const { run, view } = useFeedback();
+  const { run, view, notify } = useFeedback();
   const [units, setUnits] = useState<UnitView[]>([]);
   const [failed, setFailed] = useState<FailedDelivery[]>([]);
   const [editing, setEditing] = useState<UnitView | 'new' | null>(null);
@@ -345,8 +345,9 @@ export function UnitsPage() {
           key={editing === 'new' ? 'new' : editing.id}
           unit={editing === 'new' ? null : editing}
           onClose={() => setEditing(null)}
-          onSaved={() => {
+          onSaved={(text) => {
             setEditing(null);
+            notify(text);
             load();
           }}
         />
@@ -426,7 +427,7 @@ function UnitFinder() {
   );
 }
 
-function UnitEditor({ unit, onClose, onSaved }: { unit: UnitView | null; onClose: () => void; onSaved: () => void }) {
+function UnitEditor({ unit, onClose, onSaved }: { unit: UnitView | null; onClose: () => void; onSaved: (text: string) => void }) {
   const u = useUnitLabels();
   const { run, view, fieldErrors } = useFeedback();
   const [draft, setDraft] = useState({
@@ -468,9 +469,8 @@ function UnitEditor({ unit, onClose, onSaved }: { unit: UnitView | null; onClose
     };
     const saved = await run(
       () => (unit ? api.request<UnitView>('PATCH', `/api/admin/units/${unit.id}`, fields) : api.post<UnitView>('/api/admin/units', { code: draft.code.trim(), ...fields })),
-      unit ? u.saved : u.created,
     );
-    if (saved) onSaved();
+    if (saved) onSaved(unit ? u.saved : u.created);
   }
 
   return (
