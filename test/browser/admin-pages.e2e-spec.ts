@@ -20,7 +20,7 @@ function buildDesk(): void {
   );
 }
 
-async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
@@ -183,7 +183,7 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     expect(stored.sources).toEqual([{ title: 'Objets trouvés', url: 'https://www.service-public.fr/particuliers/vosdroits/F1689' }]);
     const audit = await platform.dataSource.query(`SELECT action FROM audit_events WHERE action LIKE 'knowledge.%' AND actor_id = $1 ORDER BY at`, [admin.id]);
     expect(audit.map((row: { action: string }) => row.action)).toEqual(['knowledge.create', 'knowledge.update', 'knowledge.restore']);
-  }, 120_000);
+  }, 300_000);
 
   it('an import dry run lists every bad line and writes nothing; an editor (agent) reaches the articles', async () => {
     const editorAgent = await createAgent(platform.dataSource, { role: 'agent', onShift: false, displayName: 'Gendarme Éditrice' });
@@ -191,7 +191,7 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     const page = await signIn(editorAgent.login);
     // An agent with the editor permission sees the knowledge base only.
     expect(await page.getByRole('tab').allTextContents()).toEqual(['Base de connaissances']);
-    await waitForText(page.getByTestId('articles-table'), (text) => text.includes('Aucune ligne'));
+    await waitForText(page.getByTestId('articles-table'), (text) => text.includes('Aucun article ne correspond'));
 
     const csv = [
       'key,language,question,phrasings,answer,queue,status,sources,review_every_days',
@@ -217,7 +217,7 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     await page.getByRole('button', { name: 'Importer', exact: true }).click();
     await waitForText(page.getByTestId('articles-table'), (text) => text.includes('On m’a volé mon vélo'));
     expect(await platform.dataSource.query(`SELECT article_key, owner_agent_id FROM knowledge_articles`)).toEqual([{ article_key: 'vol-velo', owner_agent_id: editorAgent.id }]);
-  }, 90_000);
+  }, 240_000);
 
   it('creates a unit whose coverage comes from the commune lookup, finds it, and shows which unit a commune goes to', async () => {
     const admin = await createAgent(platform.dataSource, { role: 'admin', onShift: false });
@@ -275,6 +275,36 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     await waitForText(page.getByTestId('admin-feedback'), (text) => text.startsWith('Unité désactivée'));
     expect(await platform.dataSource.query(`SELECT active FROM local_units`)).toEqual([{ active: false }]);
 
+    // A report delivery that failed for good: listed with its reason; "Relancer" sends it again (audited).
+    const [contact] = await platform.dataSource.query(`INSERT INTO contacts (pseudonym) VALUES ('Héron Calme 7') RETURNING id`);
+    const [identity] = await platform.dataSource.query(
+      `INSERT INTO channel_identities (contact_id, channel, channel_account, external_id) VALUES ($1, 'webchat', '', 'visiteur-1') RETURNING id`,
+      [contact.id],
+    );
+    const [conversation] = await platform.dataSource.query(
+      `INSERT INTO conversations (contact_id, identity_id, channel, status) VALUES ($1, $2, 'webchat', 'closed') RETURNING id`,
+      [contact.id, identity.id],
+    );
+    const [failedReport] = await platform.dataSource.query(
+      `INSERT INTO unit_reports (conversation_id, client_report_id, unit_id, routing, nature, commune_code, commune_name, summary, urgency, consent_to_contact, status)
+       SELECT $1, 'r-1', id, 'coverage', 'voisinage', '35238', 'Rennes', 'Conflit de voisinage', 'normale', true, 'failed' FROM local_units RETURNING id`,
+      [conversation.id],
+    );
+    await platform.dataSource.query(
+      `INSERT INTO report_deliveries (report_id, target, address, status, attempts, last_error) VALUES ($1, 'email', 'ancienne.adresse@example.fr', 'failed', 8, '550 5.1.1 mailbox unavailable')`,
+      [failedReport.id],
+    );
+    await page.getByRole('tab', { name: 'Planning' }).click();
+    await page.getByRole('tab', { name: 'Unités' }).click();
+    const failed = page.getByTestId('failed-deliveries');
+    await waitForText(failed, (text) => text.includes('550 5.1.1 mailbox unavailable') && text.includes('ancienne.adresse@example.fr') && text.includes('Brigade territoriale autonome de Rennes'));
+    await failed.getByRole('button', { name: 'Relancer' }).click();
+    await waitForText(page.getByTestId('admin-feedback'), (text) => text === 'Envoi relancé.');
+    const retried = await platform.dataSource.query(`SELECT action, subject_id FROM audit_events WHERE action = 'report.delivery.retry'`);
+    expect(retried).toEqual([{ action: 'report.delivery.retry', subject_id: failedReport.id }]);
+    // Sent again to the unit's current address, not the one that failed.
+    expect(await platform.dataSource.query(`SELECT address FROM report_deliveries`)).toEqual([{ address: 'bta.rennes@example.fr' }]);
+
     // CSV dry run: every bad line.
     const csv = ['code,name,type,email,communes', 'bta-vitre,BTA de Vitré,bta,bta.vitre@example.fr,35360', 'x,,caserne,,99999'].join('\n');
     await page.getByLabel('Fichier CSV').setInputFiles({ name: 'unites.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
@@ -284,7 +314,7 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     const lines = await report.locator('tbody tr').allTextContents();
     for (const field of ['code', 'name', 'type', 'email', 'communes']) expect(lines.some((row) => row.startsWith(`3${field}`))).toBe(true);
     expect(await platform.dataSource.query(`SELECT count(*)::int AS n FROM local_units`)).toEqual([{ n: 1 }]);
-  }, 90_000);
+  }, 240_000);
 
   it('shows the roster as a week grid of agents and days in the roster time zone, and adds a shift from a cell', async () => {
     const admin = await createAgent(platform.dataSource, { role: 'admin', onShift: false, displayName: 'Adjudant Martin' });
@@ -346,5 +376,5 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     await form.getByRole('button', { name: 'Ajouter le service' }).click();
     await waitForText(page.getByTestId('admin-feedback'), (text) => text.length > 0 && text !== 'Service ajouté.');
     expect(await platform.dataSource.query(`SELECT count(*)::int AS n FROM shifts WHERE agent_id = $1`, [admin.id])).toEqual([{ n: 1 }]);
-  }, 90_000);
+  }, 240_000);
 });
