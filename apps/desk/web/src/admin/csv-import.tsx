@@ -8,8 +8,11 @@ import { ImportReport, useFeedback } from './admin-kit';
 export function ImportReportView({ report, testId = 'import-report' }: { report: ImportReport; testId?: string }) {
   const l = useAdminLabels();
   const element = useRef<HTMLDivElement>(null);
-  // The report may open below the fold: bring it into view, the list of bad lines first.
-  useEffect(() => element.current?.scrollIntoView({ block: 'nearest' }), [report]);
+  // The report may open below the fold: bring it into view, the list of bad lines first. (Braces: Chromium's
+  // scrollIntoView now returns a promise, which React would take for the effect's cleanup.)
+  useEffect(() => {
+    element.current?.scrollIntoView({ block: 'nearest' });
+  }, [report]);
   return (
     <div role="status" data-testid={testId} className="import-report" ref={element}>
       <p>
