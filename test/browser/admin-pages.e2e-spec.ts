@@ -106,6 +106,8 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     const table = page.getByTestId('articles-table');
     await waitForText(page.getByTestId('articles-table-count'), (text) => /^\d+ lignes$/.test(text) && parseInt(text, 10) >= 120);
     await page.getByRole('navigation', { name: /Pages/ }).getByText(/^Page 1 \/ \d+$/).waitFor();
+    await screenshots(page, 'admin-knowledge-list');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Question', exact: false }).first().click(); // now descending
     expect(await table.locator('th[aria-sort="descending"]').count()).toBe(1);
     await page.getByLabel('Langue').first().selectOption('en');
@@ -113,8 +115,6 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     await page.getByLabel('Langue').first().selectOption('');
     await page.getByLabel('Rechercher (question ou clé)').fill('procuration');
     await waitForText(table, (text) => text.includes('procuration') && !text.includes('recrutement'));
-    await screenshots(page, 'admin-knowledge-list');
-    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByLabel('Rechercher (question ou clé)').fill('');
 
     await page.getByRole('button', { name: 'Nouvel article' }).click();

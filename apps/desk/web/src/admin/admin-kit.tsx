@@ -70,16 +70,25 @@ export function Field({
   className?: string;
 }) {
   const id = useId();
-  const found = Object.entries(errors)
-    .filter(([field]) => names.some((name) => field === name || field.startsWith(`${name}.`)))
-    .map(([, text]) => text);
+  // Once the person edits the field, its message goes until the next answer of the server.
+  const [editedAfter, setEditedAfter] = useState<FieldErrors | null>(null);
+  const found =
+    editedAfter === errors
+      ? []
+      : Object.entries(errors)
+          .filter(([field]) => names.some((name) => field === name || field.startsWith(`${name}.`)))
+          .map(([, text]) => text);
+  const onInput = (event: unknown) => {
+    (children.props.onInput as ((event: unknown) => void) | undefined)?.(event);
+    setEditedAfter(errors);
+  };
   const described = [found.length > 0 ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${found.length > 0 ? ' invalid' : ''}${className ? ` ${className}` : ''}`}>
       <label className="field-label" htmlFor={id}>
         {label}
       </label>
-      {cloneElement(children, { id, 'aria-invalid': found.length > 0 || undefined, 'aria-describedby': described })}
+      {cloneElement(children, { id, onInput, 'aria-invalid': found.length > 0 || undefined, 'aria-describedby': described })}
       {hint && (
         <span className="help" id={`${id}-hint`}>
           {hint}
