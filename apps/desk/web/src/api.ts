@@ -43,6 +43,22 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The fields a refusal names: request validation (`fields`), a domain check listing `problems`, or a list of
+ * "field : reason" sentences (the knowledge base's checks).
+ */
+function fieldsOf(payload: { message?: string | string[]; fields?: FieldError[]; problems?: FieldError[] }): FieldError[] {
+  if (Array.isArray(payload.fields)) return payload.fields;
+  if (Array.isArray(payload.problems)) return payload.problems.filter((problem) => typeof problem?.field === 'string');
+  if (Array.isArray(payload.message)) {
+    return payload.message.flatMap((sentence) => {
+      const match = /^([a-zA-Z_][\w.]*) : (.+)$/s.exec(sentence);
+      return match ? [{ field: match[1], message: match[2] }] : [];
+    });
+  }
+  return [];
+}
+
 let session: Session | null = readSession();
 let refreshing: Promise<boolean> | null = null;
 const signedOutListeners = new Set<() => void>();
@@ -179,11 +195,11 @@ export async function request<T>(method: string, path: string, body?: unknown, r
     let message = response.statusText;
     let fields: FieldError[] = [];
     try {
-      const payload = (await response.json()) as { message?: string | string[]; messageFr?: string; fields?: FieldError[] };
+      const payload = (await response.json()) as { message?: string | string[]; messageFr?: string; fields?: FieldError[]; problems?: FieldError[] };
       // A validation error carries its French wording beside class-validator's list.
       if (payload.messageFr) message = payload.messageFr;
       else if (payload.message) message = Array.isArray(payload.message) ? payload.message.join(', ') : payload.message;
-      if (Array.isArray(payload.fields)) fields = payload.fields;
+      fields = fieldsOf(payload);
     } catch {
       // Not JSON: keep the status text.
     }

@@ -124,8 +124,24 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
     }
   }
 
+  // An agent or supervisor given the knowledge-base editor permission writes articles from the admin screen; the
+  // permission lives with the articles, so the articles route itself says whether this agent may.
+  const [knowledgeEditor, setKnowledgeEditor] = useState(false);
+  useEffect(() => {
+    if (!me || me.role === 'admin') return;
+    let current = true;
+    api.get('/api/admin/knowledge/articles?language=de&status=archived').then(
+      () => current && setKnowledgeEditor(true),
+      () => current && setKnowledgeEditor(false),
+    );
+    return () => {
+      current = false;
+    };
+  }, [me?.id, me?.role]);
+
   const isSupervisor = me?.role === 'supervisor' || me?.role === 'admin';
-  const screen = isSupervisor && hash.startsWith('#/supervision') ? 'console' : isSupervisor && hash.startsWith('#/admin') ? 'admin' : 'desk';
+  const canAdmin = isSupervisor || knowledgeEditor;
+  const screen = isSupervisor && hash.startsWith('#/supervision') ? 'console' : canAdmin && hash.startsWith('#/admin') ? 'admin' : 'desk';
   const duty = !me ? '' : me.onDuty ? t.onDuty : me.onShift ? t.onShiftNotAvailable : t.offDuty;
 
   return (
@@ -135,14 +151,16 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
       </a>
       <header className="topbar">
         <BrandBlock />
-        {isSupervisor && (
+        {canAdmin && (
           <nav aria-label="Navigation">
             <a href="#/" aria-current={screen === 'desk' ? 'page' : undefined}>
               {t.desk}
             </a>
-            <a href="#/supervision" aria-current={screen === 'console' ? 'page' : undefined}>
-              {t.supervisor}
-            </a>
+            {isSupervisor && (
+              <a href="#/supervision" aria-current={screen === 'console' ? 'page' : undefined}>
+                {t.supervisor}
+              </a>
+            )}
             <a href="#/admin" aria-current={screen === 'admin' ? 'page' : undefined}>
               Administration
             </a>
@@ -191,7 +209,7 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
       {me && socket && (
         <TimeZoneContext.Provider value={me.timeZone}>
           {screen === 'admin' ? (
-            <AdminScreen role={me.role} />
+            <AdminScreen role={me.role} knowledgeEditor={knowledgeEditor} />
           ) : screen === 'console' ? (
             <ConsoleScreen socket={socket} me={me} />
           ) : (

@@ -1,5 +1,5 @@
-// The administration pages: tabs over agents, roster, queues, canned replies, channels, contacts and the audit log.
-// Supervisors see the roster only (the other routes are for administrators).
+// The administration pages: tabs over agents, roster, queues, canned replies, knowledge base, units, channels,
+// contacts, the audit log and the quarantine. Supervisors see the roster; knowledge-base editors see the articles.
 import { useState } from 'react';
 import { useAdminLabels } from './admin-labels';
 import { AgentsPage } from './agents-page';
@@ -7,25 +7,37 @@ import { RosterPage } from './roster-page';
 import { ChannelsPage, QueuesPage, RepliesPage } from './settings-pages';
 import { QuarantinePage } from './quarantine-page';
 import { AuditPageView, ContactsPage } from './records-pages';
+import { KnowledgePage } from './knowledge-page';
+import { UnitsPage } from './units-page';
 import './admin.css';
 
-type Tab = 'agents' | 'roster' | 'queues' | 'replies' | 'channels' | 'contacts' | 'audit' | 'quarantine';
+type Tab = 'agents' | 'roster' | 'queues' | 'replies' | 'knowledge' | 'units' | 'channels' | 'contacts' | 'audit' | 'quarantine';
 
-const PAGES: Record<Tab, () => React.JSX.Element> = {
+const PAGES: Record<Tab, (props: { role: string }) => React.JSX.Element> = {
   agents: AgentsPage,
   roster: RosterPage,
   queues: QueuesPage,
   replies: RepliesPage,
+  knowledge: KnowledgePage,
+  units: UnitsPage,
   channels: ChannelsPage,
   contacts: ContactsPage,
   audit: AuditPageView,
   quarantine: QuarantinePage,
 };
 
-export function AdminScreen({ role }: { role: string }) {
+/** The tabs a role sees; `knowledgeEditor`: an agent or supervisor given the knowledge-base editor permission. */
+function tabsFor(role: string, knowledgeEditor: boolean): Tab[] {
+  if (role === 'admin') return ['agents', 'roster', 'queues', 'replies', 'knowledge', 'units', 'channels', 'contacts', 'audit', 'quarantine'];
+  const tabs: Tab[] = role === 'supervisor' ? ['roster'] : [];
+  return knowledgeEditor ? [...tabs, 'knowledge'] : tabs;
+}
+
+export function AdminScreen({ role, knowledgeEditor = false }: { role: string; knowledgeEditor?: boolean }) {
   const l = useAdminLabels();
-  const tabs: Tab[] = role === 'admin' ? ['agents', 'roster', 'queues', 'replies', 'channels', 'contacts', 'audit', 'quarantine'] : ['roster'];
-  const [tab, setTab] = useState<Tab>(tabs[0]);
+  const tabs = tabsFor(role, knowledgeEditor);
+  const [chosen, setTab] = useState<Tab>(tabs[0]);
+  const tab = tabs.includes(chosen) ? chosen : tabs[0];
   const Page = PAGES[tab];
   return (
     <main className="admin" id="main">
@@ -37,8 +49,8 @@ export function AdminScreen({ role }: { role: string }) {
           </button>
         ))}
       </div>
-      <div role="tabpanel">
-        <Page />
+      <div role="tabpanel" aria-label={l.tabs[tab]}>
+        <Page role={role} />
       </div>
     </main>
   );

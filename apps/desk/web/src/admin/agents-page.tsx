@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import * as api from '../api';
 import { useAdminLabels } from './admin-labels';
-import { ImportReport, downloadCsv, splitList, useFeedback } from './admin-kit';
+import { DataTable, Field, ImportReport, TableColumn, downloadCsv, splitList, useFeedback } from './admin-kit';
 import { CsvImport } from './csv-import';
 
 export interface AdminAgent {
@@ -20,7 +20,7 @@ export interface AdminAgent {
 
 export function AgentsPage() {
   const l = useAdminLabels();
-  const { run, view } = useFeedback();
+  const { run, view, fieldErrors } = useFeedback();
   const [agents, setAgents] = useState<AdminAgent[]>([]);
   const [q, setQ] = useState('');
   const [role, setRole] = useState('');
@@ -67,6 +67,35 @@ export function AgentsPage() {
     load();
   }
 
+  const columns: TableColumn<AdminAgent>[] = [
+    { key: 'login', label: l.login, sortValue: (agent) => agent.login, render: (agent) => agent.login },
+    { key: 'displayName', label: l.displayName, sortValue: (agent) => agent.displayName, render: (agent) => agent.displayName },
+    { key: 'role', label: l.role, sortValue: (agent) => l.roles[agent.role] ?? agent.role, render: (agent) => l.roles[agent.role] ?? agent.role },
+    { key: 'skills', label: l.skillsColumn, sortValue: (agent) => agent.skills.join(', '), render: (agent) => agent.skills.join(', ') },
+    { key: 'capacity', label: l.capacity, sortValue: (agent) => agent.capacity, render: (agent) => agent.capacity },
+    { key: 'active', label: l.active, sortValue: (agent) => (agent.active ? 0 : 1), render: (agent) => (agent.active ? l.active : l.inactive) },
+    {
+      key: 'actions',
+      label: <span className="sr-only">{l.actions}</span>,
+      className: 'actions',
+      render: (agent) =>
+        agent.active ? (
+          <>
+            <button type="button" onClick={() => void act(agent, 'password-reset')}>
+              {l.resetPassword}
+            </button>{' '}
+            <button type="button" onClick={() => void act(agent, 'deactivate')}>
+              {l.deactivate}
+            </button>
+          </>
+        ) : (
+          <button type="button" onClick={() => void act(agent, 'reactivate')}>
+            {l.reactivate}
+          </button>
+        ),
+    },
+  ];
+
   return (
     <section aria-labelledby="agents-title">
       <h2 id="agents-title">{l.tabs.agents}</h2>
@@ -76,17 +105,14 @@ export function AgentsPage() {
           {l.oneTimeCode} <code>{code}</code>
         </p>
       )}
-      <form className="admin-form" onSubmit={(event) => void create(event)} aria-label={l.createAgent}>
-        <label>
-          {l.login}
+      <form className="admin-form" onSubmit={(event) => void create(event)} aria-label={l.createAgent} noValidate>
+        <Field label={l.login} names={['login']} errors={fieldErrors}>
           <input name="login" required pattern="[a-z0-9][a-z0-9._\-]{2,49}" />
-        </label>
-        <label>
-          {l.displayName}
+        </Field>
+        <Field label={l.displayName} names={['displayName']} errors={fieldErrors}>
           <input name="displayName" required maxLength={100} />
-        </label>
-        <label>
-          {l.role}
+        </Field>
+        <Field label={l.role} names={['role']} errors={fieldErrors}>
           <select name="role" defaultValue="agent">
             {Object.entries(l.roles).map(([value, label]) => (
               <option key={value} value={value}>
@@ -94,23 +120,19 @@ export function AgentsPage() {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          {l.skills}
+        </Field>
+        <Field label={l.skills} names={['skills']} errors={fieldErrors}>
           <input name="skills" defaultValue="general" />
-        </label>
-        <label>
-          {l.languages}
+        </Field>
+        <Field label={l.languages} names={['languages']} errors={fieldErrors}>
           <input name="languages" defaultValue="fr" />
-        </label>
-        <label>
-          {l.capacity}
+        </Field>
+        <Field label={l.capacity} names={['capacity']} errors={fieldErrors}>
           <input name="capacity" type="number" min={1} max={50} defaultValue={4} required />
-        </label>
-        <label>
-          {l.password}
+        </Field>
+        <Field label={l.password} names={['password']} errors={fieldErrors}>
           <input name="password" type="password" autoComplete="new-password" minLength={12} />
-        </label>
+        </Field>
         <button type="submit">{l.createAgent}</button>
       </form>
 
@@ -143,49 +165,7 @@ export function AgentsPage() {
         </button>
       </div>
 
-      <table className="admin-table" data-testid="agents-table">
-        <thead>
-          <tr>
-            <th scope="col">{l.login}</th>
-            <th scope="col">{l.displayName}</th>
-            <th scope="col">{l.role}</th>
-            <th scope="col">{l.skills}</th>
-            <th scope="col">{l.capacity}</th>
-            <th scope="col">{l.active}</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((agent) => (
-            <tr key={agent.id}>
-              <td>{agent.login}</td>
-              <td>{agent.displayName}</td>
-              <td>{l.roles[agent.role] ?? agent.role}</td>
-              <td>{agent.skills.join(', ')}</td>
-              <td>{agent.capacity}</td>
-              <td>{agent.active ? l.active : l.inactive}</td>
-              <td>
-                {agent.active ? (
-                  <>
-                    <button type="button" onClick={() => void act(agent, 'password-reset')}>
-                      {l.resetPassword}
-                    </button>{' '}
-                    <button type="button" onClick={() => void act(agent, 'deactivate')}>
-                      {l.deactivate}
-                    </button>
-                  </>
-                ) : (
-                  <button type="button" onClick={() => void act(agent, 'reactivate')}>
-                    {l.reactivate}
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable rows={agents} columns={columns} rowKey={(agent) => agent.id} testId="agents-table" caption={l.tabs.agents} initialSort={{ key: 'login', direction: 'ascending' }} />
       <CsvImport path="/api/admin/agents/import" onDone={load} columns="login,display_name,role,skills,languages,capacity,active" />
     </section>
   );

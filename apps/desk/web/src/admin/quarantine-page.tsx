@@ -1,7 +1,7 @@
 // Inbound messages the platform could not store (empty after cleaning, refused by the database): listed, replayed.
 import { useEffect, useState } from 'react';
 import * as api from '../api';
-import { formatInstant, useFeedback } from './admin-kit';
+import { DataTable, TableColumn, formatInstant, useFeedback } from './admin-kit';
 import { useAdminLabels } from './admin-labels';
 import { useLanguage } from '../i18n';
 
@@ -27,6 +27,56 @@ export function QuarantinePage() {
     void load();
   }, []);
 
+  const columns: TableColumn<QuarantineItem>[] = [
+    { key: 'at', label: l.at, sortValue: (item) => item.receivedAt, render: (item) => formatInstant(item.receivedAt, language) },
+    {
+      key: 'channel',
+      label: l.quarantineChannel,
+      sortValue: (item) => item.channel,
+      render: (item) => (
+        <>
+          {item.channel} <code>{item.channelMessageId?.slice(0, 40)}</code>
+        </>
+      ),
+    },
+    {
+      key: 'reason',
+      label: l.quarantineReason,
+      sortValue: (item) => item.reason,
+      render: (item) => (
+        <>
+          {item.reason === 'empty' ? l.quarantineEmpty : l.quarantineRefused}
+          {item.error && <div className="help">{item.error}</div>}
+        </>
+      ),
+    },
+    {
+      key: 'outcome',
+      label: l.quarantineOutcome,
+      sortValue: (item) => item.replayOutcome,
+      render: (item) => (item.replayOutcome ? `${item.replayOutcome}${item.replayedAt ? ` (${formatInstant(item.replayedAt, language)})` : ''}` : '–'),
+    },
+    {
+      key: 'replay',
+      label: <span className="sr-only">{l.quarantineReplay}</span>,
+      render: (item) =>
+        !item.replayedAt && (
+          <button
+            type="button"
+            onClick={() =>
+              void run(async () => {
+                const outcome = await api.post<{ outcome: string; replayed: boolean }>(`/api/admin/quarantine/${item.id}/replay`, {});
+                await load();
+                return outcome;
+              }, l.quarantineReplayed)
+            }
+          >
+            {l.quarantineReplay}
+          </button>
+        ),
+    },
+  ];
+
   return (
     <section aria-labelledby="quarantine-title">
       <h2 id="quarantine-title">{l.tabs.quarantine}</h2>
@@ -37,50 +87,7 @@ export function QuarantinePage() {
           <p data-testid="quarantine-open">
             {l.quarantineOpen} : {result.open}
           </p>
-          <table className="admin-table" data-testid="quarantine-table">
-            <thead>
-              <tr>
-                <th scope="col">{l.at}</th>
-                <th scope="col">{l.quarantineChannel}</th>
-                <th scope="col">{l.quarantineReason}</th>
-                <th scope="col">{l.quarantineOutcome}</th>
-                <th scope="col">
-                  <span className="sr-only">{l.quarantineReplay}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.items.map((item) => (
-                <tr key={item.id}>
-                  <td>{formatInstant(item.receivedAt, language)}</td>
-                  <td>
-                    {item.channel} <code>{item.channelMessageId?.slice(0, 40)}</code>
-                  </td>
-                  <td>
-                    {item.reason === 'empty' ? l.quarantineEmpty : l.quarantineRefused}
-                    {item.error && <div className="help">{item.error}</div>}
-                  </td>
-                  <td>{item.replayOutcome ? `${item.replayOutcome}${item.replayedAt ? ` (${formatInstant(item.replayedAt, language)})` : ''}` : '–'}</td>
-                  <td>
-                    {!item.replayedAt && (
-                      <button
-                        type="button"
-                        onClick={() =>
-                          void run(async () => {
-                            const outcome = await api.post<{ outcome: string; replayed: boolean }>(`/api/admin/quarantine/${item.id}/replay`, {});
-                            await load();
-                            return outcome;
-                          }, l.quarantineReplayed)
-                        }
-                      >
-                        {l.quarantineReplay}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable rows={result.items} columns={columns} rowKey={(item) => item.id} testId="quarantine-table" caption={l.tabs.quarantine} />
         </>
       )}
     </section>

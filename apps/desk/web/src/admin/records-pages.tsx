@@ -1,9 +1,9 @@
 // Contacts (search, link as the same citizen, unlink) and the audit log (filters, CSV export).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import * as api from '../api';
 import { useLanguage } from '../i18n';
 import { useAdminLabels } from './admin-labels';
-import { downloadCsv, formatInstant, useFeedback } from './admin-kit';
+import { DataTable, TableColumn, downloadCsv, formatInstant, useFeedback } from './admin-kit';
 
 interface Contact {
   id: string;
@@ -98,6 +98,27 @@ export function AuditPageView() {
     setPage(pageNumber);
     return run(async () => setResult(await api.get<AuditPage>(`/api/admin/audit?${query(pageNumber)}`)));
   };
+  // The newest entries at once; the filters narrow them down.
+  useEffect(() => {
+    void load(1);
+  }, []);
+
+  // The server pages the log (newest first); a heading sorts the page shown.
+  const auditColumns: TableColumn<AuditPage['events'][number]>[] = [
+    { key: 'at', label: l.at, sortValue: (event) => event.at, render: (event) => formatInstant(event.at, language) },
+    { key: 'actor', label: l.actorColumn, sortValue: (event) => event.actorName ?? event.actorId, render: (event) => event.actorName ?? event.actorId ?? l.none },
+    { key: 'action', label: l.action, sortValue: (event) => event.action, render: (event) => event.action },
+    {
+      key: 'subject',
+      label: l.subject,
+      sortValue: (event) => `${event.subjectType} ${event.subjectId ?? ''}`,
+      render: (event) => (
+        <span title={JSON.stringify(event.details)}>
+          {event.subjectType} {event.subjectId ?? ''}
+        </span>
+      ),
+    },
+  ];
 
   return (
     <section aria-labelledby="audit-title">
@@ -128,41 +149,14 @@ export function AuditPageView() {
         </button>
       </form>
       {result && (
-        <>
-          <table className="admin-table" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">{l.at}</th>
-                <th scope="col">{l.actor}</th>
-                <th scope="col">{l.action}</th>
-                <th scope="col">{l.subject}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.events.map((event) => (
-                <tr key={event.id}>
-                  <td>{formatInstant(event.at, language)}</td>
-                  <td>{event.actorName ?? event.actorId ?? l.none}</td>
-                  <td>{event.action}</td>
-                  <td title={JSON.stringify(event.details)}>
-                    {event.subjectType} {event.subjectId ?? ''}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <div className="admin-filters">
-            <button type="button" disabled={page <= 1} onClick={() => void load(page - 1)}>
-              ←
-            </button>
-            <span>
-              {page} / {Math.max(1, Math.ceil(result.total / result.pageSize))}
-            </span>
-            <button type="button" disabled={page * result.pageSize >= result.total} onClick={() => void load(page + 1)}>
-              →
-            </button>
-          </div>
-        </>
+        <DataTable
+          rows={result.events}
+          columns={auditColumns}
+          rowKey={(event) => event.id}
+          testId="audit-table"
+          caption={l.tabs.audit}
+          serverPage={{ page, pageCount: Math.max(1, Math.ceil(result.total / result.pageSize)), total: result.total, onPage: (next) => void load(next) }}
+        />
       )}
     </section>
   );

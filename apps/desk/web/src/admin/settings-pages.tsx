@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import * as api from '../api';
 import { useLanguage } from '../i18n';
 import { useAdminLabels } from './admin-labels';
-import { formatInstant, splitList, useFeedback } from './admin-kit';
+import { DataTable, Field, TableColumn, formatInstant, splitList, useFeedback } from './admin-kit';
 
 interface Queue {
   key: string;
@@ -85,7 +85,7 @@ interface Reply {
 
 export function RepliesPage() {
   const l = useAdminLabels();
-  const { run, view } = useFeedback();
+  const { run, view, fieldErrors } = useFeedback();
   const [replies, setReplies] = useState<Reply[]>([]);
   const load = useCallback(() => void run(async () => setReplies(await api.get<Reply[]>('/api/admin/canned-replies')), undefined, true), []);
   useEffect(load, [load]);
@@ -112,64 +112,48 @@ export function RepliesPage() {
     }
   }
 
+  const replyColumns: TableColumn<Reply>[] = [
+    { key: 'shortcut', label: l.shortcut, sortValue: (reply) => reply.shortcut, render: (reply) => `/${reply.shortcut}` },
+    { key: 'language', label: l.language, sortValue: (reply) => reply.language, render: (reply) => reply.language },
+    { key: 'title', label: l.name, sortValue: (reply) => reply.title, render: (reply) => <span title={reply.text}>{reply.title}</span> },
+    { key: 'owner', label: l.owner, sortValue: (reply) => reply.ownerAgentId ?? '', render: (reply) => reply.ownerAgentId ?? l.shared },
+    {
+      key: 'actions',
+      label: <span className="sr-only">{l.actions}</span>,
+      render: (reply) => (
+        <button type="button" onClick={() => void run(() => api.request('DELETE', `/api/admin/canned-replies/${reply.id}`), l.done).then(load)}>
+          {l.remove}
+        </button>
+      ),
+    },
+  ];
+
   return (
     <section aria-labelledby="replies-title">
       <h2 id="replies-title">{l.tabs.replies}</h2>
       {view}
-      <form className="admin-form" onSubmit={(event) => void add(event)} aria-label={l.add}>
-        <label>
-          {l.shortcut}
+      <form className="admin-form" onSubmit={(event) => void add(event)} aria-label={l.add} noValidate>
+        <Field label={l.shortcut} names={['shortcut']} errors={fieldErrors}>
           <input name="shortcut" required pattern="[a-z0-9\-]{2,30}" />
-        </label>
-        <label>
-          {l.name}
+        </Field>
+        <Field label={l.name} names={['title']} errors={fieldErrors}>
           <input name="title" required />
-        </label>
-        <label>
-          {l.text}
+        </Field>
+        <Field label={l.text} names={['text']} errors={fieldErrors}>
           <textarea name="text" required rows={3} />
-        </label>
-        <label>
-          {l.language}
+        </Field>
+        <Field label={l.language} names={['language']} errors={fieldErrors}>
           <select name="language" defaultValue="fr">
             <option value="fr">fr</option>
             <option value="en">en</option>
           </select>
-        </label>
-        <label>
-          {l.owner} (id)
+        </Field>
+        <Field label={`${l.owner} (id)`} names={['ownerAgentId']} errors={fieldErrors}>
           <input name="ownerAgentId" />
-        </label>
+        </Field>
         <button type="submit">{l.add}</button>
       </form>
-      <table className="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">{l.shortcut}</th>
-            <th scope="col">{l.language}</th>
-            <th scope="col">{l.name}</th>
-            <th scope="col">{l.owner}</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {replies.map((reply) => (
-            <tr key={reply.id}>
-              <td>/{reply.shortcut}</td>
-              <td>{reply.language}</td>
-              <td title={reply.text}>{reply.title}</td>
-              <td>{reply.ownerAgentId ?? l.shared}</td>
-              <td>
-                <button type="button" onClick={() => void run(() => api.request('DELETE', `/api/admin/canned-replies/${reply.id}`), l.done).then(load)}>
-                  {l.remove}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable rows={replies} columns={replyColumns} rowKey={(reply) => reply.id} testId="replies-table" caption={l.tabs.replies} initialSort={{ key: 'shortcut', direction: 'ascending' }} />
     </section>
   );
 }
@@ -198,40 +182,38 @@ export function ChannelsPage() {
     if (next) setChannels(next);
   }
 
+  const channelColumns: TableColumn<ChannelStatus>[] = [
+    { key: 'channel', label: l.channel, sortValue: (status) => status.channel, render: (status) => status.channel },
+    { key: 'account', label: l.account, sortValue: (status) => status.account, render: (status) => status.account },
+    {
+      key: 'on',
+      label: l.switchedOn,
+      sortValue: (status) => (status.enabled && status.channelEnabled && status.configured ? 0 : 1),
+      render: (status) => (status.enabled && status.channelEnabled && status.configured ? '✔' : '✖'),
+    },
+    { key: 'lastEvent', label: l.lastEvent, sortValue: (status) => status.lastEventAt, render: (status) => formatInstant(status.lastEventAt, language) },
+    {
+      key: 'lastError',
+      label: l.lastError,
+      sortValue: (status) => status.lastErrorAt,
+      render: (status) => (status.lastError ? `${formatInstant(status.lastErrorAt, language)} ${status.lastError}` : l.none),
+    },
+    {
+      key: 'actions',
+      label: <span className="sr-only">{l.actions}</span>,
+      render: (status) => (
+        <button type="button" onClick={() => void toggle(status)}>
+          {status.enabled ? l.switchOff : l.switchOn}
+        </button>
+      ),
+    },
+  ];
+
   return (
     <section aria-labelledby="channels-title">
       <h2 id="channels-title">{l.tabs.channels}</h2>
       {view}
-      <table className="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">{l.channel}</th>
-            <th scope="col">{l.account}</th>
-            <th scope="col">{l.switchedOn}</th>
-            <th scope="col">{l.lastEvent}</th>
-            <th scope="col">{l.lastError}</th>
-            <th scope="col">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {channels.map((status) => (
-            <tr key={`${status.channel}:${status.account}`}>
-              <td>{status.channel}</td>
-              <td>{status.account}</td>
-              <td>{status.enabled && status.channelEnabled && status.configured ? '✔' : '✖'}</td>
-              <td>{formatInstant(status.lastEventAt, language)}</td>
-              <td>{status.lastError ? `${formatInstant(status.lastErrorAt, language)} ${status.lastError}` : l.none}</td>
-              <td>
-                <button type="button" onClick={() => void toggle(status)}>
-                  {status.enabled ? l.switchOff : l.switchOn}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable rows={channels} columns={channelColumns} rowKey={(status) => `${status.channel}:${status.account}`} testId="channels-table" caption={l.tabs.channels} />
     </section>
   );
 }
