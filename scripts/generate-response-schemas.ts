@@ -152,13 +152,15 @@ class SchemaWriter {
     const properties: Record<string, Schema> = {};
     const required: string[] = [];
     for (const property of this.checker.getPropertiesOfType(type)) {
+      // A mapped type's properties (Partial<Record<Language, string>>) have no declaration of their own.
       const declaration = property.valueDeclaration ?? property.declarations?.[0];
-      if (!declaration) continue;
-      if (ts.isMethodDeclaration(declaration) || ts.isMethodSignature(declaration)) continue;
-      if (ts.isGetAccessorDeclaration(declaration)) continue;
-      const modifiers = ts.getCombinedModifierFlags(declaration as ts.Declaration);
-      if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
-      const propertyType = this.checker.getTypeOfSymbolAtLocation(property, declaration);
+      if (declaration) {
+        if (ts.isMethodDeclaration(declaration) || ts.isMethodSignature(declaration)) continue;
+        if (ts.isGetAccessorDeclaration(declaration)) continue;
+        const modifiers = ts.getCombinedModifierFlags(declaration as ts.Declaration);
+        if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+      }
+      const propertyType = declaration ? this.checker.getTypeOfSymbolAtLocation(property, declaration) : this.checker.getTypeOfSymbol(property);
       if (propertyType.getCallSignatures().length > 0) continue;
       const optional =
         (property.flags & ts.SymbolFlags.Optional) !== 0 ||
