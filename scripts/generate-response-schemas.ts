@@ -17,6 +17,7 @@ import * as ts from 'typescript';
 type Schema = Record<string, unknown>;
 
 const ROOT = join(__dirname, '..');
+const CONTROLLER_FILE = /apps\/api\/src\/.*\.controller\.ts$/;
 const OUTPUT = join(ROOT, 'apps', 'api', 'src', 'openapi', 'response-schemas.generated.json');
 const HTTP_METHODS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete']);
 /** Decorators that describe an answer that is not a JSON body. */
@@ -25,7 +26,7 @@ const NOT_JSON = new Set(['FileAnswer', 'TextAnswer', 'RedirectAnswer', 'EmptyAn
 function program(): ts.Program {
   const configFile = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, ROOT);
-  const controllers = parsed.fileNames.filter((file) => /apps\/api\/src\/.*\.controller\.ts$/.test(file));
+  const controllers = parsed.fileNames.filter((file) => CONTROLLER_FILE.test(file));
   return ts.createProgram(controllers, { ...parsed.options, noEmit: true });
 }
 
@@ -177,13 +178,13 @@ class SchemaWriter {
   }
 }
 
-function generate(): { document: Schema; problems: string[] } {
-  const built = program();
+/** The answer schemas of the controllers in `built` (the files matching `controllerFile`) and their components. */
+export function generate(built: ts.Program, controllerFile = CONTROLLER_FILE): { document: Schema; problems: string[] } {
   const checker = built.getTypeChecker();
   const writer = new SchemaWriter(checker);
   const operations: Record<string, Schema> = {};
   for (const file of built.getSourceFiles()) {
-    if (!/apps\/api\/src\/.*\.controller\.ts$/.test(file.fileName)) continue;
+    if (!controllerFile.test(file.fileName)) continue;
     const visit = (node: ts.Node): void => {
       if (ts.isClassDeclaration(node) && node.name && decoratorNames(node).has('Controller')) {
         for (const member of node.members) {
@@ -206,7 +207,7 @@ function generate(): { document: Schema; problems: string[] } {
 }
 
 function main(): void {
-  const { document, problems } = generate();
+  const { document, problems } = generate(program());
   const text = `${JSON.stringify(document, null, 2)}\n`;
   if (problems.length > 0) {
     console.error(`Answers without a schema:\n  ${problems.join('\n  ')}`);
@@ -224,4 +225,4 @@ function main(): void {
   console.log(`Wrote ${Object.keys(document.operations as object).length} route answers, ${Object.keys(document.components as object).length} components.`);
 }
 
-main();
+if (require.main === module) main();
