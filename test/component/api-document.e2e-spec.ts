@@ -166,6 +166,7 @@ describe('OpenAPI document (/api/docs-json)', () => {
     expect(isEmpty(document, answerSchema(document, 'POST', '/webhooks/facebook', 200))).toBe(false);
     expect(isEmpty(document, answerSchema(document, 'GET', '/webhooks/twitter', 200))).toBe(false);
     expect(document.paths['/api/auth/logout'].post.responses['204'].content).toBeUndefined();
+    expect(Object.keys(document.paths['/api/auth/oidc/start'].get.responses).sort()).toEqual(['302', 'default']);
     // Every operation says what its errors look like.
     const withoutError = operations(document).filter(({ operation }) => !(operation.responses.default?.content?.['application/json']?.schema));
     expect(withoutError.map(({ name }) => name)).toEqual([]);

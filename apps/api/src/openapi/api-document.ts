@@ -105,6 +105,7 @@ function describeAnswers(document: OpenAPIObject): void {
       }
       operation.responses.default = {
         description: 'Error: the status tells its kind (400 invalid input, 401, 403, 404, 409, 423, 429, 503)',
+        headers: { 'X-Request-Id': { description: 'The request id, also in the logs', schema: { type: 'string' } } },
         content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorAnswer' } } },
       };
     }
