@@ -28,6 +28,7 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     const duplicate = this.redis.duplicate.bind(this.redis);
     this.redis.duplicate = (...args: Parameters<Redis['duplicate']>) => {
       const connection = duplicate(...args);
+      ignoreDisconnectOnceEnded(connection);
       this.duplicates.push(connection);
       return connection;
     };
@@ -57,4 +58,17 @@ export class RedisStreamsIoAdapter extends IoAdapter {
     // The stream reader would otherwise stay connected until its blocking read returns (up to 5 s after close).
     this.duplicates.splice(0).forEach((connection) => connection.disconnect());
   }
+}
+
+/**
+ * The adapter's stream reader calls disconnect() again when its pending read fails because the connection closed. On
+ * a connection already closed, ioredis then arms a 2 s timer to destroy a socket that will never emit 'close' again:
+ * that timer kept the process alive after the app closed (jest: "did not exit one second after the test run").
+ */
+function ignoreDisconnectOnceEnded(connection: Redis): void {
+  const disconnect = connection.disconnect.bind(connection);
+  connection.disconnect = (reconnect?: boolean) => {
+    if (connection.status === 'end' && !reconnect) return;
+    disconnect(reconnect);
+  };
 }

@@ -237,6 +237,9 @@ export class KnowledgeBaseService {
     const saved = await manager.getRepository(KnowledgeArticle).save(
       manager.getRepository(KnowledgeArticle).create({ ...input, ownerAgentId: agentId, reviewedAt: new Date(), version: 1 }),
     );
+    // The save reads back the generated search columns as null: they are the index's, never part of an answer.
+    delete saved.searchVector;
+    delete saved.searchText;
     await manager.getRepository(KnowledgeArticleVersion).insert({ articleId: saved.id, version: 1, snapshot: snapshotOf(saved) as never, change, changedBy: agentId });
     await this.audit.record(
       { actorType: agentId ? 'agent' : 'system', actorId: agentId, action: `knowledge.${change === 'create' ? 'create' : change}`, subjectType: 'knowledge-article', subjectId: saved.id, details: { articleKey: saved.articleKey, language: saved.language, version: 1 } },

@@ -9,6 +9,7 @@ import { MailDeliveryError, MailerService } from '@brigade/mail';
 import { LocalUnit } from './local-unit.entity';
 import { ReportDelivery } from './report-delivery.entity';
 import { ReportError } from './report-errors';
+import type { FailedDeliveryView } from './report-views';
 import { ReportDocument, renderReportPdf } from './report-pdf';
 import { ReportsService } from './reports.service';
 import { UnitReport } from './unit-report.entity';
@@ -100,7 +101,7 @@ export class ReportDeliveryService {
   }
 
   /** Dead letter list: deliveries that failed for good, newest first (no citizen content). */
-  async failedDeliveries(): Promise<Record<string, unknown>[]> {
+  async failedDeliveries(): Promise<FailedDeliveryView[]> {
     return this.dataSource.query(
       `SELECT d.id, d.report_id AS "reportId", d.target, d.address, d.attempts, d.last_error AS "lastError",
               d.updated_at AS "failedAt", u.code AS "unitCode", u.name AS "unitName", r.conversation_id AS "conversationId"

@@ -12,6 +12,20 @@ export interface ReportDeliveryView {
   deliveredAt: string | null;
 }
 
+/** A delivery that failed for good, in the administrators' dead letter list (no citizen content). */
+export interface FailedDeliveryView {
+  id: string;
+  reportId: string;
+  target: ReportDelivery['target'];
+  address: string;
+  attempts: number;
+  lastError: string | null;
+  failedAt: Date;
+  unitCode: string;
+  unitName: string;
+  conversationId: string;
+}
+
 /** A report as the desk shows it beside the conversation. */
 export interface ReportView {
   id: string;

@@ -17,6 +17,7 @@ import { AGENT_ROLES, AgentPrincipal, AgentRole } from '@brigade/agents';
 import { AgentsAdminService, LANGUAGE_PATTERN, LOGIN_PATTERN, MAX_CAPACITY, SKILL_PATTERN } from '@brigade/administration';
 import { CurrentAgent, Roles } from '../auth/auth.decorators';
 import { DownloadResponse, asCsvDownload } from './csv-download';
+import { FileAnswer } from '../openapi/answer.decorators';
 
 export class AgentChangesBody {
   @IsOptional()
@@ -104,6 +105,7 @@ export class AdminAgentsController {
   }
 
   @Get('agents.csv')
+  @FileAnswer('text/csv', 'The agents, one per line (the import format)')
   async exportCsv(@Res({ passthrough: true }) response: DownloadResponse): Promise<string> {
     return asCsvDownload(response, 'brigade-agents.csv', await this.agents.exportCsv());
   }

@@ -4,6 +4,7 @@ import { IsDate, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-
 import { AuditLogService } from '@brigade/administration';
 import { Roles } from '../auth/auth.decorators';
 import { DownloadResponse, asCsvDownload } from './csv-download';
+import { FileAnswer } from '../openapi/answer.decorators';
 
 class AuditQuery {
   @IsOptional()
@@ -52,6 +53,7 @@ export class AdminAuditController {
   }
 
   @Get('audit.csv')
+  @FileAnswer('text/csv', 'The audit events matching the filter')
   async csv(@Query() query: AuditQuery, @Res({ passthrough: true }) response: DownloadResponse): Promise<string> {
     const { page: _page, ...filter } = query;
     return asCsvDownload(response, 'brigade-journal.csv', await this.audit.csv(filter));

@@ -15,6 +15,7 @@ import { RosterAdminService } from '@brigade/administration';
 import { CurrentAgent, Roles } from '../auth/auth.decorators';
 import { CsvImportBody } from './admin-agents.controller';
 import { DownloadResponse, asCsvDownload } from './csv-download';
+import { FileAnswer } from '../openapi/answer.decorators';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -148,6 +149,7 @@ export class AdminRosterController {
   }
 
   @Get('shifts.csv')
+  @FileAnswer('text/csv', 'The shifts of the period (the import format)')
   async exportCsv(@Query() query: RangeQuery, @Res({ passthrough: true }) response: DownloadResponse): Promise<string> {
     return asCsvDownload(response, `brigade-services-${query.from}.csv`, await this.roster.exportCsv(query.from, query.to));
   }

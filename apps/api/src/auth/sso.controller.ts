@@ -4,6 +4,7 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
 import { AgentPrincipal, SignInError, SsoService } from '@brigade/agents';
 import { CurrentAgent, Public } from './auth.decorators';
 import { SignInErrorFilter } from './sign-in-error.filter';
+import { RedirectAnswer } from '../openapi/answer.decorators';
 
 const BINDING_COOKIE = 'brigade_sso';
 const COOKIE_PATH = '/api/auth/oidc';
@@ -51,6 +52,7 @@ export class SsoController {
 
   @Public()
   @Get('oidc/start')
+  @RedirectAnswer('To the identity provider, or back to the desk with #sso-error=<reason>')
   async start(@Res() response: Response, @Ip() ip: string): Promise<void> {
     let started: { url: string; browserBinding: string };
     try {
@@ -73,6 +75,7 @@ export class SsoController {
 
   @Public()
   @Get('oidc/callback')
+  @RedirectAnswer('Back to the desk with #sso=<ticket> or #sso-error=<reason>')
   async callback(@Req() request: Request, @Res() response: Response, @Ip() ip: string): Promise<void> {
     response.clearCookie(BINDING_COOKIE, { path: COOKIE_PATH });
     // The registered redirect URI with the provider's parameters: behind a proxy the request's own URL may differ.

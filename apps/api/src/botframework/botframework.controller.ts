@@ -21,6 +21,7 @@ import { ChannelSwitchService } from '@brigade/administration';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { IntakeService } from '@brigade/intake';
 import { Public } from '../auth/auth.decorators';
+import { EmptyAnswer } from '../openapi/answer.decorators';
 
 /**
  * The messaging endpoint registered in Azure Bot Service. The connector's token is checked before the body is
@@ -38,6 +39,7 @@ export class BotFrameworkController {
   @Public()
   @Post()
   @HttpCode(200)
+  @EmptyAnswer('Activity accepted (Bot Connector expects a 200 with no body)')
   async receive(@Body() body: unknown, @Headers('authorization') authorization: string | undefined): Promise<void> {
     if (!this.config.botframework.enabled) throw new NotFoundException();
     await this.switches.assertAccepting('botframework', body);

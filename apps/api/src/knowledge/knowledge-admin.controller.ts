@@ -6,6 +6,7 @@ import { ARTICLE_STATUSES, ArticleStatus, KB_LANGUAGES, KbLanguage, KnowledgeBas
 import { CurrentAgent, Roles } from '../auth/auth.decorators';
 import { DownloadResponse } from '../administration/csv-download';
 import { KnowledgeErrorsFilter } from './knowledge-errors.filter';
+import { FileAnswer } from '../openapi/answer.decorators';
 
 class SourceBody {
   @IsString()
@@ -144,6 +145,7 @@ export class KnowledgeAdminController {
   }
 
   @Get('export')
+  @FileAnswer(['text/csv', 'text/markdown'], 'The articles, as CSV or Markdown (the import formats)')
   async export(@CurrentAgent() actor: AgentPrincipal, @Query() query: ExportQuery, @Res({ passthrough: true }) response: DownloadResponse) {
     await this.articles.assertEditor(actor);
     const { format, ...filter } = query;

@@ -4,6 +4,7 @@ import { toCsv } from '@brigade/administration';
 import { KnowledgeEventsService } from '@brigade/knowledge-base';
 import { Roles } from '../auth/auth.decorators';
 import { DownloadResponse, asCsvDownload } from '../administration/csv-download';
+import { FileAnswer } from '../openapi/answer.decorators';
 
 class FiguresQuery {
   @IsOptional()
@@ -35,6 +36,7 @@ export class KnowledgeFiguresController {
   }
 
   @Get('figures.csv')
+  @FileAnswer('text/csv', 'The knowledge-base figures of the period')
   async figuresCsv(@Query() query: FiguresQuery, @Res({ passthrough: true }) response: DownloadResponse) {
     const figures = await this.events.figures(...period(query));
     const rows: unknown[][] = [

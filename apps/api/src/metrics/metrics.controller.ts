@@ -7,6 +7,7 @@ import { QueueMetricsCollector, mayReadMetrics, metricsRegistry, platformMetrics
 import { Public } from '../auth/auth.decorators';
 import { DeskGateway } from '../desk/desk.gateway';
 import { WebchatGateway } from '../webchat/webchat.gateway';
+import { TextAnswer } from '../openapi/answer.decorators';
 
 /** Prometheus scrape endpoint: METRICS_TOKEN bearer, or a direct loopback caller (see docs/operations.md). */
 @ApiExcludeController()
@@ -20,6 +21,7 @@ export class MetricsController {
   ) {}
 
   @Get()
+  @TextAnswer('text/plain; version=0.0.4', 'Prometheus metrics (text exposition format)')
   async scrape(@Req() request: IncomingMessage, @Res({ passthrough: true }) response: ServerResponse): Promise<string> {
     if (!mayReadMetrics(this.config.metrics.token, request.socket.remoteAddress, request.headers)) {
       throw new ForbiddenException('metrics: bearer token or loopback required');

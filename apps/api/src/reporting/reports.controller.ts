@@ -2,6 +2,7 @@ import { Controller, Get, Header, Query } from '@nestjs/common';
 import { IsISO8601 } from 'class-validator';
 import { ReportingService, reportToCsv } from '@brigade/reporting';
 import { Roles } from '../auth/auth.decorators';
+import { FileAnswer } from '../openapi/answer.decorators';
 
 /** A date alone (YYYY-MM-DD) is that day's midnight in the roster's zone; `to` is excluded. */
 class ReportQuery {
@@ -24,6 +25,7 @@ export class ReportsController {
   }
 
   @Get('reports.csv')
+  @FileAnswer('text/csv', 'The report of the period')
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="brigade-rapport.csv"')
   async csv(@Query() query: ReportQuery): Promise<string> {

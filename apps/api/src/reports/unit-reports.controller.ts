@@ -19,6 +19,7 @@ import { AgentPrincipal } from '@brigade/agents';
 import { REPORT_URGENCIES, ReportDeliveryService, ReportUrgency, ReportsService } from '@brigade/unit-reports';
 import { CurrentAgent } from '../auth/auth.decorators';
 import { ReportErrorFilter } from './report-error.filter';
+import { FileAnswer } from '../openapi/answer.decorators';
 
 class PersonBody {
   @IsString()
@@ -175,6 +176,7 @@ export class UnitReportsController {
   }
 
   @Get('reports/:id/pdf')
+  @FileAnswer('application/pdf', 'The report for the territorial unit')
   @Header('content-type', 'application/pdf')
   @Header('cache-control', 'no-store')
   async pdf(

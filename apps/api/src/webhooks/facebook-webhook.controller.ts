@@ -15,6 +15,7 @@ import { ChannelSwitchService } from '@brigade/administration';
 import { FacebookWebhookService } from '@brigade/channels';
 import { Public } from '../auth/auth.decorators';
 import { toWebhookResponse } from './webhook-outcome';
+import { TextAnswer } from '../openapi/answer.decorators';
 
 /** Messenger's webhook, at the path configured in Meta's console; authenticated by the app secret's signature. */
 @Public()
@@ -26,6 +27,7 @@ export class FacebookWebhookController {
   ) {}
 
   @Get()
+  @TextAnswer('text/plain', 'The hub.challenge, echoed for Meta')
   verify(
     @Query('hub.mode') mode: unknown,
     @Query('hub.verify_token') token: unknown,
