@@ -25,7 +25,9 @@ const PAGES: Record<Tab, () => React.JSX.Element> = {
 export function AdminScreen({ role }: { role: string }) {
   const l = useAdminLabels();
   const tabs: Tab[] = role === 'admin' ? ['agents', 'roster', 'queues', 'replies', 'channels', 'contacts', 'audit', 'quarantine'] : ['roster'];
-  const [tab, setTab] = useState<Tab>(tabs[0]);
+  // `#/admin/quarantine` (the console's quarantine notice links there) opens that page, for those who may see it.
+  const linked = window.location.hash.split('/')[2] as Tab | undefined;
+  const [tab, setTab] = useState<Tab>(linked && tabs.includes(linked) ? linked : tabs[0]);
   const Page = PAGES[tab];
   return (
     <main className="admin" id="main">
