@@ -195,4 +195,24 @@ describe('unexpected errors: answered plainly, logged once with their correlatio
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM messages WHERE text LIKE '%message-piege%'`);
     expect(rows[0].n).toBe(0);
   });
+
+  it('socket event: a fault while checking the session is acknowledged and logged the same way, never left unanswered', async () => {
+    const { rows } = await db.query<{ id: string }>(`SELECT id FROM agents WHERE login = 'gendarme-panne'`);
+    const desk = await connectDesk(platform.url, await login(platform.url, 'gendarme-panne', TEST_PASSWORD));
+    try {
+      // The fault: the session check reads a column that is gone.
+      await db.query(`ALTER TABLE auth_sessions RENAME COLUMN revoked_at TO revocation_disparue`);
+      const ack = await desk.socket.timeout(10_000).emitWithAck('presence:set', { presence: 'available' });
+      expect(ack).toEqual({ ok: false, error: 'Erreur interne', status: 500 });
+      const logged = await until('the session check’s error line', () =>
+        lines('api').find((line) => line.msg === 'socket event failed' && JSON.stringify(line.err).includes('revoked_at')),
+      );
+      expect(logged).toMatchObject({ level: ERROR_LEVEL, event: 'presence:set', agentId: rows[0].id });
+      expect(logged.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(lines('api').filter((line) => line.correlationId === logged.correlationId && line.err)).toHaveLength(1);
+    } finally {
+      desk.socket.disconnect();
+      await db.query(`ALTER TABLE auth_sessions RENAME COLUMN revocation_disparue TO revoked_at`);
+    }
+  });
 });
