@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { connectCitizen } from '../support/clients';
 import { TestNginx } from '../support/nginx';
 import { PlatformProcesses, freePort } from '../support/processes';
 import { freshDatabase } from '../support/databases';
@@ -120,5 +121,14 @@ describe('behind the project’s nginx', () => {
     const page = await fetch(`${nginx.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('passes the web chat’s WebSocket through, as the widget connects behind it', async () => {
+    const citizen = await connectCitizen(nginx.url);
+    try {
+      await citizen.log.waitFor('session');
+    } finally {
+      citizen.socket.disconnect();
+    }
   });
 });
