@@ -127,4 +127,42 @@ describe('administration pages in Chromium', () => {
     await desk.screenshot({ path: artifactPath('admin-new-agent-desk.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   }, 90_000);
+
+  it('the console shows the quarantine count only when messages wait there, with the page’s link for administrators', async () => {
+    const admin = await createAgent(platform.dataSource, { role: 'admin', onShift: false });
+    const console = await signIn(admin.login, TEST_PASSWORD, '#/supervision');
+    const countRead = () =>
+      console.waitForResponse((response) => new URL(response.url()).pathname === '/api/admin/quarantine/count' && response.status() === 200);
+    // Nothing in quarantine: the count is read, and nothing is shown.
+    let read = countRead();
+    await console.reload();
+    await read;
+    await waitForText(console.getByTestId('waiting-count'), (text) => text === '0');
+    expect(await console.getByTestId('quarantine-notice').count()).toBe(0);
+
+    await platform.dataSource.query(
+      `INSERT INTO quarantined_messages (channel, channel_message_id, sender_external_id, reason, error, raw)
+       VALUES ('facebook', 'mid.q1', 'psid-1', 'refused', '22P05: unsupported Unicode escape sequence', convert_to('{}', 'UTF8')),
+              ('webchat', 'web-q2', 'visitor-2', 'empty', NULL, convert_to('{}', 'UTF8'))`,
+    );
+    read = countRead();
+    await console.reload();
+    await read;
+    const notice = console.getByTestId('quarantine-notice');
+    await waitForText(notice, (text) => text.startsWith('2 messages de citoyens en quarantaine'));
+    await console.screenshot({ path: artifactPath('console-quarantine-notice.png'), fullPage: true });
+    expect(await seriousAxeViolations(console)).toEqual([]);
+    await notice.getByRole('link', { name: 'Voir la quarantaine' }).click();
+    await console.getByRole('heading', { name: 'Administration' }).waitFor();
+    expect(await console.getByRole('tab', { name: 'Quarantaine' }).getAttribute('aria-selected')).toBe('true');
+    await waitForText(console.getByTestId('quarantine-table'), (text) => text.includes('mid.q1') && text.includes('web-q2'));
+
+    // A supervisor sees the count too, but the page is for administrators: no link, who to ask instead.
+    const supervisor = await createAgent(platform.dataSource, { role: 'supervisor', onShift: false });
+    const supervisorConsole = await signIn(supervisor.login, TEST_PASSWORD, '#/supervision');
+    const supervisorNotice = supervisorConsole.getByTestId('quarantine-notice');
+    await waitForText(supervisorNotice, (text) => text.includes('Un administrateur peut les examiner et les rejouer.'));
+    expect(await supervisorNotice.getByRole('link').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
 });

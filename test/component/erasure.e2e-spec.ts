@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { getQueueToken } from '@nestjs/bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { QueueName } from '@brigade/queue';
 import { socketStreamName } from '@brigade/realtime';
 import { connectCitizen, connectDesk, login, newClientMessageId } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TEST_REDIS_URL } from '../support/test-env';
 import { TestPlatform, startPlatform } from '../support/test-platform';
+import { InboundMessageProcessor } from '../../apps/worker/src/inbound-message.processor';
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
 
@@ -125,5 +129,66 @@ describe('erasing a contact leaves no copy of their data', () => {
     const entries = await platform.dataSource.query(`SELECT payload FROM inbox_entries`);
     expect(entries.length).toBe(2);
     entries.forEach((entry: { payload: Record<string, unknown> }) => expect(Object.keys(entry.payload).sort()).toEqual(['channel', 'channelMessageId', 'erased']));
+  });
+
+  it('empties a message still waiting for the worker: the worker then skips it, re-creating nothing', async () => {
+    const marker = `ATTENTE${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const gendarme = await createAgent(platform.dataSource, { onShift: true });
+    const token = await login(platform.url, gendarme.login, TEST_PASSWORD);
+    const deskSide = await connectDesk(platform.url, token);
+    sockets.push(deskSide.socket);
+    await deskSide.socket.emitWithAck('presence:set', { presence: 'available' });
+    const citizen = await connectCitizen(platform.url);
+    sockets.push(citizen.socket);
+    await citizen.log.waitFor('session');
+    expect(((await citizen.socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text: 'Bonjour' })) as Ack<unknown>).ok).toBe(true);
+    const assigned = await deskSide.log.waitFor<{ conversation: { id: string } }>('conversation:assigned');
+    const closed = await fetch(`${platform.url}/api/conversations/${assigned.conversation.id}/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'resolved' }),
+    });
+    expect(closed.status).toBeLessThan(300);
+
+    // The inbound queue is held back: the citizen's next message is accepted (in the inbox, its job queued) and waits.
+    const queue = platform.app.get<Queue>(getQueueToken(QueueName.Inbound));
+    const inbound = platform.app.get(InboundMessageProcessor).worker;
+    await queue.pause();
+    let finished: Promise<{ outcome: 'completed' | 'failed'; error?: string }> | undefined;
+    try {
+      const second = (await citizen.socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text: `Encore moi, ${marker}` })) as Ack<unknown>;
+      expect(second.ok).toBe(true);
+      const [pending] = await platform.dataSource.query(`SELECT id FROM inbox_entries WHERE processed_at IS NULL AND payload->>'text' LIKE $1`, [`%${marker}%`]);
+      expect(pending).toBeDefined();
+      const entryId = String(pending.id);
+      finished = new Promise((resolve) => {
+        inbound.on('completed', (job) => job.data.inboxEntryId === entryId && resolve({ outcome: 'completed' }));
+        inbound.on('failed', (job, error) => job?.data.inboxEntryId === entryId && resolve({ outcome: 'failed', error: error.message }));
+      });
+
+      const admin = await createAgent(platform.dataSource, { role: 'admin' });
+      const adminToken = await login(platform.url, admin.login, TEST_PASSWORD);
+      const [{ contact_id: contactId }] = await platform.dataSource.query(`SELECT contact_id FROM conversations WHERE id = $1`, [assigned.conversation.id]);
+      const erased = await fetch(`${platform.url}/api/admin/contacts/${contactId}/erase`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: 'demande du citoyen' }),
+      });
+      expect(erased.status).toBe(200);
+      expect(await erased.json()).toEqual({ conversations: 1 });
+      expect(await tablesMentioning(marker)).toEqual([]);
+      const [entry] = await platform.dataSource.query(`SELECT payload, processed_at FROM inbox_entries WHERE id = $1`, [entryId]);
+      expect(Object.keys(entry.payload).sort()).toEqual(['channel', 'channelMessageId', 'erased']);
+      expect(entry.processed_at).not.toBeNull();
+    } finally {
+      await queue.resume();
+    }
+
+    // The queued job runs: it completes without an error and stores nothing.
+    expect(await finished).toEqual({ outcome: 'completed' });
+    expect(await platform.dataSource.query(`SELECT count(*)::int AS n FROM contacts`)).toEqual([{ n: 0 }]);
+    expect(await platform.dataSource.query(`SELECT count(*)::int AS n FROM conversations`)).toEqual([{ n: 0 }]);
+    expect(await platform.dataSource.query(`SELECT count(*)::int AS n FROM messages`)).toEqual([{ n: 0 }]);
+    expect(await tablesMentioning(marker)).toEqual([]);
   });
 });

@@ -54,7 +54,12 @@ describe('personal data: retention, legal hold, export, erasure, sensitive conve
   let db: DataSource;
 
   beforeAll(async () => {
-    platform = await startPlatform({ RETENTION_DAYS: '365', RETENTION_DAYS_BY_QUEUE: 'violence=1095', INBOX_RETENTION_DAYS: '7' });
+    platform = await startPlatform({
+      RETENTION_DAYS: '365',
+      RETENTION_DAYS_BY_QUEUE: 'violence=1095',
+      INBOX_RETENTION_DAYS: '7',
+      QUARANTINE_RETENTION_DAYS: '30',
+    });
     db = platform.dataSource;
   });
   afterAll(async () => {
@@ -106,6 +111,29 @@ describe('personal data: retention, legal hold, export, erasure, sensitive conve
 
     // A second sweep finds nothing more to do.
     expect((await platform.app.get(RetentionService).purgeExpired()).conversations).toEqual([]);
+  });
+
+  it('deletes quarantined messages older than QUARANTINE_RETENTION_DAYS, replayed or not, and keeps the recent ones', async () => {
+    const quarantine = (reference: string, daysAgo: number, replayed: boolean) =>
+      db.query(
+        `INSERT INTO quarantined_messages (channel, channel_message_id, sender_external_id, reason, raw, received_at, replayed_at)
+         VALUES ('facebook', $1, 'psid-quarantaine', 'refused', convert_to('{"text":"seul \\ud800"}', 'UTF8'),
+                 now() - make_interval(days => $2::int), CASE WHEN $3::boolean THEN now() END)`,
+        [reference, daysAgo, replayed],
+      );
+    await quarantine('old-open', 31, false);
+    await quarantine('old-replayed', 45, true);
+    await quarantine('recent-open', 29, false);
+    await quarantine('recent-replayed', 2, true);
+
+    const report = await platform.app.get(RetentionService).purgeExpired();
+
+    expect(report.quarantinedMessages).toBe(2);
+    const left = await db.query(`SELECT channel_message_id FROM quarantined_messages ORDER BY channel_message_id`);
+    expect(left.map((row: { channel_message_id: string }) => row.channel_message_id)).toEqual(['recent-open', 'recent-replayed']);
+    const audit = await db.query(`SELECT details FROM audit_events WHERE action = 'retention.purge'`);
+    expect(audit).toEqual([{ details: { conversations: [], inboxEntries: 0, quarantinedMessages: 2 } }]);
+    expect((await platform.app.get(RetentionService).purgeExpired()).quarantinedMessages).toBe(0);
   });
 
   it('exports everything about a contact for an admin, without internal notes or sensitive conversations', async () => {

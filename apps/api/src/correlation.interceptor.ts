@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { correlation } from '@brigade/queue';
+import { socketEventContext } from './socket-event-context';
 
 /**
  * Runs every REST call, webhook and socket event under a correlation id: the HTTP request id that the JSON logs
@@ -11,8 +12,16 @@ import { correlation } from '@brigade/queue';
 @Injectable()
 export class CorrelationInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const id =
-      context.getType() === 'http' ? (context.switchToHttp().getRequest<{ id?: unknown }>().id as string | undefined) : randomUUID();
+    if (context.getType() === 'ws') {
+      // A socket event: a new id, and the event's name and agent for the log line of an unexpected error.
+      const ws = context.switchToWs();
+      const agentId = ws.getClient<{ data?: { principal?: { agentId?: string } } }>().data?.principal?.agentId;
+      const event = { event: ws.getPattern(), ...(agentId ? { agentId } : {}) };
+      return new Observable((subscriber) =>
+        correlation.run(randomUUID(), () => socketEventContext.run(event, () => next.handle().subscribe(subscriber))),
+      );
+    }
+    const id = context.switchToHttp().getRequest<{ id?: unknown }>().id as string | undefined;
     // Subscribing inside the store makes the handler (and everything it awaits) run with it.
     return new Observable((subscriber) => correlation.run(id, () => next.handle().subscribe(subscriber)));
   }

@@ -39,10 +39,32 @@ export function toHttpException(error: DomainError): HttpException {
   return toHttp({ statusCode: status, message: error.reason, ...error.details });
 }
 
-/** Turns the domain errors the libs throw into HTTP answers, at the edge; everything else goes to Nest as before. */
-@Catch(DomainError)
+/** An error that already says which 4xx it is (body-parser's, for instance): Nest answers it as it is. */
+function isClientHttpError(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
+ * The REST edge: domain errors become their HTTP answers, Nest's own exceptions go to Nest. Anything else is a
+ * fault: answered 500 with the request id (what a caller quotes to the operator), and logged once, with its stack,
+ * on pino-http's line for the request (`res.err`), which carries the request id and the route. Nest's own
+ * "ExceptionsHandler" line is not written, so that one fault is one log line.
+ */
+@Catch()
 export class DomainErrorFilter extends BaseExceptionFilter {
-  override catch(error: DomainError, host: ArgumentsHost): void {
-    super.catch(toHttpException(error), host);
+  override catch(error: unknown, host: ArgumentsHost): void {
+    if (error instanceof DomainError) return super.catch(toHttpException(error), host);
+    if (host.getType() !== 'http' || error instanceof HttpException || isClientHttpError(error)) return super.catch(error, host);
+    const http = host.switchToHttp();
+    const request = http.getRequest<{ id?: unknown }>();
+    const response = http.getResponse<{ err?: unknown; headersSent?: boolean }>();
+    const adapter = this.httpAdapterHost?.httpAdapter ?? this.applicationRef;
+    if (!adapter) return super.catch(error, host);
+    response.err = error instanceof Error ? error : new Error(String(error));
+    // Too late to answer: the fault is still logged, on the request's line when the answer ends.
+    if (response.headersSent) return;
+    const status = HttpStatus.INTERNAL_SERVER_ERROR;
+    adapter.reply(response, { statusCode: status, message: 'Internal server error', requestId: request.id }, status);
   }
 }

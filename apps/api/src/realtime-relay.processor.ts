@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { JobPayloads, QueueName, WORKER_OPTIONS } from '@brigade/queue';
+import { JobPayloads, QueueName, WORKER_OPTIONS, withJobCorrelation } from '@brigade/queue';
 import { QUEUE_WATCH_ROOM } from '@brigade/realtime';
 import { DeskGateway } from './desk/desk.gateway';
 import { QueueStatusBroadcaster } from './desk/queue-status-broadcaster';
@@ -20,7 +20,11 @@ export class RealtimeRelayProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<JobPayloads[QueueName.Realtime]>): Promise<void> {
+  process(job: Job<JobPayloads[QueueName.Realtime]>): Promise<void> {
+    return withJobCorrelation(job, () => this.relay(job));
+  }
+
+  private async relay(job: Job<JobPayloads[QueueName.Realtime]>): Promise<void> {
     const { namespace, room, event, payload } = job.data;
     if (namespace === 'desk' && room === QUEUE_WATCH_ROOM && event === 'queue:status') {
       await this.queueStatus.broadcast();

@@ -3,6 +3,7 @@ import type { ZodType } from 'zod';
 import { DomainError } from '@brigade/errors';
 import { toHttpException } from './domain-error.filter';
 import { MAX_JSON_DEPTH, repairJson } from './json-body-guard';
+import { socketEventContext } from './socket-event-context';
 
 const logger = new Logger('SocketEvent');
 
@@ -24,8 +25,9 @@ export async function acknowledge<T>(work: () => Promise<T>): Promise<AckResult<
           : error.message;
       return { ok: false, error: message, status: error.getStatus() };
     }
-    // Logged once, under the event's correlation id (the logger's mixin adds it); the client only learns it failed.
-    logger.error({ err: error }, 'socket event failed');
+    // Logged once, with the event, its agent and its correlation id (the logger's mixin adds it, see
+    // CorrelationInterceptor); the client only learns it failed.
+    logger.error({ err: error, ...socketEventContext.current() }, 'socket event failed');
     return { ok: false, error: 'Erreur interne', status: 500 };
   }
 }

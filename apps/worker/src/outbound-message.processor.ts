@@ -47,7 +47,8 @@ export class OutboundMessageProcessor extends WorkerHost implements OnModuleInit
         const reason = error instanceof TransientDeliveryError ? error.message : 'delivery failed after retries';
         await this.deliver.markFailedById(job.data.messageId, reason);
       }
-      this.logger.warn({ err: error, messageId: job.data.messageId, attempt: job.attemptsMade + 1 }, 'delivery failed');
+      // The error itself is logged once, with the job, by withJobCorrelation.
+      this.logger.warn({ messageId: job.data.messageId, attempt: job.attemptsMade + 1 }, 'delivery failed');
       throw error;
     }
   }

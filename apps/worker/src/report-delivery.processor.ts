@@ -20,7 +20,8 @@ export class ReportDeliveryProcessor extends WorkerHost {
         const outcome = await this.deliveries.deliver(job.data.deliveryId, attempt >= (job.opts.attempts ?? 1));
         this.logger.log({ deliveryId: job.data.deliveryId, outcome, attempt }, 'report delivery');
       } catch (error) {
-        this.logger.warn({ err: error, deliveryId: job.data.deliveryId, attempt }, 'report delivery failed');
+        // The error itself is logged once, with the job, by withJobCorrelation.
+        this.logger.warn({ deliveryId: job.data.deliveryId, attempt }, 'report delivery failed');
         if (error instanceof ReportDeliveryError && error.permanent) throw new UnrecoverableError(error.message);
         throw error;
       }

@@ -21,7 +21,8 @@ export class SenderActionProcessor extends WorkerHost {
     try {
       return await this.senderActions.deliver(job.data);
     } catch (error) {
-      this.logger.debug({ err: error, conversationId: job.data.conversationId, action: job.data.action }, 'sender action failed');
+      // The error itself is logged once, with the job, by withJobCorrelation.
+      this.logger.debug({ conversationId: job.data.conversationId, action: job.data.action }, 'sender action failed');
       throw error;
     }
   }

@@ -57,4 +57,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ROSTER_TIME_ZONE: 'Pacific/Noumea' }).routing.rosterTimeZone).toBe('Pacific/Noumea');
     expect(() => loadConfig({ ROSTER_TIME_ZONE: 'Paris' })).toThrow(/ROSTER_TIME_ZONE/);
   });
+
+  it('keeps quarantined messages 30 days unless QUARANTINE_RETENTION_DAYS says otherwise, and refuses a bad value at boot', () => {
+    expect(loadConfig({}).retention.quarantineDays).toBe(30);
+    expect(loadConfig({ QUARANTINE_RETENTION_DAYS: '90' }).retention.quarantineDays).toBe(90);
+    for (const bad of ['0', '-3', '2.5', 'trente', '100000']) {
+      expect(() => loadConfig({ QUARANTINE_RETENTION_DAYS: bad })).toThrow(/QUARANTINE_RETENTION_DAYS/);
+    }
+  });
 });

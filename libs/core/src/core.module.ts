@@ -20,6 +20,8 @@ export class CoreModule {
               const correlationId = correlation.current();
               return correlationId ? { correlationId } : {};
             },
+            // A fault (see the API's exception filter, which hands it over as `res.err`) is an error, not "info".
+            customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : 'info'),
             autoLogging: { ignore: (request) => request.url?.startsWith('/health') ?? false },
             redact: ['req.headers.authorization', 'req.headers.cookie'],
             genReqId: (request, response) => {

@@ -30,3 +30,8 @@ export class InboxEntry {
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
   processedAt: Date | null;
 }
+
+/** An entry whose contact was erased keeps only its idempotency key and this mark (see PersonalDataService). */
+export function isErasedPayload(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && (payload as { erased?: unknown }).erased === true;
+}

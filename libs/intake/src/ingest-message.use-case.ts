@@ -15,7 +15,7 @@ import {
 } from '@brigade/conversations';
 import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/persistence';
 import { RealtimePublisher } from '@brigade/realtime';
-import { InboxEntry } from './inbox-entry.entity';
+import { InboxEntry, isErasedPayload } from './inbox-entry.entity';
 
 export interface IngestOutcome {
   conversation: Conversation;
@@ -237,7 +237,8 @@ export class IngestMessageUseCase {
       const entry = await manager
         .getRepository(InboxEntry)
         .findOne({ where: { id: inboxEntryId }, lock: { mode: 'pessimistic_write' } });
-      if (!entry) return null;
+      // Erased while it waited (its contact's erasure emptied it): nothing left to store, nobody to re-create.
+      if (!entry || isErasedPayload(entry.payload)) return null;
       const inbound = entry.payload;
       const { identity, created } = await this.identityFor(manager, entry);
       // A citizen seen for the first time has no conversation yet: nothing to find, nothing to reopen.

@@ -108,8 +108,8 @@ export class PersonalDataService {
         [contactId],
       );
       if (open.length > 0) throw new ConflictError('Une conversation est encore ouverte : clôturez-la d’abord');
-      const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM conversations WHERE contact_id = $1`, [contactId]);
       const mentions = await this.eraseCopies(manager, contactId);
+      const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM conversations WHERE contact_id = $1`, [contactId]);
       await manager.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
       await this.audit.record(
         {
@@ -134,9 +134,25 @@ export class PersonalDataService {
    * entry stays as the idempotency key of a provider's retry, without its content), their quarantined messages, and the
    * free texts agents typed into the audit log about the contact's conversations (reasons, notes: strings other than ids
    * become "[effacé]").
+   * A message still waiting for the worker is emptied the same way and marked processed: the worker skips it (its job
+   * may already be queued) instead of storing it again under a new contact.
    * Returns the ids that the Socket.io stream's entries may mention (conversations, messages, identities).
    */
   private async eraseCopies(manager: EntityManager, contactId: string): Promise<string[]> {
+    // First: an entry the worker is storing right now is locked; waiting here for its commit means the rows it writes
+    // are read (and deleted with the contact) below.
+    await manager.query(
+      `UPDATE inbox_entries e
+          SET payload = jsonb_build_object('channel', e.channel, 'channelMessageId', e.channel_message_id, 'erased', true),
+              processed_at = COALESCE(e.processed_at, now())
+        WHERE NOT (e.payload ? 'erased')
+          AND (EXISTS (SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                        WHERE c.contact_id = $1 AND m.channel = e.channel AND m.channel_message_id = e.channel_message_id)
+               OR EXISTS (SELECT 1 FROM channel_identities i WHERE i.contact_id = $1 AND i.channel = e.channel
+                             AND i.channel_account = e.payload->>'channelAccount'
+                             AND i.external_id = e.payload->'sender'->>'externalId'))`,
+      [contactId],
+    );
     const conversations: { id: string }[] = await manager.query(`SELECT id FROM conversations WHERE contact_id = $1`, [contactId]);
     const conversationIds = conversations.map((row) => row.id);
     const identities: { id: string; external_id: string }[] = await manager.query(
@@ -146,17 +162,6 @@ export class PersonalDataService {
     const messages: { id: string }[] = await manager.query(`SELECT id FROM messages WHERE conversation_id = ANY($1::uuid[])`, [
       conversationIds,
     ]);
-    await manager.query(
-      `UPDATE inbox_entries e
-          SET payload = jsonb_build_object('channel', e.channel, 'channelMessageId', e.channel_message_id, 'erased', true)
-        WHERE e.processed_at IS NOT NULL AND NOT (e.payload ? 'erased')
-          AND (EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ANY($1::uuid[])
-                          AND m.channel = e.channel AND m.channel_message_id = e.channel_message_id)
-               OR EXISTS (SELECT 1 FROM channel_identities i WHERE i.contact_id = $2 AND i.channel = e.channel
-                             AND i.channel_account = e.payload->>'channelAccount'
-                             AND i.external_id = e.payload->'sender'->>'externalId'))`,
-      [conversationIds, contactId],
-    );
     await manager.query(
       `DELETE FROM quarantined_messages q USING channel_identities i
         WHERE i.contact_id = $1 AND q.channel = i.channel AND q.sender_external_id = i.external_id`,

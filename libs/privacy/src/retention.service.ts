@@ -7,12 +7,14 @@ import { APP_CONFIG, AppConfig } from '@brigade/config';
 export interface PurgeReport {
   conversations: string[];
   inboxEntries: number;
+  quarantinedMessages: number;
 }
 
 /**
  * Applies the retention policy: a closed or abandoned conversation past its queue's retention loses its messages and
  * the citizen's identifiers; the row stays, empty, for statistics. A legal hold on the conversation or the contact
- * stops it. Every purge is written to the audit log.
+ * stops it. Raw inbox payloads go after INBOX_RETENTION_DAYS, quarantined messages (their raw bytes) after
+ * QUARANTINE_RETENTION_DAYS, replayed or not. Every purge is written to the audit log.
  */
 @Injectable()
 export class RetentionService {
@@ -58,7 +60,11 @@ export class RetentionService {
             AND processed_at < $1::timestamptz - make_interval(days => $2::int)`,
         [now, this.config.retention.inboxDays],
       )) as [unknown, number];
-      if (ids.length > 0 || inboxEntries > 0) {
+      const [, quarantinedMessages] = (await manager.query(
+        `DELETE FROM quarantined_messages WHERE received_at < $1::timestamptz - make_interval(days => $2::int)`,
+        [now, this.config.retention.quarantineDays],
+      )) as [unknown, number];
+      if (ids.length > 0 || inboxEntries > 0 || quarantinedMessages > 0) {
         await this.audit.record(
           {
             actorType: 'system',
@@ -66,12 +72,12 @@ export class RetentionService {
             action: 'retention.purge',
             subjectType: 'conversation',
             subjectId: null,
-            details: { conversations: ids, inboxEntries },
+            details: { conversations: ids, inboxEntries, quarantinedMessages },
           },
           manager,
         );
       }
-      return { conversations: ids, inboxEntries };
+      return { conversations: ids, inboxEntries, quarantinedMessages };
     });
   }
 

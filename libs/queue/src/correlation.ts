@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { DelayedError, RateLimitError, UnrecoverableError, WaitingChildrenError, WaitingError } from 'bullmq';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
@@ -31,7 +33,38 @@ export interface CorrelatedJobData {
   correlationId?: string;
 }
 
-/** Runs a job's handler under the correlation id its producer attached (or the job's own id for an old job). */
-export function withJobCorrelation<T>(job: { id?: string; data: CorrelatedJobData }, work: () => Promise<T>): Promise<T> {
-  return correlation.run(job.data.correlationId ?? (job.id ? `job-${job.id}` : undefined), work);
+/** What a job-failure log line needs to know of the job (BullMQ's Job has all of it). */
+export interface CorrelatedJob {
+  id?: string;
+  name?: string;
+  queueName?: string;
+  attemptsMade?: number;
+  opts?: { attempts?: number };
+  data: CorrelatedJobData;
+}
+
+const jobLogger = new Logger('Job');
+
+/**
+ * Runs a job's handler under the correlation id its producer attached (or the job's own id for an old job).
+ * A failed attempt is logged here, once, with its error and stack: the processors log their domain outcome without
+ * the error, so that one failure is one line whatever the queue. Ids only: job data may carry citizen text.
+ */
+export async function withJobCorrelation<T>(job: CorrelatedJob, work: () => Promise<T>): Promise<T> {
+  return correlation.run(job.data.correlationId ?? (job.id ? `job-${job.id}` : undefined), async () => {
+    try {
+      return await work();
+    } catch (error) {
+      // Parked, rate-limited or waiting: not a failure, BullMQ runs the job again.
+      const parked = [DelayedError, RateLimitError, WaitingError, WaitingChildrenError].some((kind) => error instanceof kind);
+      if (parked) throw error;
+      const attempt = (job.attemptsMade ?? 0) + 1;
+      const attempts = job.opts?.attempts ?? 1;
+      const final = error instanceof UnrecoverableError || attempt >= attempts;
+      const line = { err: error, jobId: job.id, jobName: job.name, queue: job.queueName, attempt, attempts, final };
+      if (final) jobLogger.error(line, 'job failed');
+      else jobLogger.warn(line, 'job attempt failed, will be retried');
+      throw error;
+    }
+  });
 }

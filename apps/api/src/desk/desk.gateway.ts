@@ -219,6 +219,16 @@ export class DeskGateway implements OnModuleInit, OnGatewayInit, OnGatewayConnec
    * The token and session of the socket, checked again (expiry, logout, revocation, deactivation, current role). A
    * socket whose session ended is disconnected; otherwise its rooms follow its current role.
    */
+  /**
+   * The session check of every event, answered as an acknowledgement: 401 when the session ended, and a fault while
+   * checking (PostgreSQL unreachable) answered and logged like any other fault of the event, never left unanswered.
+   */
+  private async sessionRefusal(socket: DeskSocket): Promise<AckFailure | null> {
+    const checked = await acknowledge(() => this.authorize(socket));
+    if (!checked.ok) return checked;
+    return checked.data ? null : SESSION_ENDED;
+  }
+
   private async authorize(socket: DeskSocket): Promise<AgentPrincipal | null> {
     const principal = await this.auth.verifyAccessToken(this.sessions.get(socket)?.token);
     if (!principal || principal.agentId !== socket.data.principal?.agentId) {
@@ -278,7 +288,8 @@ export class DeskGateway implements OnModuleInit, OnGatewayInit, OnGatewayConnec
 
   @SubscribeMessage('presence:set')
   async setPresence(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
-    if (!(await this.authorize(socket))) return SESSION_ENDED;
+    const refused = await this.sessionRefusal(socket);
+    if (refused) return refused;
     const request = parsePayload(presenceRequest, body);
     if (!request.ok) return request;
     return acknowledge(async () => {
@@ -293,7 +304,8 @@ export class DeskGateway implements OnModuleInit, OnGatewayInit, OnGatewayConnec
 
   @SubscribeMessage('message:send')
   async send(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
-    if (!(await this.authorize(socket))) return SESSION_ENDED;
+    const refused = await this.sessionRefusal(socket);
+    if (refused) return refused;
     const request = parsePayload(sendRequest, body);
     if (!request.ok) return request;
     const { conversationId, clientMessageId, text } = request.value;
@@ -317,7 +329,8 @@ export class DeskGateway implements OnModuleInit, OnGatewayInit, OnGatewayConnec
    */
   @SubscribeMessage('typing')
   async typing(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
-    if (!(await this.authorize(socket))) return SESSION_ENDED;
+    const refused = await this.sessionRefusal(socket);
+    if (refused) return refused;
     const request = parsePayload(typingRequest, body);
     if (!request.ok) return request;
     const { conversationId, typing } = request.value;
@@ -353,7 +366,8 @@ export class DeskGateway implements OnModuleInit, OnGatewayInit, OnGatewayConnec
    */
   @SubscribeMessage('queue:watch')
   async watchQueue(@ConnectedSocket() socket: DeskSocket, @MessageBody() body: unknown) {
-    if (!(await this.authorize(socket))) return SESSION_ENDED;
+    const refused = await this.sessionRefusal(socket);
+    if (refused) return refused;
     const request = parsePayload(watchRequest, body);
     if (!request.ok) return request;
     return acknowledge(async () => {

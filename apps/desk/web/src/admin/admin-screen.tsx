@@ -36,7 +36,9 @@ function tabsFor(role: string, knowledgeEditor: boolean): Tab[] {
 export function AdminScreen({ role, knowledgeEditor = false }: { role: string; knowledgeEditor?: boolean }) {
   const l = useAdminLabels();
   const tabs = tabsFor(role, knowledgeEditor);
-  const [chosen, setTab] = useState<Tab>(tabs[0]);
+  // `#/admin/quarantine` (the console's quarantine notice links there) opens that page, for those who may see it.
+  const linked = window.location.hash.split('/')[2] as Tab | undefined;
+  const [chosen, setTab] = useState<Tab>(linked && tabs.includes(linked) ? linked : tabs[0]);
   const tab = tabs.includes(chosen) ? chosen : tabs[0];
   const Page = PAGES[tab];
   return (

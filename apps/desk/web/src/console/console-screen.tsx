@@ -26,6 +26,8 @@ import { KnowledgeFigures } from './knowledge-figures';
 
 /** The roster is a schedule, not a live figure: read again now and then. */
 const ROSTER_REFRESH_MS = 5 * 60_000;
+/** Quarantined messages are rare and wait for an administrator: a count read every minute is soon enough. */
+const QUARANTINE_REFRESH_MS = 60_000;
 
 function usePolling<T>(path: string, intervalMs: number): { data: T | null; error: string | null; reload: () => void } {
   const [data, setData] = useState<T | null>(null);
@@ -96,7 +98,6 @@ function useQueueStatus(socket: DeskSocket) {
 export function ConsoleScreen({ socket, me }: { socket: DeskSocket; me: MeView }) {
   const t = useT();
   const [tab, setTab] = useState<'live' | 'reports'>('live');
-  void me;
   useEffect(() => {
     document.title = `${t.supervisor} – Brigade`;
   }, [t]);
@@ -111,6 +112,7 @@ export function ConsoleScreen({ socket, me }: { socket: DeskSocket; me: MeView }
           {t.reports}
         </button>
       </div>
+      <QuarantineNotice canReplay={me.role === 'admin'} />
       {tab === 'live' ? (
         <LiveView socket={socket} />
       ) : (
@@ -120,6 +122,23 @@ export function ConsoleScreen({ socket, me }: { socket: DeskSocket; me: MeView }
         </>
       )}
     </main>
+  );
+}
+
+/**
+ * Inbound messages intake could not store (the administration's quarantine page lists and replays them): shown only
+ * when there are some, apart from the live figures (one indexed count over REST, every minute). Administrators get
+ * the link to the page; supervisors are told to call one.
+ */
+function QuarantineNotice({ canReplay }: { canReplay: boolean }) {
+  const t = useT();
+  const { data } = usePolling<{ open: number }>('/api/admin/quarantine/count', QUARANTINE_REFRESH_MS);
+  if (!data || data.open === 0) return null;
+  return (
+    <p className="quarantine-notice" role="status" data-testid="quarantine-notice">
+      <strong>{fill(data.open === 1 ? t.quarantinedOne : t.quarantinedMany, { n: String(data.open) })}</strong>{' '}
+      {canReplay ? <a href="#/admin/quarantine">{t.quarantineOpen}</a> : t.quarantineAskAdmin}
+    </p>
   );
 }
 
