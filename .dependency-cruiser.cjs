@@ -43,7 +43,7 @@ const packages = (names) => `(^|/)node_modules/(${names.join('|')})/`;
 /** Files of the server read by the browser apps too: socket events and the views of the REST answers. */
 const CONTRACT_FILES = '^libs/(realtime/src/(events|supervisor-views)|reporting/src/reporting-views)\\.ts$';
 
-const CHANNEL_FOLDERS = '(webchat|facebook|x|botframework)';
+const CHANNEL_FOLDERS = '(webchat|facebook|x|botframework|email)';
 
 const FILE_RULES = [
   {

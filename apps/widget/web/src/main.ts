@@ -26,7 +26,8 @@ function start(script: HTMLScriptElement | null): void {
   if (data.mode === 'contact') {
     const host = document.createElement('div');
     host.id = 'brigade-contact';
-    (data.container ? document.querySelector(data.container) : null)?.append(host) ?? document.body.append(host);
+    const container = data.container ? document.querySelector(data.container) : null;
+    (container ?? document.body).append(host);
     startContactPage(host, { server, language });
     return;
   }
