@@ -271,7 +271,7 @@ describe('contact form / e-mail channel: form -> desk -> answer by mail -> reply
     expect(otherDomain.code).toBe(550);
 
     expect(await count(`SELECT count(*)::int AS n FROM messages`)).toBe(before);
-    expect(gendarme.log.all<DeskMessageView>('message:new').filter((message) => message.authorType === 'citizen')).toHaveLength(0);
+    expect(gendarme.log.all<DeskMessageView>('message:new').filter((message) => message.author === 'citizen')).toHaveLength(0);
   });
 
   it('refuses an oversized or malformed mail with a clear SMTP error and stores nothing', async () => {

@@ -1,22 +1,48 @@
 import { Body, Controller, ForbiddenException, Get, Headers, HttpCode, Inject, Ip, Post } from '@nestjs/common';
-import { Allow } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { CITIZEN_LANGUAGES, CitizenLanguage } from '@brigade/conversations';
 import { ContactFormService, ContinueInWebchatUseCase } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { Public } from '../auth/auth.decorators';
 import { isOriginAllowed } from '../webchat/origin-policy';
 
-/** Every field is checked by ContactFormService, which answers one French message per field (`fields`). */
+/**
+ * Types and hard bounds only: ContactFormService checks what each field must hold and answers one French message per
+ * field (`fields`), the form's own words.
+ */
 class ContactMessageBody {
-  @Allow() email: unknown;
-  @Allow() topic: unknown;
-  @Allow() message: unknown;
-  @Allow() language: unknown;
-  @Allow() clientId: unknown;
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  email?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  topic?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  message?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(5)
+  language?: string;
+
+  /** Chosen by the page for one submission (8-64 letters, digits, "-", "_"): sent twice, it makes one message. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  clientId?: string;
 }
 
 class ContinueBody {
-  @Allow() token: unknown;
+  /** The `suite` parameter of the link in an answer mail. */
+  @IsString()
+  @MaxLength(200)
+  token: string;
 }
 
 interface ContactFormView {

@@ -14,12 +14,12 @@ import { isEmailAddress, normaliseEmailAddress } from './email-address';
 export const CONTACT_MESSAGE_MAX_LENGTH = 5000;
 
 export interface ContactFormInput {
-  email: unknown;
-  topic: unknown;
-  message: unknown;
-  language: unknown;
+  email?: unknown;
+  topic?: unknown;
+  message?: unknown;
+  language?: unknown;
   /** Chosen by the page for this submission: sending it twice (a double click, a retry) makes one message. */
-  clientId: unknown;
+  clientId?: unknown;
 }
 
 export interface ContactFormTopic {
@@ -62,7 +62,7 @@ export class ContactFormService {
       this.topics(),
       this.dataSource.query(
         `SELECT EXISTS (SELECT 1 FROM agents a
-                         WHERE a.presence = 'available'
+                         WHERE a.active AND a.presence = 'available'
                            AND (a.duty_override = 'on'
                                 OR (a.duty_override IS NULL AND EXISTS (SELECT 1 FROM shifts s
                                      WHERE s.agent_id = a.id AND s.starts_at <= now() AND s.ends_at > now())))) AS on_duty`,
