@@ -311,7 +311,7 @@ describe('contact form / e-mail channel: form -> desk -> answer by mail -> reply
     expect(stored.text).not.toMatch(/alert|<|color|malveillant/);
   });
 
-  it('marks an answer failed on the desk when its mail bounces, and ignores a notification for another conversation', async () => {
+  it('marks an answer failed on the desk when its mail bounces or the relay refuses it, and ignores a notification for another conversation', async () => {
     const { gendarme, conversationId } = await conversationFromForm('adresse.inexistante@exemple.fr');
     const { messageId, mail } = await answerByMail(gendarme, conversationId, 'Réponse qui ne sera pas remise', 'adresse.inexistante@exemple.fr');
     const boundary = `dsn-${randomUUID()}`;
@@ -361,6 +361,15 @@ describe('contact form / e-mail channel: form -> desk -> answer by mail -> reply
     const [stored] = await platform.dataSource.query(`SELECT delivery_status, delivery_error FROM messages WHERE id = $1`, [messageId]);
     expect(stored.delivery_status).toBe('failed');
     expect(await count(`SELECT count(*)::int AS n FROM messages WHERE author_type = 'citizen'`)).toBe(1);
+
+    // The site's relay refusing an answer for good (5xx) fails it at once, with the reason, without retrying.
+    outbox.refuseNext(550, '5.7.1 Relaying denied');
+    const refused = await reply(gendarme.socket, conversationId, 'Réponse refusée par le relais');
+    expect(refused.ok).toBe(true);
+    const refusedId = refused.ok ? refused.data.id : '';
+    const refusal = await gendarme.log.waitFor<StatusEvent>('message:status', (event) => event.messageId === refusedId && event.status === 'failed');
+    expect(refusal.error).toContain('Relaying denied');
+    expect(await count(`SELECT count(*)::int AS n FROM delivery_attempts WHERE message_id = $1`, [refusedId])).toBe(1);
   });
 
   it('counts an e-mail conversation past its service level only after the queue’s hours', async () => {
