@@ -43,7 +43,7 @@ const packages = (names) => `(^|/)node_modules/(${names.join('|')})/`;
 /** Files of the server read by the browser apps too: socket events, the views of the REST answers, the answers' limited Markdown. */
 const CONTRACT_FILES = '^libs/(realtime/src/(events|supervisor-views)|reporting/src/reporting-views|knowledge-base/src/markdown)\\.ts$';
 
-const CHANNEL_FOLDERS = '(webchat|facebook|x|botframework)';
+const CHANNEL_FOLDERS = '(webchat|facebook|x|botframework|email)';
 
 const FILE_RULES = [
   {

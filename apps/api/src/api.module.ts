@@ -39,10 +39,11 @@ import { WebchatGateway } from './webchat/webchat.gateway';
 import { FacebookWebhookController } from './webhooks/facebook-webhook.controller';
 import { XWebhookController } from './webhooks/x-webhook.controller';
 import { CorrelationInterceptor } from './correlation.interceptor';
+import { EmailApiModule } from './email/email-api.module';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
-  imports: [AdministrationApiModule, KnowledgeApiModule, UnitReportsApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
+  imports: [AdministrationApiModule, EmailApiModule, KnowledgeApiModule, UnitReportsApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
   controllers: [AuthController, SessionController, SsoController, MfaController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController, InterfaceSettingsController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -38,6 +38,13 @@ export class QueueDefinition {
   @Column({ name: 'sla_first_reply_seconds', type: 'int', default: 600 })
   slaFirstReplySeconds: number;
 
+  /**
+   * Service level of the e-mail channel (contact form, answers by mail): hours within which a message should be
+   * answered. It replaces both thresholds above for conversations of that channel.
+   */
+  @Column({ name: 'email_sla_hours', type: 'int', default: 24 })
+  emailSlaHours: number;
+
   /** Re-route an assigned conversation that gets no agent reply within this delay; null: the platform default. */
   @Column({ name: 'no_reply_reroute_minutes', type: 'int', nullable: true })
   noReplyRerouteMinutes: number | null;

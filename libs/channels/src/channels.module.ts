@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { QueueCatalogModule } from '@brigade/administration';
 import { ConversationsModule } from '@brigade/conversations';
+import { MailModule } from '@brigade/mail';
 import { IntakeModule } from '@brigade/intake';
 import { RealtimeModule } from '@brigade/realtime';
 import { CHANNEL_ADAPTERS, ChannelRegistry } from './channel-registry';
@@ -14,9 +16,11 @@ import { XAdapter, XDmClient, XWebhookService } from './x';
 import { WebchatAdapter } from './webchat/webchat.adapter';
 import { BotFrameworkAdapter, BotFrameworkCredentials, BotFrameworkRequestAuthenticator } from './botframework';
 import { WebchatSessions } from './webchat/webchat-sessions';
+import { ContactFormService, EmailAdapter, EmailInboundService, EmailTokens } from './email';
+import { ContinueInWebchatUseCase } from './continue-in-webchat.use-case';
 
 @Module({
-  imports: [RealtimeModule, IntakeModule, ConversationsModule],
+  imports: [RealtimeModule, IntakeModule, ConversationsModule, MailModule, QueueCatalogModule],
   providers: [
     WebchatAdapter,
     BotFrameworkAdapter,
@@ -29,17 +33,23 @@ import { WebchatSessions } from './webchat/webchat-sessions';
     XDmClient,
     XAdapter,
     XWebhookService,
+    EmailTokens,
+    EmailAdapter,
+    EmailInboundService,
+    ContactFormService,
+    ContinueInWebchatUseCase,
     DeliveryReceiptsService,
     ChannelWebhookIntake,
     {
       provide: CHANNEL_ADAPTERS,
-      useFactory: (webchat: WebchatAdapter, botframework: BotFrameworkAdapter, facebook: FacebookAdapter, x: XAdapter) => [
+      useFactory: (webchat: WebchatAdapter, botframework: BotFrameworkAdapter, facebook: FacebookAdapter, x: XAdapter, email: EmailAdapter) => [
         webchat,
         botframework,
         facebook,
         x,
+        email,
       ],
-      inject: [WebchatAdapter, BotFrameworkAdapter, FacebookAdapter, XAdapter],
+      inject: [WebchatAdapter, BotFrameworkAdapter, FacebookAdapter, XAdapter, EmailAdapter],
     },
     ChannelRegistry,
     DeliverReplyUseCase,
@@ -52,6 +62,6 @@ import { WebchatSessions } from './webchat/webchat-sessions';
     SenderActionsService,
     MarkConversationReadUseCase,
     ReplyToCitizenUseCase,
-ChannelRegistry, DeliverReplyUseCase, WebchatSessions, BotFrameworkAdapter, BotFrameworkRequestAuthenticator, FacebookAdapter, FacebookWebhookService, XWebhookService],
+ChannelRegistry, DeliverReplyUseCase, WebchatSessions, ContactFormService, EmailInboundService, ContinueInWebchatUseCase, BotFrameworkAdapter, BotFrameworkRequestAuthenticator, FacebookAdapter, FacebookWebhookService, XWebhookService],
 })
 export class ChannelsModule {}

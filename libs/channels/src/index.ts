@@ -14,3 +14,5 @@ export * from './x';
 export * from './sender-actions.service';
 export * from './mark-conversation-read.use-case';
 export * from './reply-to-citizen.use-case';
+export * from './email';
+export * from './continue-in-webchat.use-case';

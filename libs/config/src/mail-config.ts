@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Settings of outgoing mail (SMTP), of reports to territorial units and of the e-mail channel. Mail is off until
- * SMTP_HOST is set; the inbound SMTP listener is off until MAIL_INBOUND_SMTP_PORT is set.
+ * SMTP_HOST is set; the inbound SMTP listener is off until INBOUND_SMTP_PORT is set.
  */
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -32,6 +32,19 @@ export const mailEnvironmentShape = {
   REPORT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   REPORT_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   REPORT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  /** Port of the platform's own SMTP listener for citizens' replies and bounces; 0: off. */
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+  /** Domain of the reply addresses (reply+<token>@domain) the MX sends to the listener; empty: MAIL_FROM's domain. */
+  INBOUND_MAIL_DOMAIN: z.string().default(''),
+  /** Largest inbound mail accepted (bytes, the SMTP SIZE); larger ones are refused with 552. */
+  INBOUND_MAIL_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Address citizens' answers, the continue link and the contact page are built on (https://chat.example.fr). */
+  PUBLIC_BASE_URL: z.string().url().default('http://127.0.0.1:3000'),
+  /** Hours the signed "continue in the web chat" link of an answer mail stays valid. */
+  EMAIL_CONTINUE_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
+  /** Contact-form messages accepted per minute from one address (IP), per API process. */
+  CONTACT_FORM_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(5),
 };
 
 type MailEnvironment = z.infer<z.ZodObject<typeof mailEnvironmentShape>>;
@@ -55,6 +68,18 @@ export interface MailConfig {
   };
   /** The deployer's sender identity, "Name <address>". */
   from: string;
+  /** The e-mail channel: inbound listener, reply addresses, continue links. */
+  inbound: {
+    /** 0: no listener. */
+    smtpPort: number;
+    smtpHost: string;
+    /** Domain of reply+<token>@domain. */
+    domain: string;
+    maxBytes: number;
+  };
+  publicBaseUrl: string;
+  continueLinkTtlHours: number;
+  contactFormPerMinute: number;
 }
 
 export interface ReportsConfig {
@@ -97,6 +122,15 @@ export function mailConfigFromEnv(e: MailEnvironment): { mail: MailConfig; repor
         timeoutMs: e.SMTP_TIMEOUT_MS,
       },
       from: e.MAIL_FROM.trim(),
+      inbound: {
+        smtpPort: e.INBOUND_SMTP_PORT,
+        smtpHost: e.INBOUND_SMTP_HOST,
+        domain: e.INBOUND_MAIL_DOMAIN.trim().toLowerCase() || domainOf(e.MAIL_FROM),
+        maxBytes: e.INBOUND_MAIL_MAX_BYTES,
+      },
+      publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+      continueLinkTtlHours: e.EMAIL_CONTINUE_LINK_TTL_HOURS,
+      contactFormPerMinute: e.CONTACT_FORM_PER_MINUTE,
     },
     reports: {
       natures,
@@ -108,4 +142,9 @@ export function mailConfigFromEnv(e: MailEnvironment): { mail: MailConfig; repor
     },
     problems,
   };
+}
+
+/** The domain of "Name <user@domain>" or "user@domain". */
+function domainOf(from: string): string {
+  return (/@([^>\s]+)>?\s*$/.exec(from.trim())?.[1] ?? 'localhost').toLowerCase();
 }

@@ -9,12 +9,14 @@ import {
   Conversation,
   DEFAULT_CITIZEN_LANGUAGE,
   Message,
+  Priority,
   citizenLanguageOf,
   declaredLanguage,
   detectCitizenLanguage,
 } from '@brigade/conversations';
 import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/persistence';
 import { RealtimePublisher } from '@brigade/realtime';
+import type { ConversationOpening } from './inbound-message';
 import { InboxEntry, isErasedPayload } from './inbox-entry.entity';
 
 export interface IngestOutcome {
@@ -34,6 +36,23 @@ export interface IngestOutcome {
    * conversation as written under its lock, it is all triage needs to decide, without reading again.
    */
   surgeEnabled?: boolean;
+}
+
+/** The columns a new conversation starts with: the opening the channel asked for (contact form), else the defaults. */
+interface OpeningValues {
+  queue: string;
+  priority: Priority;
+  triageState: Record<string, unknown>;
+  sensitive: boolean;
+}
+
+function openingValues(opening: ConversationOpening | undefined): OpeningValues {
+  return {
+    queue: opening?.queue ?? 'general',
+    priority: (opening?.priority ?? Priority.Normal) as Priority,
+    triageState: opening?.topicChosen ? { topicChosen: true } : {},
+    sensitive: opening?.sensitive ?? false,
+  };
 }
 
 /** The inbox entry (`$1`), locked, unless it was ingested already: the start of both one-statement paths. */
@@ -110,9 +129,13 @@ const INGEST_FIRST_CONTACT = preparedStatement(
           RETURNING id),
         conversation AS (
           INSERT INTO conversations (contact_id, identity_id, channel, status, waiting_since, created_at, last_citizen_message_at,
-                                     language)
+                                     language, queue, priority, triage_state, sensitive)
           SELECT identity.contact_id, identity.id, identity.channel, 'waiting', entry.received_at, entry.received_at, entry.received_at,
-                 CASE WHEN entry.payload->>'language' = ANY($4::text[]) THEN entry.payload->>'language' ELSE $5 END
+                 CASE WHEN entry.payload->>'language' = ANY($4::text[]) THEN entry.payload->>'language' ELSE $5 END,
+                 COALESCE(entry.payload->'opening'->>'queue', 'general'),
+                 COALESCE((entry.payload->'opening'->>'priority')::smallint, ${Priority.Normal}),
+                 CASE WHEN (entry.payload->'opening'->>'topicChosen')::boolean THEN '{"topicChosen": true}'::jsonb ELSE '{}'::jsonb END,
+                 COALESCE((entry.payload->'opening'->>'sensitive')::boolean, false)
             FROM identity, entry
           RETURNING *),
         message AS (
@@ -243,9 +266,10 @@ export class IngestMessageUseCase {
       const { identity, created } = await this.identityFor(manager, entry);
       // A citizen seen for the first time has no conversation yet: nothing to find, nothing to reopen.
       const language = this.languageOf(inbound);
+      const opening = openingValues(inbound.opening);
       const { conversation, opened, reopened } = created
-        ? await this.openFirstConversation(manager, identity, entry.receivedAt, language)
-        : await this.openConversationFor(manager, identity, entry.receivedAt, language);
+        ? await this.openFirstConversation(manager, identity, entry.receivedAt, language, opening)
+        : await this.openConversationFor(manager, identity, entry.receivedAt, language, opening);
 
       const values = {
         conversationId: conversation.id,
@@ -327,11 +351,23 @@ export class IngestMessageUseCase {
     identity: ChannelIdentity,
     receivedAt: Date,
     language: CitizenLanguage,
+    opening: OpeningValues,
   ): Promise<{ conversation: Conversation; opened: boolean; reopened: boolean }> {
     const [row]: Record<string, unknown>[] = await manager.query(
-      `INSERT INTO conversations (contact_id, identity_id, channel, status, waiting_since, created_at, last_citizen_message_at, language)
-       VALUES ($1, $2, $3, 'waiting', $4, $4, $4, $5) RETURNING *`,
-      [identity.contactId, identity.id, identity.channel, receivedAt, language],
+      `INSERT INTO conversations (contact_id, identity_id, channel, status, waiting_since, created_at, last_citizen_message_at, language,
+                                  queue, priority, triage_state, sensitive)
+       VALUES ($1, $2, $3, 'waiting', $4, $4, $4, $5, $6, $7, $8, $9) RETURNING *`,
+      [
+        identity.contactId,
+        identity.id,
+        identity.channel,
+        receivedAt,
+        language,
+        opening.queue,
+        opening.priority,
+        opening.triageState,
+        opening.sensitive,
+      ],
     );
     return { conversation: hydrateEntity(this.dataSource, Conversation, row), opened: true, reopened: false };
   }
@@ -341,6 +377,7 @@ export class IngestMessageUseCase {
     identity: ChannelIdentity,
     receivedAt: Date,
     language: CitizenLanguage,
+    opening: OpeningValues,
   ): Promise<{ conversation: Conversation; opened: boolean; reopened: boolean }> {
     const conversations = manager.getRepository(Conversation);
     const open = await conversations
@@ -365,6 +402,11 @@ export class IngestMessageUseCase {
         createdAt: receivedAt,
         lastCitizenMessageAt: receivedAt,
         language,
+        queue: opening.queue,
+        priority: opening.priority,
+        // Raw SQL of a constant: TypeORM does not type a jsonb object as an insert value.
+        triageState: () => (opening.triageState.topicChosen ? `'{"topicChosen": true}'::jsonb` : `'{}'::jsonb`),
+        sensitive: opening.sensitive,
       })
       .orIgnore()
       .returning('id')

@@ -12,6 +12,8 @@ export interface OutgoingMail {
   inReplyTo?: string;
   references?: string[];
   replyTo?: string;
+  /** SMTP envelope, when it differs from the headers (a bounce address of our own). */
+  envelope?: { from: string; to: string };
   headers?: Record<string, string>;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
@@ -58,6 +60,7 @@ export class MailerService implements OnModuleDestroy {
         inReplyTo: mail.inReplyTo,
         references: mail.references,
         replyTo: mail.replyTo,
+        envelope: mail.envelope,
         headers: mail.headers,
         attachments: mail.attachments,
       });

@@ -28,6 +28,14 @@ const num = (value: unknown): number => Number(value ?? 0);
 const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 /** The supervisor's numbers, read straight from PostgreSQL (the source of truth), never from a cache. */
+/**
+ * A conversation of the e-mail channel (contact form) is answered within hours, not minutes: its queue's
+ * email_sla_hours replaces both thresholds (t) for it, unless a "what if" threshold was asked for ($2, $3).
+ */
+const EMAIL_THRESHOLDS = `CROSS JOIN LATERAL (
+           SELECT CASE WHEN c.channel = 'email' AND $2::int IS NULL THEN COALESCE(q.email_sla_hours, 24) * 3600 ELSE t.wait_s END AS wait_s,
+                  CASE WHEN c.channel = 'email' AND $3::int IS NULL THEN COALESCE(q.email_sla_hours, 24) * 3600 ELSE t.reply_s END AS reply_s) e`;
+
 @Injectable()
 export class ReportingService {
   /** "Today" and "tomorrow" are the desk's local days in the roster's zone (ROSTER_TIME_ZONE), not UTC days. */
@@ -52,13 +60,14 @@ export class ReportingService {
     const requestedReply = replyThresholdSeconds ?? null;
     const thresholds = `LEFT JOIN queues q ON q.key = c.queue
          CROSS JOIN LATERAL (SELECT COALESCE($2::int, q.sla_wait_seconds, ${SERVICE_LEVEL_FALLBACK.waitSeconds}) AS wait_s,
-                                    COALESCE($3::int, q.sla_first_reply_seconds, ${SERVICE_LEVEL_FALLBACK.firstReplySeconds}) AS reply_s) t`;
-    const waitBreach = `c.status = 'waiting' AND c.waiting_since < $1::timestamptz - make_interval(secs => t.wait_s)`;
+                                    COALESCE($3::int, q.sla_first_reply_seconds, ${SERVICE_LEVEL_FALLBACK.firstReplySeconds}) AS reply_s) t
+         ${EMAIL_THRESHOLDS}`;
+    const waitBreach = `c.status = 'waiting' AND c.waiting_since < $1::timestamptz - make_interval(secs => e.wait_s)`;
     // Unanswered past the queue's threshold, or escalated for its current assignment (no answer within the no-reply
     // delay and nobody else to take it): an escalation is a breach even when the threshold is longer than that delay.
     const replyBreach = `c.status = 'assigned' AND c.last_citizen_message_at IS NOT NULL
                                  AND (c.last_agent_message_at IS NULL OR c.last_agent_message_at < c.last_citizen_message_at)
-                                 AND (GREATEST(c.last_citizen_message_at, c.assigned_at) < $1::timestamptz - make_interval(secs => t.reply_s)
+                                 AND (GREATEST(c.last_citizen_message_at, c.assigned_at) < $1::timestamptz - make_interval(secs => e.reply_s)
                                       OR c.no_reply_escalated_at >= c.assigned_at)`;
     const buckets: { queue: string; channel: string; priority: number; waiting: number; longest: number }[] =
       await this.dataSource.query(
@@ -97,6 +106,7 @@ export class ReportingService {
          CROSS JOIN LATERAL (SELECT COALESCE($2::int, q.sla_wait_seconds, ${SERVICE_LEVEL_FALLBACK.waitSeconds}) AS wait_s,
                                     COALESCE($3::int, q.sla_first_reply_seconds, ${SERVICE_LEVEL_FALLBACK.firstReplySeconds}) AS reply_s) t
          LEFT JOIN conversations c ON c.queue = k.queue AND c.status IN ('waiting', 'assigned')
+         ${EMAIL_THRESHOLDS}
         GROUP BY k.queue, t.wait_s, t.reply_s
         ORDER BY k.queue`,
       [now, requestedWait, requestedReply],

@@ -95,6 +95,9 @@ const WEBCHAT_QUEUE_POSITIONS = preparedStatement(
 );
 
 /** What the citizens and the supervisors see of the queue: positions, wait estimates, load, abandonment. */
+/** The wait a conversation may reach: its queue's, or for the e-mail channel (contact form) its queue's hours. */
+const EMAIL_AWARE_WAIT_SLA = `CASE WHEN c.channel = 'email' THEN COALESCE(q.email_sla_hours, 24) * 3600 ELSE COALESCE(q.sla_wait_seconds, $2) END`;
+
 @Injectable()
 export class QueueStatusService {
   constructor(
@@ -155,7 +158,7 @@ export class QueueStatusService {
                          ELSE GREATEST(1, c.priority - floor(extract(epoch FROM ($1::timestamptz - c.waiting_since)) * 1000 / $2))
                     END, c.waiting_since, c.id)::int AS position
              FROM conversations c WHERE c.status = 'waiting') q
-        WHERE q.channel <> 'webchat'
+        WHERE q.channel NOT IN ('webchat', 'email')
           AND ($3::uuid[] IS NULL OR q.id = ANY($3::uuid[]))
           AND ($4::boolean IS NOT TRUE OR (
                 q.told_this_wait
@@ -223,12 +226,12 @@ export class QueueStatusService {
     const waiting: QueueOverview['waiting'] = await this.dataSource.query(
       `SELECT c.queue, c.priority::int AS priority, c.channel, count(*)::int AS count,
               floor(extract(epoch FROM ($1::timestamptz - min(c.waiting_since))))::int AS "longestWaitSeconds",
-              COALESCE(q.sla_wait_seconds, $2)::int AS "slaWaitSeconds",
-              count(*) FILTER (WHERE c.waiting_since <= $1::timestamptz - make_interval(secs => COALESCE(q.sla_wait_seconds, $2)))::int
+              (${EMAIL_AWARE_WAIT_SLA})::int AS "slaWaitSeconds",
+              count(*) FILTER (WHERE c.waiting_since <= $1::timestamptz - make_interval(secs => ${EMAIL_AWARE_WAIT_SLA}))::int
                 AS "overSla"
          FROM conversations c LEFT JOIN queues q ON q.key = c.queue
         WHERE c.status = 'waiting'
-        GROUP BY c.queue, c.priority, c.channel, q.sla_wait_seconds ORDER BY c.priority, c.queue, c.channel`,
+        GROUP BY c.queue, c.priority, c.channel, q.sla_wait_seconds, q.email_sla_hours ORDER BY c.priority, c.queue, c.channel`,
       [now, fallback[0]],
     );
     const serviceLevels: QueueServiceLevel[] = await this.dataSource.query(
@@ -236,10 +239,11 @@ export class QueueStatusService {
               COALESCE(q.sla_first_reply_seconds, $3)::int AS "slaFirstReplySeconds",
               count(c.id) FILTER (WHERE c.status = 'waiting')::int AS waiting,
               count(c.id) FILTER (WHERE c.status = 'waiting'
-                AND c.waiting_since <= $1::timestamptz - make_interval(secs => COALESCE(q.sla_wait_seconds, $2)))::int
+                AND c.waiting_since <= $1::timestamptz - make_interval(secs => ${EMAIL_AWARE_WAIT_SLA}))::int
                 AS "waitingOverSla",
               count(c.id) FILTER (WHERE c.first_agent_reply_at IS NULL
-                AND c.created_at <= $1::timestamptz - make_interval(secs => COALESCE(q.sla_first_reply_seconds, $3)))::int
+                AND c.created_at <= $1::timestamptz - make_interval(secs =>
+                      CASE WHEN c.channel = 'email' THEN COALESCE(q.email_sla_hours, 24) * 3600 ELSE COALESCE(q.sla_first_reply_seconds, $3) END))::int
                 AS "awaitingFirstReplyOverSla"
          FROM (SELECT key AS queue FROM queues WHERE active
                UNION SELECT queue FROM conversations WHERE status IN ('waiting', 'assigned')) k

@@ -49,7 +49,7 @@ export class SocialQueueStatusService {
     if (ids) {
       // A primary-key look-up spares the web chat's messages the read of the whole queue.
       const social: { id: string }[] = await this.dataSource.query(
-        `SELECT id FROM conversations WHERE id = ANY($1::uuid[]) AND status = 'waiting' AND channel <> 'webchat'`,
+        `SELECT id FROM conversations WHERE id = ANY($1::uuid[]) AND status = 'waiting' AND channel NOT IN ('webchat', 'email')`,
         [ids],
       );
       ids = social.map((row) => row.id);

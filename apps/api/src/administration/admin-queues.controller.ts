@@ -81,6 +81,13 @@ class QueueChangesBody {
   @Max(86_400)
   slaFirstReplySeconds?: number;
 
+  /** Hours within which a message of the contact form / e-mail channel should be answered (default 24). */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  emailSlaHours?: number;
+
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()

@@ -3,10 +3,11 @@
  *   <script src="https://chat.example.fr/widget/brigade-widget.js" defer
  *           data-server="https://chat.example.fr" data-exit-url="https://www.google.fr/"></script>
  * Optional attributes: data-mode="page" (full page instead of a floating button), data-container (CSS selector of
- * the element to fill in page mode), data-lang="en" (fr, en, de, it, es; else the browser's languages), data-privacy-url,
+ * the element to fill in page mode), data-mode="contact" (the "Laisser un message" form alone), data-lang="en" (fr, en, de, it, es; else the browser's languages), data-privacy-url,
  * data-max-length.
  */
 import { ChatClient } from './chat-client';
+import { startContactPage } from './contact-page';
 import { browserLanguage, isLanguage } from './i18n';
 import { readStored } from './storage';
 import { WidgetView } from './widget-view';
@@ -22,6 +23,14 @@ function start(script: HTMLScriptElement | null): void {
   const stored = readStored();
   // The citizen's own choice, else the page's setting, else the browser's languages.
   const language = stored.language ?? (isLanguage(data.lang) ? data.lang : browserLanguage(navigator.languages ?? []));
+  if (data.mode === 'contact') {
+    const host = document.createElement('div');
+    host.id = 'brigade-contact';
+    const container = data.container ? document.querySelector(data.container) : null;
+    (container ?? document.body).append(host);
+    startContactPage(host, { server, language });
+    return;
+  }
   const maxLength = Number(data.maxLength);
 
   const host = document.createElement('div');

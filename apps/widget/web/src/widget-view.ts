@@ -3,6 +3,8 @@
  * conversation is set with textContent, never parsed as HTML.
  */
 import type { ChatClient, ChatMessage } from './chat-client';
+import { CONTACT_STYLES } from './contact-form';
+import { ContactEntry } from './contact-entry';
 import { LANGUAGE_NAMES, LANGUAGES, Language, TEXTS, Texts, isLanguage } from './i18n';
 import { KNOWLEDGE_STYLES, KnowledgeSuggestions } from './knowledge-suggestions';
 import { eraseStored, readStored, STORAGE_KEY, writeStored } from './storage';
@@ -54,6 +56,7 @@ export class WidgetView {
   private readonly transcriptFeedback: HTMLParagraphElement;
   private lastState: string | undefined;
   private readonly suggestions: KnowledgeSuggestions;
+  private readonly contact: ContactEntry;
 
   constructor(
     private readonly host: HTMLElement,
@@ -62,7 +65,7 @@ export class WidgetView {
   ) {
     this.language = options.language;
     this.root = host.attachShadow({ mode: 'open' });
-    this.root.append(el('style', {}, [styles + KNOWLEDGE_STYLES]));
+    this.root.append(el('style', {}, [styles + KNOWLEDGE_STYLES + CONTACT_STYLES]));
     const floating = options.mode === 'floating';
 
     this.launcher = floating
@@ -129,7 +132,15 @@ export class WidgetView {
     const endLink = this.text(el('button', { type: 'button', class: 'link-button' }), (t) => t.end);
     const suggestions = new KnowledgeSuggestions(options.server ?? '', () => this.language, () => this.showEnd(true), () => this.textarea.focus());
     this.suggestions = suggestions;
-    this.chatView = el('div', { class: 'view' }, [this.scroller, suggestions.element, composer, el('div', { class: 'footer' }, [endLink])]);
+    this.chatView = el('div', { class: 'view' }, [this.scroller, suggestions.element, composer]);
+    // "Laisser un message": offered when no gendarme is on duty, and always from the footer.
+    this.contact = new ContactEntry(options.server ?? '', this.language, this.chatView, (open) => {
+      // The chat's status speaks of the chat: hidden while the form is open.
+      this.statusLine.hidden = open;
+      if (!open) this.textarea.focus();
+    });
+    this.chatView.prepend(this.contact.notice);
+    this.chatView.append(el('div', { class: 'footer' }, [endLink, el('br'), this.contact.link]));
 
     this.endHeading = this.text(el('h3', { tabindex: '-1' }), (t) => t.endTitle);
     this.endClosedByAgent = this.text(el('p', { class: 'end__closed', hidden: '' }), (t) => `${t.closedByAgent} ${t.closedByAgentHelp}`);
@@ -154,7 +165,7 @@ export class WidgetView {
         'aria-labelledby': 'bw-title',
         ...(floating ? { role: 'dialog', 'aria-modal': 'false', hidden: '' } : {}),
       },
-      [header, emergency, this.statusLine, this.chatView, this.endView, this.announcer],
+      [header, emergency, this.statusLine, this.chatView, this.contact.view, this.endView, this.announcer],
     );
     if (this.launcher) this.root.append(this.launcher);
     this.root.append(this.panel);
@@ -216,6 +227,7 @@ export class WidgetView {
     this.launcher?.setAttribute('lang', language);
     if (persist) writeStored({ language });
     this.client.setLanguage(language);
+    this.contact.setLanguage(language);
     const texts = TEXTS[language];
     this.setters.forEach((set) => set(texts));
     this.render();
