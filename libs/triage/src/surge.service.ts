@@ -159,10 +159,14 @@ export class SurgeService {
       );
       return called;
     });
-    // Reinforcements on duty: serve the queue as soon as they are available; call them.
-    if (reinforcements.length > 0) await this.notifier.notifyChange(await this.rerouting.sweep('reinforcement'));
-    await Promise.all(reinforcements.map((reinforcement) => this.callReinforcement(reinforcement, byName)));
-    await this.tellWaitingCitizens(now);
+    // Applied and audited: what follows tells people, and a failure there must not hide that it is applied.
+    await this.afterCommit('surge reinforcement routing', async () => {
+      if (reinforcements.length > 0) await this.notifier.notifyChange(await this.rerouting.sweep('reinforcement'));
+    });
+    await Promise.all(
+      reinforcements.map((reinforcement) => this.afterCommit('surge reinforcement call', () => this.callReinforcement(reinforcement, byName))),
+    );
+    await this.afterCommit('surge offer to waiting citizens', () => this.tellWaitingCitizens(now));
     return this.publishNow();
   }
 
@@ -186,8 +190,16 @@ export class SurgeService {
       );
     });
     // Reinforcements back to the roster: the sweep hands over what they held if they are now off duty.
-    await this.notifier.notifyChange(await this.rerouting.sweep('duty-change'));
+    await this.afterCommit('surge undo routing', async () => this.notifier.notifyChange(await this.rerouting.sweep('duty-change')));
     return this.publishNow();
+  }
+
+  private async afterCommit(what: string, step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.logger.warn({ err: error }, `${what} failed`);
+    }
   }
 
   /** Reinforcements whose hours are over go back to what they were (their roster, usually). */
@@ -264,13 +276,13 @@ export class SurgeService {
     for (const conversation of waiting) {
       const language = citizenLanguageOf(conversation.language);
       const text = `${SURGE_MESSAGE[language]}\n${leaveAMessageOffer(language, this.config.surge.contactUrl)}`;
-      const [[row]] = (await this.dataSource.query(
+      const [row] = (await this.dataSource.query(
         `INSERT INTO messages (conversation_id, channel, direction, author_type, text, attachments, client_message_id, delivery_status, created_at)
          VALUES ($1, $2, 'outbound', 'system', $3, '[]'::jsonb, $4, $5, now())
          ON CONFLICT (conversation_id, client_message_id) DO NOTHING
          RETURNING *`,
         [conversation.id, conversation.channel, text, key, conversation.channel === 'webchat' ? 'sent' : 'queued'],
-      )) as [Record<string, unknown>[], number];
+      )) as Record<string, unknown>[];
       if (!row) continue;
       const message = this.dataSource.getRepository(Message).create({
         id: row.id as string,
