@@ -146,7 +146,7 @@ export function SurgePanel({ socket }: { socket: DeskSocket }) {
         <p data-testid="surge-reinforcements">
           {t.surgeReinforcements}{' '}
           {view.applied.reinforcements
-            .map((r) => `${r.displayName} (${clockTime(r.until, language, rosterTimeZone)})`)
+            .map((r) => `${r.displayName} (${fill(t.surgeUntil, { time: clockTime(r.until, language, rosterTimeZone) })})`)
             .join(', ')}
         </p>
       )}
