@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { preparedStatement, runPrepared } from '@brigade/persistence';
 import { ConversationsService, Message } from '@brigade/conversations';
 import { JobProducer, QueueName } from '@brigade/queue';
+import { timeStage } from '@brigade/metrics';
 import { RealtimePublisher } from '@brigade/realtime';
 import { CitizenQueueStatus, QueueStatusService } from './queue-status.service';
 import { RoutingChange } from './rerouting.service';
@@ -130,10 +131,9 @@ export class AssignmentNotifier {
    * citizens who just wrote: their first status of the wait; the tick sends the significant changes).
    */
   async publishQueueStatuses(conversationIds?: string[]): Promise<number> {
-    const [webchat, social] = await Promise.all([
-      this.publishWebchatStatuses(conversationIds),
-      this.socialQueueStatus.publish(conversationIds),
-    ]);
+    const [webchat, social] = await timeStage('queue_status', () =>
+      Promise.all([this.publishWebchatStatuses(conversationIds), this.socialQueueStatus.publish(conversationIds)]),
+    );
     return webchat + social;
   }
 
@@ -159,7 +159,7 @@ export class AssignmentNotifier {
 
   private async notifyOne(assignment: RoutedAssignment): Promise<void> {
     this.lastQueueStatus.delete(assignment.conversationId);
-    const event = await this.conversations.assignmentEvent(assignment.conversationId, assignment.reason);
+    const event = await timeStage('desk_view', () => this.conversations.assignmentEvent(assignment.conversationId, assignment.reason));
     await this.realtime.toAgent(assignment.agentId, 'conversation:assigned', event);
     if (assignment.priority === EMERGENCY) {
       await this.realtime.toAgent(assignment.agentId, 'conversation:emergency', {
