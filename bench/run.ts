@@ -594,6 +594,13 @@ function conditionsNote(): string {
     '- CPU % is of one core (200 % = both cores of a 2-core machine), over the load window (first message to the end of',
     '  the drain); PostgreSQL is all its processes (the server is shared by both targets\' databases), the machine is',
     '  every busy core from /proc/stat. Peak RSS is the highest resident size sampled every 250 ms during the step.',
+    `- Opening steps (${settings.openingRates.join(', ')} per second, ${settings.openingSeconds} s each, after the fixed`,
+    '  rates of each run): every citizen of the step opens one conversation, paced at the rate, and nothing else is sent;',
+    '  the webhook share of them through signed Messenger and X webhooks. On the platform each web chat citizen answers',
+    '  the triage menu with its first topic (1.1 s after opening, as the web chat allows one message a second). Measured:',
+    '  send -> the conversation on a desk (both targets), send -> the first queue position shown (platform), and the',
+    '  platform\'s own stage timings and statement counter scraped from its API and worker before and after the step.',
+    '  CPU ms per message is the target processes\' CPU over the load window divided by the citizen messages of the step.',
     '- The machine may be shared: compare the platform with the baseline of the same run, not with another machine.',
     '',
   ].join('\n');

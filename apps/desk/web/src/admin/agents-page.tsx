@@ -16,6 +16,9 @@ export interface AdminAgent {
   active: boolean;
   presence: string;
   onShift: boolean;
+  /** On the reserve list surge mode calls reinforcements from. */
+  reserve: boolean;
+  email: string | null;
 }
 
 export function AgentsPage() {
@@ -151,6 +154,7 @@ export function AgentsPage() {
             <th scope="col">{l.role}</th>
             <th scope="col">{l.skills}</th>
             <th scope="col">{l.capacity}</th>
+            <th scope="col">{l.reserve}</th>
             <th scope="col">{l.active}</th>
             <th scope="col">
               <span className="sr-only">Actions</span>
@@ -165,6 +169,20 @@ export function AgentsPage() {
               <td>{l.roles[agent.role] ?? agent.role}</td>
               <td>{agent.skills.join(', ')}</td>
               <td>{agent.capacity}</td>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`${l.reserve} : ${agent.displayName}`}
+                  checked={agent.reserve}
+                  onChange={(event) => {
+                    const reserve = event.target.checked;
+                    void run(async () => {
+                      await api.request('PATCH', `/api/admin/agents/${agent.id}`, { reserve });
+                      load();
+                    });
+                  }}
+                />
+              </td>
               <td>{agent.active ? l.active : l.inactive}</td>
               <td>
                 {agent.active ? (
