@@ -211,3 +211,40 @@ export function histogramQuantileMs(before: Map<number, number>, after: Map<numb
   }
   return null;
 }
+
+/** Sum of every series of a counter (or of a histogram's `_sum` / `_count`) in a Prometheus text exposition. */
+export function metricTotal(text: string, name: string): number {
+  let total = 0;
+  const pattern = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm');
+  for (const match of text.matchAll(pattern)) total += Number(match[1]);
+  return total;
+}
+
+/** Per stage of `brigade_stage_seconds`: total seconds and observations, from one scrape. */
+export function stageTotals(text: string): Map<string, { seconds: number; count: number }> {
+  const totals = new Map<string, { seconds: number; count: number }>();
+  const pattern = /^brigade_stage_seconds_(sum|count)\{stage="([^"]+)"\} (\S+)$/gm;
+  for (const match of text.matchAll(pattern)) {
+    const entry = totals.get(match[2]) ?? { seconds: 0, count: 0 };
+    if (match[1] === 'sum') entry.seconds += Number(match[3]);
+    else entry.count += Number(match[3]);
+    totals.set(match[2], entry);
+  }
+  return totals;
+}
+
+/** The stage figures of the observations made between two scrapes: how many, and the mean in ms. */
+export function stageDeltas(
+  before: Map<string, { seconds: number; count: number }>,
+  after: Map<string, { seconds: number; count: number }>,
+): Record<string, { count: number; meanMs: number; totalMs: number }> {
+  const deltas: Record<string, { count: number; meanMs: number; totalMs: number }> = {};
+  for (const [stage, end] of after) {
+    const start = before.get(stage) ?? { seconds: 0, count: 0 };
+    const count = end.count - start.count;
+    if (count <= 0) continue;
+    const totalMs = (end.seconds - start.seconds) * 1000;
+    deltas[stage] = { count, meanMs: Number((totalMs / count).toFixed(2)), totalMs: Math.round(totalMs) };
+  }
+  return deltas;
+}

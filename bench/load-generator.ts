@@ -38,6 +38,12 @@ export interface StepRequest {
     xAccountId: string;
   } | null;
   tag: string;
+  /**
+   * The opening path alone: no open loop; `rate * durationSeconds` citizens each open one conversation, paced at
+   * `rate` (web chat sockets, and a `webhooks.share` of them through signed webhooks), and answer the triage menu with
+   * its first topic as a citizen would.
+   */
+  openingOnly?: boolean;
 }
 
 type Route = 'webchat' | 'facebook' | 'x';
@@ -59,7 +65,20 @@ export interface StepResult {
   /** Send (socket emit or webhook POST) -> desk, per way in. */
   byRoute: Record<Route, LatencySummary>;
   /** Conversations opened before the loop, at `openingRate`, and how long each took to reach a desk. */
-  opening: { rate: number; opened: number; toDesk: LatencySummary };
+  opening: {
+    rate: number;
+    opened: number;
+    toDesk: LatencySummary;
+    /** Web chat: send -> the first `status` telling the citizen their place (or that a gendarme has it). */
+    toldPlace: LatencySummary;
+    /**
+     * Web chat: triage menus answered (platform only: the baseline has no assistant), and answer -> topic confirmed
+     * for the conversations still waiting when the answer came.
+     */
+    menuAnswered: number;
+    menuAcked: number;
+    menuToConfirmed: LatencySummary;
+  };
   repliesSent: number;
   repliesDelivered: number;
   replyToCitizen: LatencySummary;
@@ -106,8 +125,13 @@ async function inBatches<T>(count: number, size: number, make: (index: number) =
 export type StepPhase = 'load-start' | 'load-end';
 
 export async function runStep(request: StepRequest, markPhase: (phase: StepPhase) => void = () => undefined): Promise<StepResult> {
-  const total = Math.max(1, Math.round(request.rate * request.durationSeconds));
-  const citizenCount = Math.max(1, Math.min(total, Math.ceil((request.rate * request.citizenIntervalMs) / 1000)));
+  const openingOnly = request.openingOnly === true;
+  const total = openingOnly ? 0 : Math.max(1, Math.round(request.rate * request.durationSeconds));
+  // Opening alone: every citizen of the step opens one conversation (the webhook share of them through webhooks).
+  const openingCitizens = Math.max(1, Math.round(request.rate * request.durationSeconds));
+  const citizenCount = openingOnly
+    ? Math.max(1, Math.round(openingCitizens * (1 - (request.webhooks?.share ?? 0))))
+    : Math.max(1, Math.min(total, Math.ceil((request.rate * request.citizenIntervalMs) / 1000)));
   const newEvery = request.newConversationShare > 0 ? Math.max(1, Math.round(1 / request.newConversationShare)) : Infinity;
   const isNewConversation = (index: number) => index % newEvery === newEvery - 1;
   const newCitizenCount = newEvery === Infinity ? 0 : Math.floor(total / newEvery);
@@ -121,7 +145,17 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
     const tenth = index % 10;
     return tenth < webhookTenths / 2 ? 'facebook' : tenth < webhookTenths ? 'x' : 'webchat';
   };
-  const webhookSenders = request.webhooks ? Math.max(1, Math.ceil((citizenCount * request.webhooks.share) / 2)) : 0;
+  const webhookSenders = !request.webhooks
+    ? 0
+    : openingOnly
+      ? Math.max(1, Math.round((openingCitizens - citizenCount) / 2))
+      : Math.max(1, Math.ceil((citizenCount * request.webhooks.share) / 2));
+  const toldPlace: number[] = [];
+  const menuSentAt = new Map<number, number>();
+  const menuToConfirmed: number[] = [];
+  let menuAnswered = 0;
+  let menuAcked = 0;
+  let menuSettled = 0;
   const latencyByRoute: Record<Route, number[]> = { webchat: [], facebook: [], x: [] };
   let webhookSequence = 0;
   /** One signed webhook POST carrying one message of `sender` (0-based) on Messenger or X; resolves to the status. */
@@ -172,6 +206,10 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
     await response.arrayBuffer();
     return response.status;
   };
+  const told = new Set<number>();
+  const confirmed = new Set<number>();
+  /** When each citizen's opening message left (kept after it reached a desk, for the status that may follow). */
+  const openedAt = new Map<number, number>();
   const errors: Record<string, number> = {};
   const fail = (reason: string) => (errors[reason] = (errors[reason] ?? 0) + 1);
   const sentAt = new Map<number, number>();
@@ -247,6 +285,38 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
     if (result.status === 'fulfilled') newCitizens.push(result.value);
     else connectErrors++;
   }
+  citizens.forEach((citizen, i) => {
+    // Told their place: the first status with a position, or the gendarme's name when one took it at once.
+    citizen.on('status', (status: { state: string; queuePosition?: number }) => {
+      const started = openingSentAt.get(i) ?? openedAt.get(i);
+      if (started === undefined || told.has(i) || (status.queuePosition === undefined && status.state !== 'assigned')) return;
+      told.add(i);
+      toldPlace.push(now() - started);
+    });
+    if (!openingOnly) return;
+    // The assistant's topic menu, answered with its first topic; then its confirmation.
+    citizen.on('message', (message: { author: string; text: string }) => {
+      if (message.author !== 'system') return;
+      if (/\n1\. /.test(message.text) && !menuSentAt.has(i)) {
+        // A citizen reads the menu before answering; the web chat also allows one message a second after the first.
+        const answerAt = Math.max(now(), (openedAt.get(i) ?? now()) + 1_100);
+        menuSentAt.set(i, answerAt);
+        menuAnswered++;
+        setTimeout(() => {
+          menuSentAt.set(i, now());
+          citizen
+            .timeout(10_000)
+            .emitWithAck('message:send', { clientMessageId: `t${request.tag}${i}`, text: '1' })
+            .then((ack: Ack) => (ack.ok ? menuAcked++ : fail(`menu: ${ack.error}`)))
+            .catch(() => fail('menu: ack timeout'))
+            .finally(() => menuSettled++);
+        }, answerAt - now());
+      } else if (menuSentAt.has(i) && !confirmed.has(i) && /«|"|„/.test(message.text)) {
+        confirmed.add(i);
+        menuToConfirmed.push(now() - menuSentAt.get(i)!);
+      }
+    });
+  });
   for (const citizen of [...citizens, ...newCitizens]) {
     citizen.on('message', (message: { author: string; text: string }) => {
       const match = /^reply (\S+) (\d+)$/.exec(message.text);
@@ -261,12 +331,14 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
   if (citizens.length === 0) throw new Error('no citizen socket could connect');
 
   // Opening: one conversation per regular citizen, paced, each waited for until it reaches a desk.
+  if (openingOnly) markPhase('load-start');
   if (request.openingRate > 0) {
     const openingStarted = now();
     for (let i = 0; i < citizens.length; i++) {
       const due = openingStarted + (i * 1000) / request.openingRate;
       if (due > now()) await new Promise((resolve) => setTimeout(resolve, due - now()));
       openingSentAt.set(i, now());
+      openedAt.set(i, now());
       citizens[i]
         .timeout(10_000)
         .emitWithAck('message:send', { clientMessageId: `o${request.tag}${i}`, text: `open ${request.tag} ${i}` })
@@ -285,6 +357,13 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
     }
     const openingDeadline = now() + 60_000;
     while (openingSentAt.size > 0 && now() < openingDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (openingOnly) {
+      // Every menu answer acknowledged, and the confirmations of those still waiting (an assigned conversation's
+      // answer goes to its gendarme instead) arrived, within the drain budget.
+      const menuDeadline = now() + request.drainMs;
+      while (menuSettled < menuSentAt.size && now() < menuDeadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     // Leave the citizens' rate limit (one message a second after a burst) room for the loop.
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
@@ -292,7 +371,7 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
   // Open loop: message k leaves at start + k / rate, whether or not earlier ones were answered.
   let next = 0;
   let lagMax = 0;
-  markPhase('load-start');
+  if (!openingOnly) markPhase('load-start');
   const started = now();
   await new Promise<void>((resolve) => {
     const tick = () => {
@@ -348,7 +427,15 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
     citizenToDesk: summarise(citizenToDesk),
     newConversationToDesk: summarise(newConversationToDesk),
     byRoute: { webchat: summarise(latencyByRoute.webchat), facebook: summarise(latencyByRoute.facebook), x: summarise(latencyByRoute.x) },
-    opening: { rate: request.openingRate, opened: openingToDesk.length, toDesk: summarise(openingToDesk) },
+    opening: {
+      rate: request.openingRate,
+      opened: openingToDesk.length,
+      toDesk: summarise(openingToDesk),
+      toldPlace: summarise(toldPlace),
+      menuAnswered,
+      menuAcked,
+      menuToConfirmed: summarise(menuToConfirmed),
+    },
     repliesSent,
     repliesDelivered,
     replyToCitizen: summarise(replyToCitizen),

@@ -6,14 +6,26 @@
  * BENCH_AGENTS (50), BENCH_REPLY_RATIO (0.25), BENCH_NEW_SHARE (0.05), BENCH_OPENING_RATE (200), BENCH_SOCKETS (2000),
  * BENCH_WEBHOOK_SHARE (0.2), BENCH_WARMUP_RATE (100: a step at this rate before the runs, not reported; 0 for none), BENCH_SATURATION (true), BENCH_TARGETS (baseline,platform: one alone writes no report),
  * BENCH_DATABASE_BASE (postgres://postgres@127.0.0.1:5432/brigade_bench), REDIS_URL, BENCH_SMOKE,
- * BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS (extra node flags for the platform's processes, e.g. --cpu-prof).
+ * BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS (extra node flags for the platform's processes, e.g. --cpu-prof),
+ * BENCH_OPENING_RATES (50,100,200,400: the opening-path steps, citizens opening a conversation per second; empty for
+ * none), BENCH_OPENING_SECONDS (5).
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeGraphApi, FakeXApi } from '@brigade/testing';
-import { ProcessSampler, SampledFigures, histogramBuckets, histogramQuantileMs, pidsNamed, waitForQuietMachine } from './bench-stats';
+import {
+  ProcessSampler,
+  SampledFigures,
+  histogramBuckets,
+  histogramQuantileMs,
+  metricTotal,
+  pidsNamed,
+  stageDeltas,
+  stageTotals,
+  waitForQuietMachine,
+} from './bench-stats';
 import { ROOT, Target, WebhookSettings, startBaseline, startPlatform } from './bench-targets';
 import type { StepPhase, StepRequest, StepResult } from './load-generator';
 
@@ -34,6 +46,11 @@ const settings = {
   databaseBase: env('BENCH_DATABASE_BASE', 'postgres://postgres@127.0.0.1:5432/brigade_bench'),
   redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
   fromSources: smoke || env('BENCH_FROM_SOURCES', 'false') === 'true',
+  openingRates: env('BENCH_OPENING_RATES', smoke ? '10' : '50,100,200,400')
+    .split(',')
+    .filter(Boolean)
+    .map(Number),
+  openingSeconds: Number(env('BENCH_OPENING_SECONDS', smoke ? '2' : '5')),
   /** Both by default; one of them alone (e.g. to profile the platform) writes bench/results/partial.json only. */
   targets: env('BENCH_TARGETS', 'baseline,platform').split(','),
 };
@@ -51,6 +68,21 @@ interface Measured extends StepResult {
   services: Record<string, SampledFigures>;
   machineCpuPercent: number;
   passed: boolean;
+  /** The platform's own stage timings over the step (brigade_stage_seconds of its API and worker); null: baseline. */
+  stages: Record<string, { count: number; meanMs: number; totalMs: number }> | null;
+  /**
+   * What one message (one opening in the opening steps: its first message and its menu answer) cost: CPU ms of the
+   * target's processes over the load window, and SQL statements the platform sent (its own counter; the baseline
+   * sends one INSERT per message by construction).
+   */
+  cost: { messages: number; cpuMsPerMessage: number | null; statementsPerMessage: number | null };
+}
+
+/** The platform's metrics of both processes, read in one go (null for the baseline, which has none). */
+async function scrapeAll(target: Target): Promise<string | null> {
+  if (!target.workerMetricsUrl) return null;
+  const texts = await Promise.all([`${target.url}/metrics`, target.workerMetricsUrl].map(async (url) => (await fetch(url)).text()));
+  return texts.join('\n');
 }
 
 let stepCounter = 0;
@@ -120,6 +152,9 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
   };
   const sampler = new ProcessSampler({ ...target.processes, ...services });
   const routingBefore = await scrapeRouting(target);
+  const metricsBefore = await scrapeAll(target);
+  let loadStartedAt = 0;
+  let loadEndedAt = 0;
   sampler.begin();
   const result = await runGenerator(
     {
@@ -136,7 +171,15 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
       tag: `s${process.pid}x${stepCounter++}`,
       ...overrides,
     },
-    (phase) => (phase === 'load-start' ? sampler.loadStarted() : sampler.loadEnded()),
+    (phase) => {
+      if (phase === 'load-start') {
+        loadStartedAt = Date.now();
+        sampler.loadStarted();
+      } else {
+        loadEndedAt = Date.now();
+        sampler.loadEnded();
+      }
+    },
     (pid) => (generatorPid = pid),
   );
   const sampled = sampler.end();
@@ -150,9 +193,25 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
           p99: histogramQuantileMs(routingBefore, routingAfter, 0.99),
         }
       : null;
+  const metricsAfter = await scrapeAll(target);
   const errorCount = Object.values(result.errors).reduce((sum, n) => sum + n, 0);
-  const passed =
-    (result.citizenToDesk.p99 ?? Infinity) <= P99_LIMIT_MS && result.delivered >= DELIVERED_MIN * result.sent && errorCount === 0;
+  const openingOnly = overrides.openingOnly === true;
+  const passed = openingOnly
+    ? result.opening.opened >= DELIVERED_MIN * Math.round(rate * (overrides.durationSeconds ?? settings.stepSeconds)) && errorCount === 0
+    : (result.citizenToDesk.p99 ?? Infinity) <= P99_LIMIT_MS && result.delivered >= DELIVERED_MIN * result.sent && errorCount === 0;
+  const messages = openingOnly ? result.opening.opened + result.opening.menuAcked : result.accepted;
+  const windowMs = loadEndedAt > loadStartedAt ? loadEndedAt - loadStartedAt : 0;
+  const cpuPercent = Object.values(processes).reduce((sum, figures) => sum + figures.cpuPercent, 0);
+  const statements =
+    metricsBefore !== null && metricsAfter !== null
+      ? metricTotal(metricsAfter, 'brigade_db_statements_total') - metricTotal(metricsBefore, 'brigade_db_statements_total')
+      : null;
+  const cost = {
+    messages,
+    cpuMsPerMessage: messages > 0 && windowMs > 0 ? Number(((cpuPercent / 100) * windowMs / messages).toFixed(2)) : null,
+    statementsPerMessage: statements !== null && messages > 0 ? Number((statements / messages).toFixed(1)) : target.workerMetricsUrl ? null : 1,
+  };
+  const stages = metricsBefore !== null && metricsAfter !== null ? stageDeltas(stageTotals(metricsBefore), stageTotals(metricsAfter)) : null;
   const measured: Measured = {
     ...result,
     target: target.name,
@@ -162,7 +221,19 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
     services: sharedServices,
     machineCpuPercent: sampled.machineCpuPercent,
     passed,
+    stages,
+    cost,
   };
+  if (openingOnly) {
+    console.log(
+      `[run ${run}] ${target.name.padEnd(8)} opening ${String(rate).padStart(4)}/s: opened ${result.opening.opened}` +
+        ` to desk p50 ${fmt(result.opening.toDesk.p50)} p99 ${fmt(result.opening.toDesk.p99)} ms,` +
+        ` told place p99 ${fmt(result.opening.toldPlace.p99)} ms, menu ${result.opening.menuAnswered} answered` +
+        ` (confirmed p99 ${fmt(result.opening.menuToConfirmed.p99)} ms), errors ${errorCount};` +
+        ` ${fmt(cost.cpuMsPerMessage, 2)} CPU ms and ${fmt(cost.statementsPerMessage, 1)} statements per message`,
+    );
+    return measured;
+  }
   console.log(
     `[run ${run}] ${target.name.padEnd(8)} ${String(rate).padStart(5)} msg/s: delivered ${result.delivered}/${result.sent}` +
       ` p50 ${fmt(result.citizenToDesk.p50)} p99 ${fmt(result.citizenToDesk.p99)} max ${fmt(result.citizenToDesk.max)} ms` +
@@ -203,7 +274,13 @@ function spread(values: number[]): string {
   return values.length === 1 ? fmt(median) : `${fmt(median)} (${fmt(sorted[0])}–${fmt(sorted[sorted.length - 1])})`;
 }
 
-function report(all: Measured[], saturations: Record<string, number[]>, socketSteps: Measured[], started: Date): string {
+function report(
+  all: Measured[],
+  saturations: Record<string, number[]>,
+  socketSteps: Measured[],
+  started: Date,
+  openingSteps: Measured[],
+): string {
   const lines: string[] = [];
   const conditions = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average at the end ${loadavg()
     .map((n) => n.toFixed(2))
@@ -303,6 +380,7 @@ function report(all: Measured[], saturations: Record<string, number[]>, socketSt
         `${socketStep.repliesDelivered}/${socketStep.repliesSent} replies reached their citizen; p99 ${fmt(socketStep.citizenToDesk.p99)} ms.`,
     );
   }
+  lines.push(...openingReport(openingSteps, all));
   lines.push('', '## Raw figures', '', 'Every step of every run: `bench/results/latest.json`.', '');
   return lines.join('\n');
 }
@@ -312,6 +390,7 @@ async function main(): Promise<void> {
   const all: Measured[] = [];
   const saturations: Record<string, number[]> = { baseline: [], platform: [] };
   const socketSteps: Measured[] = [];
+  const openingSteps: Measured[] = [];
   const suffix = smoke ? '_smoke' : '';
   // Loopback stand-ins for Meta and X: the platform sends acknowledgements and replies to them.
   const [graph, xApi] = await Promise.all([FakeGraphApi.start(), FakeXApi.start()]);
@@ -361,6 +440,21 @@ async function main(): Promise<void> {
           all.push(...found.steps);
         }
       }
+      // The opening path alone, at rising rates, both targets side by side.
+      for (const rate of settings.openingRates) {
+        for (const target of targets()) {
+          openingSteps.push(
+            await step(target, run, rate, {
+              openingOnly: true,
+              openingRate: rate,
+              durationSeconds: settings.openingSeconds,
+              replyRatio: 0,
+              newConversationShare: 0,
+              drainMs: 10_000,
+            }),
+          );
+        }
+      }
       if (settings.sockets > 0 && platform) {
         // One message per citizen over the step: every socket must receive its events.
         const citizens = settings.sockets - platform.agentTokens.length;
@@ -383,12 +477,94 @@ async function main(): Promise<void> {
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(
     join(ROOT, 'bench', 'results', smoke ? 'smoke.json' : complete ? 'latest.json' : 'partial.json'),
-    JSON.stringify({ started, settings, steps: all, socketSteps, saturations }, null, 2),
+    JSON.stringify({ started, settings, steps: all, openingSteps, socketSteps, saturations }, null, 2),
   );
-  if (!smoke && complete) writeFileSync(join(ROOT, 'BENCHMARKS.md'), report(all, saturations, socketSteps, started) + '\n' + conditionsNote());
+  if (!smoke && complete) writeFileSync(join(ROOT, 'BENCHMARKS.md'), report(all, saturations, socketSteps, started, openingSteps) + '\n' + conditionsNote());
   const lost = all.reduce((sum, m) => sum + m.lost + (m.sent - m.accepted), 0);
   console.log(`BENCH_SUMMARY ${JSON.stringify({ steps: all.length, lost, saturations })}`);
   if (smoke && lost > 0) process.exitCode = 1;
+}
+
+/**
+ * The opening path alone: each rate's baseline and platform side by side (median of the runs), where the platform's
+ * time went (its stage timings), and what a message cost on each path (CPU ms, SQL statements).
+ */
+function openingReport(openingSteps: Measured[], all: Measured[]): string[] {
+  if (openingSteps.length === 0) return [];
+  const median = (values: (number | null | undefined)[]) => {
+    const known = values.filter((value): value is number => typeof value === 'number' && Number.isFinite(value)).sort((a, b) => a - b);
+    return known.length === 0 ? null : known[Math.floor(known.length / 2)];
+  };
+  const of = (target: string, rate: number) => openingSteps.filter((m) => m.target === target && m.rate === rate);
+  const lines = [
+    '',
+    '## Opening path alone',
+    '',
+    `Citizens each opening a conversation at the rate shown for ${settings.openingSeconds} s (web chat sockets, and ` +
+      `${Math.round(settings.webhookShare * 100)} % through signed Messenger and X webhooks); on the platform every web chat ` +
+      'citizen answers the triage menu with its first topic, as citizens do. The baseline does its equivalent: one INSERT, ' +
+      'one job, one emit per opening message. Medians of the runs; "told place" is the first queue position (or the ' +
+      'gendarme taking it) shown to a web chat citizen.',
+    '',
+    '| openings/s | baseline to desk p50 / p99 ms | platform to desk p50 / p99 ms | ratio p99 | platform told place p99 ms | menu -> confirmed p99 ms | opened (platform) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const rate of settings.openingRates) {
+    const base = of('baseline', rate);
+    const plat = of('platform', rate);
+    const baseP99 = median(base.map((m) => m.opening.toDesk.p99));
+    const platP99 = median(plat.map((m) => m.opening.toDesk.p99));
+    lines.push(
+      `| ${rate} | ${fmt(median(base.map((m) => m.opening.toDesk.p50)))} / ${fmt(baseP99)} | ` +
+        `${fmt(median(plat.map((m) => m.opening.toDesk.p50)))} / ${fmt(platP99)} | ` +
+        `${baseP99 && platP99 ? (platP99 / baseP99).toFixed(1) : '–'} | ${fmt(median(plat.map((m) => m.opening.toldPlace.p99)))} | ` +
+        `${fmt(median(plat.map((m) => m.opening.menuToConfirmed.p99)))} | ${fmt(median(plat.map((m) => m.opening.opened)))} |`,
+    );
+  }
+  const stageNames = [...new Set(openingSteps.flatMap((m) => Object.keys(m.stages ?? {})))];
+  if (stageNames.length > 0) {
+    lines.push(
+      '',
+      'Where the platform\'s time went during the opening steps (`brigade_stage_seconds` of its API and worker: mean ms per ' +
+        'observation, and observations per opening; a stage runs concurrently with others, so the means do not add up to ' +
+        'the latency):',
+      '',
+      `| openings/s | ${stageNames.join(' | ')} |`,
+      `|---|${stageNames.map(() => '---').join('|')}|`,
+    );
+    for (const rate of settings.openingRates) {
+      const plat = of('platform', rate);
+      const cells = stageNames.map((stage) => {
+        const mean = median(plat.map((m) => m.stages?.[stage]?.meanMs));
+        const perOpening = median(plat.map((m) => (m.stages?.[stage] && m.opening.opened > 0 ? m.stages[stage].count / m.opening.opened : null)));
+        return mean === null ? '–' : `${mean.toFixed(1)} ms × ${fmt(perOpening, 1)}`;
+      });
+      lines.push(`| ${rate} | ${cells.join(' | ')} |`);
+    }
+  }
+  lines.push(
+    '',
+    'Cost per message by path: CPU ms of the target\'s own processes over the load window, and SQL statements sent (the ' +
+      'platform counts its own, `brigade_db_statements_total`; the baseline sends one INSERT per message):',
+    '',
+    '| path | rate | baseline CPU ms / msg | platform CPU ms / msg | platform statements / msg |',
+    '|---|---|---|---|---|',
+  );
+  for (const rate of settings.openingRates) {
+    lines.push(
+      `| opening (first message + menu answer) | ${rate}/s | ${fmt(median(of('baseline', rate).map((m) => m.cost.cpuMsPerMessage)), 2)} | ` +
+        `${fmt(median(of('platform', rate).map((m) => m.cost.cpuMsPerMessage)), 2)} | ${fmt(median(of('platform', rate).map((m) => m.cost.statementsPerMessage)), 1)} |`,
+    );
+  }
+  for (const rate of settings.rates) {
+    const steps = (target: string) => all.filter((m) => m.target === target && m.rate === rate && m.run > 0);
+    lines.push(
+      `| mixed (open conversations, ${Math.round(settings.newConversationShare * 100)} % new) | ${rate} msg/s | ` +
+        `${fmt(median(steps('baseline').map((m) => m.cost.cpuMsPerMessage)), 2)} | ${fmt(median(steps('platform').map((m) => m.cost.cpuMsPerMessage)), 2)} | ` +
+        `${fmt(median(steps('platform').map((m) => m.cost.statementsPerMessage)), 1)} |`,
+    );
+  }
+  return lines;
 }
 
 function conditionsNote(): string {
@@ -418,6 +594,13 @@ function conditionsNote(): string {
     '- CPU % is of one core (200 % = both cores of a 2-core machine), over the load window (first message to the end of',
     '  the drain); PostgreSQL is all its processes (the server is shared by both targets\' databases), the machine is',
     '  every busy core from /proc/stat. Peak RSS is the highest resident size sampled every 250 ms during the step.',
+    `- Opening steps (${settings.openingRates.join(', ')} per second, ${settings.openingSeconds} s each, after the fixed`,
+    '  rates of each run): every citizen of the step opens one conversation, paced at the rate, and nothing else is sent;',
+    '  the webhook share of them through signed Messenger and X webhooks. On the platform each web chat citizen answers',
+    '  the triage menu with its first topic (1.1 s after opening, as the web chat allows one message a second). Measured:',
+    '  send -> the conversation on a desk (both targets), send -> the first queue position shown (platform), and the',
+    '  platform\'s own stage timings and statement counter scraped from its API and worker before and after the step.',
+    '  CPU ms per message is the target processes\' CPU over the load window divided by the citizen messages of the step.',
     '- The machine may be shared: compare the platform with the baseline of the same run, not with another machine.',
     '',
   ].join('\n');

@@ -16,7 +16,9 @@ interface SmokeStep {
   repliesDelivered: number;
   newConversationToDesk: { count: number };
   byRoute: Record<'webchat' | 'facebook' | 'x', { count: number }>;
-  opening: { opened: number };
+  opening: { opened: number; toldPlace: { count: number }; menuAnswered: number; menuAcked: number };
+  stages: Record<string, { count: number }> | null;
+  cost: { messages: number; cpuMsPerMessage: number | null; statementsPerMessage: number | null };
 }
 
 /** The benchmark's short version: the same tooling end to end, asserting that nothing is lost (not a speed). */
@@ -35,7 +37,10 @@ describe('benchmark smoke run', () => {
     });
     expect({ code, output: code === 0 ? '' : output.join('') }).toEqual({ code: 0, output: '' });
 
-    const { steps } = JSON.parse(readFileSync(join(root, 'bench', 'results', 'smoke.json'), 'utf8')) as { steps: SmokeStep[] };
+    const { steps, openingSteps } = JSON.parse(readFileSync(join(root, 'bench', 'results', 'smoke.json'), 'utf8')) as {
+      steps: SmokeStep[];
+      openingSteps: SmokeStep[];
+    };
     expect(steps.map((step) => step.target).sort()).toEqual(['baseline', 'platform']);
     for (const step of steps) {
       expect({ target: step.target, accepted: step.accepted, delivered: step.delivered, lost: step.lost, errors: step.errors }).toEqual({
@@ -54,5 +59,20 @@ describe('benchmark smoke run', () => {
       expect(step.byRoute.x.count).toBeGreaterThan(0);
       expect(step.repliesDelivered).toBe(step.repliesSent);
     }
+
+    // The opening path alone: every citizen's conversation reached a desk on both targets; on the platform the web chat
+    // citizens were told their place, answered the menu, and the stage timings and costs were read from its metrics.
+    expect(openingSteps.map((step) => step.target).sort()).toEqual(['baseline', 'platform']);
+    for (const step of openingSteps) {
+      expect({ target: step.target, opened: step.opening.opened, errors: step.errors }).toEqual({ target: step.target, opened: 20, errors: {} });
+      expect(step.cost.cpuMsPerMessage).toBeGreaterThan(0);
+    }
+    const platform = openingSteps.find((step) => step.target === 'platform')!;
+    expect(platform.opening.toldPlace.count).toBe(16);
+    // A conversation a gendarme takes before the assistant answers gets no menu: nearly all do.
+    expect(platform.opening.menuAnswered).toBeGreaterThanOrEqual(12);
+    expect(platform.opening.menuAcked).toBe(platform.opening.menuAnswered);
+    expect(Object.keys(platform.stages ?? {})).toEqual(expect.arrayContaining(['intake', 'triage', 'routing', 'routing_lock_wait', 'desk_view', 'push']));
+    expect(platform.cost.statementsPerMessage).toBeGreaterThan(1);
   }, 300_000);
 });

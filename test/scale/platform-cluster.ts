@@ -1,9 +1,38 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { Server, Socket, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePortOnLoopback } from './free-port';
 
 const root = join(__dirname, '..', '..');
+
+/** Newest modification time of the server sources (apps and libs, spec files aside). */
+function newestSourceMs(folder: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && entry.name !== 'web') newest = Math.max(newest, newestSourceMs(path));
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) {
+      newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * The compiled entry points when `npm run build:server` is newer than every server source: they boot in seconds where
+ * ts-node takes a minute or more per process on a loaded 2-core machine. Otherwise the sources, so that a test never
+ * runs stale code.
+ */
+function compiledEntry(entry: string): string | null {
+  const compiled = join(root, 'dist', entry.replace(/\.ts$/, '.js'));
+  if (!existsSync(compiled)) return null;
+  const built = statSync(compiled).mtimeMs;
+  sourcesNewest ??= Math.max(newestSourceMs(join(root, 'apps')), newestSourceMs(join(root, 'libs')));
+  return built > sourcesNewest ? compiled : null;
+}
+let sourcesNewest: number | undefined;
 
 export interface ClusterProcess {
   kind: 'api' | 'worker';
@@ -55,7 +84,9 @@ export class PlatformCluster {
   }
 
   private spawn(kind: 'api' | 'worker', entry: string, port: number, extra: Record<string, string>): ClusterProcess {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry], {
+    const compiled = compiledEntry(entry);
+    const args = compiled ? [compiled] : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry];
+    const child = spawn(process.execPath, args, {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...this.env, ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],

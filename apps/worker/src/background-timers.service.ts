@@ -3,11 +3,14 @@ import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { DeliveryRelay } from '@brigade/intake';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier, ReroutingService } from '@brigade/routing';
+import { SurgeService } from '@brigade/triage';
 
 /**
  * Periodic safety nets: the relay re-enqueues what Redis lost, and the routing tick acts on what time alone
  * changes: a shift starting (serve the queue) or ending (hand over), a grace period or a no-reply delay running
- * out (re-route), a silent citizen (abandon); then it refreshes the citizens' queue positions.
+ * out (re-route), a silent citizen (abandon); then it refreshes the citizens' queue positions. The surge watch
+ * compares waits with each queue's surge threshold, ends reinforcements whose hours are over, proposes surge mode to
+ * the supervisors (or applies it, by configuration).
  */
 @Injectable()
 export class BackgroundTimersService implements OnApplicationBootstrap {
@@ -21,6 +24,7 @@ export class BackgroundTimersService implements OnApplicationBootstrap {
     private readonly rerouting: ReroutingService,
     private readonly notifier: AssignmentNotifier,
     private readonly realtime: RealtimePublisher,
+    private readonly surge: SurgeService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,6 +38,9 @@ export class BackgroundTimersService implements OnApplicationBootstrap {
       // Assignments and removals refresh the supervisors' view through their desk events; abandonments do here.
       if (change.abandoned.length > 0) await this.realtime.queueChanged('abandoned');
       await this.notifier.publishQueueStatuses();
+    });
+    this.every('surge-watch', this.config.surge.checkIntervalMs, async () => {
+      await this.surge.watch();
     });
   }
 

@@ -4,7 +4,7 @@ import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { toDeskMessage } from '@brigade/conversations';
 import { IngestMessageUseCase } from '@brigade/intake';
-import { platformMetrics } from '@brigade/metrics';
+import { platformMetrics, timeStage } from '@brigade/metrics';
 import { JobPayloads, QueueName, WORKER_OPTIONS, withJobCorrelation } from '@brigade/queue';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier, QueueDrainer } from '@brigade/routing';
@@ -35,7 +35,7 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
   }
 
   private async handle(inboxEntryId: string): Promise<void> {
-    const outcome = await this.ingest.execute(inboxEntryId);
+    const outcome = await timeStage('intake', () => this.ingest.execute(inboxEntryId));
     if (!outcome) return;
     const { conversation, message } = outcome;
     if (outcome.stored) {
@@ -46,9 +46,12 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
         'inbound message stored',
       );
     }
-    if (outcome.acknowledgement) await this.notifier.sendAcknowledgement(outcome.acknowledgement, outcome.citizenExternalId);
+    if (outcome.acknowledgement) {
+      const acknowledgement = outcome.acknowledgement;
+      await timeStage('acknowledgement', () => this.notifier.sendAcknowledgement(acknowledgement, outcome.citizenExternalId));
+    }
     // Before routing: an emergency must enter the queue at emergency priority.
-    await this.triage.afterIngest(outcome);
+    await timeStage('triage', () => this.triage.afterIngest(outcome));
     if (conversation.status === 'waiting') {
       // Coalesced with the other messages of a burst: one drain serves them all (see QueueDrainer).
       const { assigned } = await this.drainer.serve({

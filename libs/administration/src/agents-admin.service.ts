@@ -26,6 +26,9 @@ export interface AgentView {
   active: boolean;
   presence: string;
   onShift: boolean;
+  /** On the surge reserve list. */
+  reserve: boolean;
+  email: string | null;
   createdAt: Date;
 }
 
@@ -35,14 +38,18 @@ export interface AgentChanges {
   skills?: string[];
   languages?: string[];
   capacity?: number;
+  reserve?: boolean;
+  email?: string | null;
 }
 
-export interface NewAgent extends Required<Omit<AgentChanges, 'skills' | 'languages' | 'capacity' | 'role'>> {
+export interface NewAgent extends Required<Omit<AgentChanges, 'skills' | 'languages' | 'capacity' | 'role' | 'reserve' | 'email'>> {
   login: string;
   role?: AgentRole;
   skills?: string[];
   languages?: string[];
   capacity?: number;
+  reserve?: boolean;
+  email?: string | null;
   /** Without one, the answer carries a one-time code for the agent to choose their password. */
   password?: string;
 }
@@ -106,6 +113,8 @@ export class AgentsAdminService {
         skills: input.skills ?? ['general'],
         languages: input.languages ?? ['fr'],
         capacity: input.capacity ?? 4,
+        reserve: input.reserve ?? false,
+        email: input.email ?? null,
         passwordHash,
       });
       await this.audit.record(auditBy(actor, 'agent.create', 'agent', created.id, { login, role: created.role }), manager);
@@ -210,7 +219,7 @@ export class AgentsAdminService {
   private checkCsv(csv: string) {
     const parsed = parseCsv(csv);
     const errors: ImportProblem[] = [];
-    const rows: (Required<AgentChanges> & { login: string; active: boolean; line: number })[] = [];
+    const rows: (Required<Omit<AgentChanges, 'reserve' | 'email'>> & { login: string; active: boolean; line: number })[] = [];
     const header = parsed[0]?.fields.map((field) => field.trim().toLowerCase());
     if (!header || CSV_HEADER.some((column) => !header.includes(column))) {
       errors.push({ line: parsed[0]?.line ?? 1, field: 'header', message: `the first line must name the columns ${CSV_HEADER.join(',')}` });
@@ -272,6 +281,8 @@ function toView(row: Record<string, unknown>): AgentView {
     active: row.active as boolean,
     presence: row.presence as string,
     onShift: row.on_shift as boolean,
+    reserve: row.reserve as boolean,
+    email: (row.email as string | null) ?? null,
     createdAt: row.created_at as Date,
   };
 }

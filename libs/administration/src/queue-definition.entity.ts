@@ -34,6 +34,13 @@ export class QueueDefinition {
   @Column({ name: 'sla_wait_seconds', type: 'int', default: 300 })
   slaWaitSeconds: number;
 
+  /**
+   * Surge watch: when this queue's longest wait or a newcomer's estimated wait passes it, surge mode is proposed to
+   * the supervisors (or applied, by configuration). Null: the queue is not watched.
+   */
+  @Column({ name: 'surge_wait_seconds', type: 'int', nullable: true })
+  surgeWaitSeconds: number | null;
+
   /** Service level: longest acceptable time to the first agent reply. */
   @Column({ name: 'sla_first_reply_seconds', type: 'int', default: 600 })
   slaFirstReplySeconds: number;

@@ -62,6 +62,14 @@ export class Agent {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** On the reserve list: surge mode may put them on duty for a few hours (and tells them so). */
+  @Column({ type: 'boolean', default: false })
+  reserve: boolean;
+
+  /** Where surge reinforcement calls are mailed, when the administrators gave one. */
+  @Column({ type: 'text', nullable: true })
+  email: string | null;
+
   /** Consecutive failed logins; reset by a successful one. */
   @Column({ name: 'failed_login_count', type: 'int', default: 0 })
   failedLoginCount: number;

@@ -79,6 +79,10 @@ const environmentSchema = z.object({
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
   ROUTING_TICK_MS: z.coerce.number().int().min(100).default(2000),
+  SURGE_AUTO_APPLY: booleanFromEnv.default(false),
+  SURGE_CHECK_INTERVAL_MS: z.coerce.number().int().min(200).default(10_000),
+  SURGE_REINFORCEMENT_HOURS: z.coerce.number().min(0.1).max(24).default(4),
+  SURGE_CONTACT_URL: z.string().min(1).default('/contact/'),
   ROUTING_AGING_STEP_MINUTES: z.coerce.number().min(0.01).default(10),
   ROUTING_SKILL_FALLBACK: booleanFromEnv.default(true),
   ROUTING_SKILL_FALLBACK_AFTER_SECONDS: z.coerce.number().int().min(0).default(120),
@@ -237,6 +241,16 @@ export type AppConfig = {
     /** Time zone the roster is written in. */
     rosterTimeZone: string;
   };
+  /** Surge mode: the watch over per-queue wait thresholds and what applying it does. */
+  surge: {
+    /** Apply surge settings as soon as the watch proposes them, instead of waiting for a supervisor. */
+    autoApply: boolean;
+    checkIntervalMs: number;
+    /** How long reserve agents put on duty by surge mode stay on duty. */
+    reinforcementHours: number;
+    /** The "leave a message" form offered to waiting citizens (the citizen's language is added as ?lang=). */
+    contactUrl: string;
+  };
   workers: { ingestConcurrency: number; outboundConcurrency: number };
   relay: { intervalMs: number; graceMs: number };
   retention: { defaultDays: number; daysByQueue: Record<string, number>; inboxDays: number; quarantineDays: number; sweepMs: number };
@@ -357,6 +371,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       presenceGraceMs: e.PRESENCE_GRACE_MS,
       rosterTimeZone: e.ROSTER_TIME_ZONE,
+    },
+    surge: {
+      autoApply: e.SURGE_AUTO_APPLY,
+      checkIntervalMs: e.SURGE_CHECK_INTERVAL_MS,
+      reinforcementHours: e.SURGE_REINFORCEMENT_HOURS,
+      contactUrl: e.SURGE_CONTACT_URL,
     },
     workers: { ingestConcurrency: e.INGEST_CONCURRENCY, outboundConcurrency: e.OUTBOUND_CONCURRENCY },
     relay: { intervalMs: e.RELAY_INTERVAL_MS, graceMs: e.RELAY_GRACE_MS },

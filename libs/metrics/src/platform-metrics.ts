@@ -64,6 +64,52 @@ export const platformMetrics = {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [metricsRegistry],
   }),
+  /**
+   * Where a message's time goes, stage by stage (see MESSAGE_STAGES): what `npm run bench` breaks the opening path
+   * down with. Each stage is timed where it runs (API or worker); a message passes some stages more than once.
+   */
+  stageSeconds: new Histogram({
+    name: 'brigade_stage_seconds',
+    help: 'Time spent in one stage of the message path (intake, acknowledgement, triage, routing_lock_wait, routing, desk_view, queue_status, push)',
+    labelNames: ['stage'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metricsRegistry],
+  }),
+  /** SQL statements sent to PostgreSQL by this process (TypeORM queries and named prepared statements). */
+  dbStatements: new Counter({
+    name: 'brigade_db_statements_total',
+    help: 'SQL statements sent to PostgreSQL by this process',
+    registers: [metricsRegistry],
+  }),
 };
 
 export type PlatformMetrics = typeof platformMetrics;
+
+/**
+ * The stages of the message path timed by `brigade_stage_seconds`: intake (the worker stores the message, its contact
+ * and conversation), acknowledgement (the first-message reply), triage (the assistant), routing_lock_wait (waiting
+ * for the routing advisory lock), routing (one routing pass, lock included), desk_view (building the desk's view of
+ * an assigned conversation), queue_status (computing and pushing waiting citizens' positions), push (one event
+ * appended to the Socket.io stream).
+ */
+export const MESSAGE_STAGES = [
+  'intake',
+  'acknowledgement',
+  'triage',
+  'routing_lock_wait',
+  'routing',
+  'desk_view',
+  'queue_status',
+  'push',
+] as const;
+export type MessageStage = (typeof MESSAGE_STAGES)[number];
+
+/** Runs one stage of the message path and records how long it took, whether it succeeded or threw. */
+export async function timeStage<T>(stage: MessageStage, work: () => Promise<T>): Promise<T> {
+  const end = platformMetrics.stageSeconds.startTimer({ stage });
+  try {
+    return await work();
+  } finally {
+    end();
+  }
+}

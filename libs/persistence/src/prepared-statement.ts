@@ -17,6 +17,14 @@ export interface PreparedStatement {
 
 const declared = new Map<string, string>();
 
+/** Called for every prepared statement run: the composition layer counts statements per process with it. */
+let onStatement: () => void = () => undefined;
+
+/** Sets what runs for every prepared statement (counting); one listener per process. */
+export function onPreparedStatement(listener: () => void): void {
+  onStatement = listener;
+}
+
 /** Declares a statement once, at module load; two texts under one name would make every connection fail. */
 export function preparedStatement(name: string, text: string): PreparedStatement {
   const existing = declared.get(name);
@@ -41,6 +49,7 @@ export async function runPrepared<Row = Record<string, unknown>>(
   values: unknown[],
 ): Promise<{ rows: Row[]; rowCount: number }> {
   const connection = await connectionOf(on);
+  onStatement();
   const result = await connection.query({ name: statement.name, text: statement.text, values });
   return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
 }

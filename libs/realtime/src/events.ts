@@ -164,6 +164,50 @@ export interface DeskServerToClientEvents {
   'supervisor:alert': (event: SupervisorAlertEvent) => void;
   /** Supervisors watching the queue (`queue:watch`): the console's live numbers, at most one snapshot a second. */
   'queue:status': (status: QueueStatusEvent) => void;
+  /**
+   * Supervisors and administrators: surge mode changed (applied, undone, reinforcements ended) or the surge watch's
+   * advice changed (a proposal appeared or went, the queues calmed down). The same view as GET /api/supervisor/surge.
+   */
+  'surge:status': (status: SurgeView) => void;
+  /** To a reserve agent: surge mode put me on duty until `until` (sign in and set myself available). */
+  'surge:reinforcement': (event: SurgeReinforcementEvent) => void;
+}
+
+/** One watched queue past its surge threshold: what the supervisor is told the proposal rests on. */
+export interface SurgeTriggerView {
+  queue: string;
+  measure: 'longest-wait' | 'estimated-wait' | 'nobody-on-duty';
+  seconds: number;
+  thresholdSeconds: number;
+  waiting: number;
+}
+
+/** Surge mode as the supervisors see it: state, the watch's advice, the reserve list. */
+export interface SurgeView {
+  active: boolean;
+  /** The deployment applies surge mode automatically when the watch proposes it (SURGE_AUTO_APPLY). */
+  autoApply: boolean;
+  /** Set while active: when, by whom ('Application automatique' for the platform) and why. */
+  applied: {
+    at: string;
+    byName: string;
+    automatic: boolean;
+    triggers: SurgeTriggerView[];
+    reinforcements: { agentId: string; displayName: string; until: string }[];
+  } | null;
+  /** The watch proposes surge mode now (only while it is off). */
+  proposal: { triggers: SurgeTriggerView[]; reinforcements: number; at: string } | null;
+  /** Surge mode is on and every watched queue is well under its threshold: undoing it is suggested. */
+  calm: boolean;
+  /** Reserve agents (active), whether they are on duty now, and whether they have an e-mail address for the call. */
+  reserve: { agentId: string; displayName: string; onDuty: boolean; hasEmail: boolean }[];
+  /** How long reinforcements stay on duty, in hours. */
+  reinforcementHours: number;
+}
+
+export interface SurgeReinforcementEvent {
+  until: string;
+  byName: string;
 }
 
 export interface SupervisorAlertEvent {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig, createRedisClient } from '@brigade/config';
+import { platformMetrics } from '@brigade/metrics';
 
 /** The Redis stream every API process's Socket.io adapter reads (one per deployment, all namespaces). */
 export const socketStreamName = (queuePrefix: string): string => `${queuePrefix}:socket.io`;
@@ -36,6 +37,15 @@ export class SocketStreamEmitter implements OnApplicationShutdown {
   }
 
   async emit(namespace: string, room: string, event: string, payload: unknown): Promise<void> {
+    const end = platformMetrics.stageSeconds.startTimer({ stage: 'push' });
+    try {
+      await this.append(namespace, room, event, payload);
+    } finally {
+      end();
+    }
+  }
+
+  private async append(namespace: string, room: string, event: string, payload: unknown): Promise<void> {
     const data = JSON.stringify({
       packet: { type: EVENT_PACKET, data: [event, payload], nsp: namespace },
       opts: { rooms: [room], except: [], flags: {} },

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { preparedStatement, runPrepared } from '@brigade/persistence';
 import { ConversationsService, Message } from '@brigade/conversations';
 import { JobProducer, QueueName } from '@brigade/queue';
+import { timeStage } from '@brigade/metrics';
 import { RealtimePublisher } from '@brigade/realtime';
 import { CitizenQueueStatus, QueueStatusService } from './queue-status.service';
 import { RoutingChange } from './rerouting.service';
@@ -32,6 +33,34 @@ export function significantChange(previous: CitizenQueueStatus | undefined, curr
     Math.abs((previous.estimatedWaitSeconds ?? 0) - (current.estimatedWaitSeconds ?? 0)) >= SIGNIFICANT_ESTIMATE_CHANGE_SECONDS
   );
 }
+
+/**
+ * What a waiting web chat citizen is told is recorded on the conversation (the queue_status_told_* columns, which the
+ * social channels use too), and a position is told only if it is the first of this wait, smaller than the last one
+ * told, or the same with another estimate: a told position never goes back. Conversations committed out of their
+ * arrival order in a burst (two workers, each transaction stamped when it began) or an emergency going ahead would
+ * otherwise push some citizens back by a place or two; their told place waits until the real one catches up. Rows
+ * another process is telling at the same moment are skipped (it tells them); the lock is held until the push is in the
+ * stream, so that two processes' figures reach a citizen in the order they were recorded.
+ */
+const TELL_WEBCHAT_POSITIONS = `
+  WITH figures AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[]) AS f(id, position, wait)),
+       locked AS (
+         SELECT c.id, c.waiting_since, c.queue_status_told_for, c.queue_status_told_position, c.queue_status_told_wait_seconds
+           FROM conversations c JOIN figures f ON f.id = c.id
+          WHERE c.status = 'waiting' AND c.channel = 'webchat'
+          ORDER BY c.id
+            FOR UPDATE OF c SKIP LOCKED)
+  UPDATE conversations c
+     SET queue_status_told_position = f.position, queue_status_told_wait_seconds = f.wait,
+         queue_status_told_at = $4, queue_status_told_for = l.waiting_since
+    FROM locked l JOIN figures f ON f.id = l.id
+   WHERE c.id = l.id
+     AND (l.queue_status_told_for IS DISTINCT FROM l.waiting_since
+          OR l.queue_status_told_position IS NULL
+          OR f.position < l.queue_status_told_position
+          OR (f.position = l.queue_status_told_position AND f.wait IS DISTINCT FROM l.queue_status_told_wait_seconds))
+  RETURNING c.id`;
 
 /** Who to tell that a web chat conversation was assigned, and the name of the gendarme they now talk to. */
 const CITIZEN_AND_AGENT_NAME = preparedStatement(
@@ -130,10 +159,9 @@ export class AssignmentNotifier {
    * citizens who just wrote: their first status of the wait; the tick sends the significant changes).
    */
   async publishQueueStatuses(conversationIds?: string[]): Promise<number> {
-    const [webchat, social] = await Promise.all([
-      this.publishWebchatStatuses(conversationIds),
-      this.socialQueueStatus.publish(conversationIds),
-    ]);
+    const [webchat, social] = await timeStage('queue_status', () =>
+      Promise.all([this.publishWebchatStatuses(conversationIds), this.socialQueueStatus.publish(conversationIds)]),
+    );
     return webchat + social;
   }
 
@@ -144,22 +172,36 @@ export class AssignmentNotifier {
       for (const id of this.lastQueueStatus.keys()) if (!live.has(id)) this.lastQueueStatus.delete(id);
     }
     const changed = statuses.filter((status) => significantChange(this.lastQueueStatus.get(status.conversationId), status));
-    await Promise.all(
-      changed.map((status) => {
-        this.lastQueueStatus.set(status.conversationId, status);
-        return this.realtime.toCitizen(status.visitorId, 'status', {
-          state: 'waiting',
-          queuePosition: status.queuePosition,
-          ...(status.estimatedWaitSeconds !== undefined ? { estimatedWaitSeconds: status.estimatedWaitSeconds } : {}),
-        });
-      }),
-    );
-    return changed.length;
+    if (changed.length === 0) return 0;
+    return this.dataSource.transaction(async (manager) => {
+      // TypeORM answers an UPDATE ... RETURNING with [rows, count].
+      const [rows] = (await manager.query(TELL_WEBCHAT_POSITIONS, [
+        changed.map((status) => status.conversationId),
+        changed.map((status) => status.queuePosition),
+        changed.map((status) => status.estimatedWaitSeconds ?? null),
+        new Date(),
+      ])) as [{ id: string }[], number];
+      const told = new Set(rows.map((row) => row.id));
+      // Pushed while the rows stay locked: another process's later figures for them cannot overtake these.
+      await Promise.all(
+        changed
+          .filter((status) => told.has(status.conversationId))
+          .map((status) => {
+            this.lastQueueStatus.set(status.conversationId, status);
+            return this.realtime.toCitizen(status.visitorId, 'status', {
+              state: 'waiting',
+              queuePosition: status.queuePosition,
+              ...(status.estimatedWaitSeconds !== undefined ? { estimatedWaitSeconds: status.estimatedWaitSeconds } : {}),
+            });
+          }),
+      );
+      return told.size;
+    });
   }
 
   private async notifyOne(assignment: RoutedAssignment): Promise<void> {
     this.lastQueueStatus.delete(assignment.conversationId);
-    const event = await this.conversations.assignmentEvent(assignment.conversationId, assignment.reason);
+    const event = await timeStage('desk_view', () => this.conversations.assignmentEvent(assignment.conversationId, assignment.reason));
     await this.realtime.toAgent(assignment.agentId, 'conversation:assigned', event);
     if (assignment.priority === EMERGENCY) {
       await this.realtime.toAgent(assignment.agentId, 'conversation:emergency', {

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '@brigade/agents';
 import { preparedStatement, runPrepared } from '@brigade/persistence';
-import { platformMetrics } from '@brigade/metrics';
+import { platformMetrics, timeStage } from '@brigade/metrics';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import {
   EMERGENCY,
@@ -19,7 +19,7 @@ export const ROUTING_LOCK_KEY = 727_100;
 
 /** Every write that changes who holds what (assign, release, transfer) happens under this transaction lock. */
 export async function takeRoutingLock(manager: EntityManager): Promise<void> {
-  await manager.query('SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCK_KEY]);
+  await timeStage('routing_lock_wait', () => manager.query('SELECT pg_advisory_xact_lock($1)', [ROUTING_LOCK_KEY]));
 }
 
 /**
@@ -137,6 +137,7 @@ export class RoutingService {
       return this.drainWithin(manager, this.clock.now(), reason, reasons);
     });
     platformMetrics.routingDecisionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    platformMetrics.stageSeconds.observe({ stage: 'routing' }, Number(process.hrtime.bigint() - started) / 1e9);
     this.countCommitted(assignments);
     return { assignments, decisionMs: Number(process.hrtime.bigint() - started) / 1e6 };
   }

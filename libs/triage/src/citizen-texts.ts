@@ -40,6 +40,25 @@ export const SURGE_MESSAGE: Translated = {
     'y un gendarme le responderá. A continuación, las respuestas a las preguntas más frecuentes.',
 };
 
+/**
+ * Surge mode: instead of waiting, the citizen may leave a message (the contact form answered within the day); {url}
+ * is the form's address in the citizen's language. Also sent once to the citizens already waiting when surge mode is
+ * applied.
+ */
+export const LEAVE_A_MESSAGE_OFFER: Translated = {
+  fr: 'Vous préférez ne pas attendre ? Laissez-nous un message avec vos coordonnées : un gendarme vous répondra dans la journée. {url}',
+  en: 'Would you rather not wait? Leave us a message with your contact details: a gendarme will answer you within the day. {url}',
+  de: 'Sie möchten nicht warten? Hinterlassen Sie uns eine Nachricht mit Ihren Kontaktdaten: Ein Gendarm antwortet Ihnen im Laufe des Tages. {url}',
+  it: 'Preferisce non attendere? Ci lasci un messaggio con i suoi recapiti: un gendarme le risponderà in giornata. {url}',
+  es: '¿Prefiere no esperar? Déjenos un mensaje con sus datos de contacto: un gendarme le responderá en el día. {url}',
+};
+
+/** The offer with the form's address, which carries the citizen's language. */
+export function leaveAMessageOffer(language: CitizenLanguage, url: string): string {
+  const separator = url.includes('?') ? '&' : '?';
+  return LEAVE_A_MESSAGE_OFFER[language].replace('{url}', `${url}${separator}lang=${language}`);
+}
+
 /** After an automatic answer: the citizen keeps their place for a gendarme. */
 export const TALK_TO_A_GENDARME_TEXTS: Translated = {
   fr: TALK_TO_A_GENDARME,

@@ -1,6 +1,7 @@
 export * from './emergency-detector';
 export * from './knowledge-base';
 export * from './platform-setting.entity';
+export * from './surge-policy';
 export * from './surge.service';
 export * from './text-normaliser';
 export * from './topics';

@@ -108,6 +108,45 @@ describe('decideTriage', () => {
     expect(decision.replies.slice(1, 1 + surgeAnswers.length)).toEqual(surgeAnswers);
     expect(decision.replies.at(-1)).toBe(topicMenu(TOPICS, 'fr'));
   });
+
+  it('in surge mode answers a recognised question first, then the honest wait and the leave-a-message offer', () => {
+    const decision = decideTriage(
+      { ...waiting, firstMessage: true, surge: true, leaveAMessageUrl: '/contact/' },
+      'comment faire une procuration ?',
+      TOPICS,
+      DEFAULT_KNOWLEDGE_BASE,
+    );
+    expect(decision.replies[0]).toMatch(/^Faites votre demande de procuration/);
+    expect(decision.replies[0]).toContain(TALK_TO_A_GENDARME);
+    expect(decision.replies[1]).toMatch(/beaucoup de demandes/);
+    expect(decision.replies[2]).toBe(
+      'Vous préférez ne pas attendre ? Laissez-nous un message avec vos coordonnées : un gendarme vous répondra dans la journée. /contact/?lang=fr',
+    );
+    // Their own question was answered: the surge questions are not pushed on top of it.
+    expect(decision.replies).toHaveLength(4);
+    expect(decision.replies[3]).toBe(topicMenu(TOPICS, 'fr'));
+  });
+
+  it.each([
+    ['en', 'Leave us a message', 'https://example.org/contact/?lang=en'],
+    ['de', 'Hinterlassen Sie uns eine Nachricht', 'https://example.org/contact/?lang=de'],
+    ['it', 'Ci lasci un messaggio', 'https://example.org/contact/?lang=it'],
+    ['es', 'Déjenos un mensaje', 'https://example.org/contact/?lang=es'],
+  ] as const)('offers the message form in %s with its language in the link', (language, words, link) => {
+    const decision = decideTriage(
+      { ...waiting, language, firstMessage: true, surge: true, leaveAMessageUrl: 'https://example.org/contact/' },
+      'Hello',
+      TOPICS,
+      DEFAULT_KNOWLEDGE_BASE,
+    );
+    const offer = decision.replies.find((reply) => reply.includes(words));
+    expect(offer).toContain(link);
+  });
+
+  it('offers no message form outside surge mode', () => {
+    const decision = decideTriage({ ...waiting, firstMessage: true, leaveAMessageUrl: '/contact/' }, 'Bonjour', TOPICS, DEFAULT_KNOWLEDGE_BASE);
+    expect(decision.replies.join('\n')).not.toContain('/contact/');
+  });
 });
 
 describe('parseTopicChoice', () => {

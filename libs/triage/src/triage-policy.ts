@@ -1,5 +1,12 @@
 import type { CitizenLanguage } from '@brigade/conversations';
-import { EMERGENCY_MESSAGE, NOTED_MESSAGE, SURGE_MESSAGE, TALK_TO_A_GENDARME_TEXTS, TOPIC_CONFIRMED } from './citizen-texts';
+import {
+  EMERGENCY_MESSAGE,
+  NOTED_MESSAGE,
+  SURGE_MESSAGE,
+  TALK_TO_A_GENDARME_TEXTS,
+  TOPIC_CONFIRMED,
+  leaveAMessageOffer,
+} from './citizen-texts';
 import { assessEmergency } from './emergency-detector';
 import { FaqEntry, findAnswer } from './knowledge-base';
 import { Topic, parseTopicChoice, topicMenu } from './topics';
@@ -17,6 +24,11 @@ export interface TriageState {
   topicChosen: boolean;
   emergencyNotified: boolean;
   surge: boolean;
+  /**
+   * In surge mode: the "leave a message" form offered to the citizen (call-back within the day rather than a long
+   * wait); absent: no offer.
+   */
+  leaveAMessageUrl?: string;
 }
 
 /** What triage keeps on the conversation between messages (jsonb `triage_state`). */
@@ -86,12 +98,17 @@ export function decideTriage(
     return decision;
   }
   if (state.firstMessage) {
-    if (state.surge) {
-      decision.replies.push(SURGE_MESSAGE[state.language]);
-      for (const entry of (knowledgeBase ?? []).filter((faq) => faq.surge)) decision.replies.push(entry.answer);
-    }
     const answer = recognised?.text ?? findAnswer(text, knowledgeBase)?.answer;
-    if (answer) decision.replies.push(`${answer}\n${talkToAGendarme(state.language)}`);
+    if (state.surge) {
+      // A surge: the citizen's own question answered first (many need nothing more), then the honest wait and the
+      // offer to leave a message instead; the frequent questions of the surge only when theirs was not recognised.
+      if (answer) decision.replies.push(`${answer}\n${talkToAGendarme(state.language)}`);
+      decision.replies.push(SURGE_MESSAGE[state.language]);
+      if (state.leaveAMessageUrl) decision.replies.push(leaveAMessageOffer(state.language, state.leaveAMessageUrl));
+      if (!answer) for (const entry of (knowledgeBase ?? []).filter((faq) => faq.surge)) decision.replies.push(entry.answer);
+    } else if (answer) {
+      decision.replies.push(`${answer}\n${talkToAGendarme(state.language)}`);
+    }
     // Without any active queue there is nothing to choose: the citizen simply waits for a gendarme.
     if (!state.topicChosen && topics.length > 0) decision.replies.push(topicMenu(topics, state.language));
     return decision;

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { QueueCatalogModule } from '@brigade/administration';
+import { AgentsModule } from '@brigade/agents';
 import { AuditModule } from '@brigade/audit';
+import { MailModule } from '@brigade/mail';
 import { KnowledgeBaseModule } from '@brigade/knowledge-base';
 import { RealtimeModule } from '@brigade/realtime';
 import { RoutingModule } from '@brigade/routing';
@@ -8,7 +10,7 @@ import { SurgeService } from './surge.service';
 import { TriageService } from './triage.service';
 
 @Module({
-  imports: [AuditModule, KnowledgeBaseModule, RealtimeModule, RoutingModule, QueueCatalogModule],
+  imports: [AgentsModule, AuditModule, MailModule, KnowledgeBaseModule, RealtimeModule, RoutingModule, QueueCatalogModule],
   providers: [TriageService, SurgeService],
   exports: [TriageService, SurgeService],
 })

@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { QueueCatalog } from '@brigade/administration';
@@ -55,6 +56,7 @@ export class TriageService {
     private readonly queues: QueueCatalog,
     private readonly knowledge: KnowledgeSearchService,
     private readonly knowledgeEvents: KnowledgeEventsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -122,6 +124,7 @@ export class TriageService {
         topicChosen: snapshotState.topicChosen ?? false,
         emergencyNotified: snapshotState.emergencyNotified ?? false,
         surge: snapshot.surge?.enabled === true,
+        leaveAMessageUrl: this.config.surge.contactUrl,
       },
       input.message.text,
       topics,
@@ -147,6 +150,7 @@ export class TriageService {
         topicChosen: stored.topicChosen ?? false,
         emergencyNotified: stored.emergencyNotified ?? false,
         surge,
+        leaveAMessageUrl: this.config.surge.contactUrl,
       };
       const decision = decideTriage(state, input.message.text, topics, DEFAULT_KNOWLEDGE_BASE, recognised);
       const nextState: StoredTriageState = {

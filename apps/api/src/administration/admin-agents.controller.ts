@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -12,6 +13,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 import { AGENT_ROLES, AgentPrincipal, AgentRole } from '@brigade/agents';
 import { AgentsAdminService, LANGUAGE_PATTERN, LOGIN_PATTERN, MAX_CAPACITY, SKILL_PATTERN } from '@brigade/administration';
@@ -45,6 +47,18 @@ export class AgentChangesBody {
   @Min(1)
   @Max(MAX_CAPACITY)
   capacity?: number;
+
+  /** On the reserve list surge mode calls reinforcements from. */
+  @IsOptional()
+  @IsBoolean()
+  reserve?: boolean;
+
+  /** Where a surge call is mailed; null removes it. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsEmail()
+  @MaxLength(200)
+  email?: string | null;
 }
 
 export class NewAgentBody extends AgentChangesBody {

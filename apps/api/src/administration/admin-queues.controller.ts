@@ -88,6 +88,14 @@ class QueueChangesBody {
   @Max(720)
   emailSlaHours?: number;
 
+  /** Surge watch: waits past this propose surge mode; null: the queue is not watched. */
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  surgeWaitSeconds?: number | null;
+
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @IsInt()

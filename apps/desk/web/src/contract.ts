@@ -12,6 +12,8 @@ export type {
   DeliveryStatusValue,
   PresenceValue,
   QueueStatusEvent,
+  SurgeReinforcementEvent,
+  SurgeView,
 } from '../../../../libs/realtime/src/events';
 export type { AgentLoadView, QueueLoadView } from '../../../../libs/realtime/src/supervisor-views';
 export type { ReportView, RosterView } from '../../../../libs/reporting/src/reporting-views';

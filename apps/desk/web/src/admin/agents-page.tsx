@@ -16,6 +16,9 @@ export interface AdminAgent {
   active: boolean;
   presence: string;
   onShift: boolean;
+  /** On the reserve list surge mode calls reinforcements from. */
+  reserve: boolean;
+  email: string | null;
 }
 
 export function AgentsPage() {
@@ -73,6 +76,25 @@ export function AgentsPage() {
     { key: 'role', label: l.role, sortValue: (agent) => l.roles[agent.role] ?? agent.role, render: (agent) => l.roles[agent.role] ?? agent.role },
     { key: 'skills', label: l.skillsColumn, sortValue: (agent) => agent.skills.join(', '), render: (agent) => agent.skills.join(', ') },
     { key: 'capacity', label: l.capacity, sortValue: (agent) => agent.capacity, render: (agent) => agent.capacity },
+    {
+      key: 'reserve',
+      label: l.reserve,
+      sortValue: (agent) => (agent.reserve ? 0 : 1),
+      render: (agent) => (
+        <input
+          type="checkbox"
+          aria-label={`${l.reserve} : ${agent.displayName}`}
+          checked={agent.reserve}
+          onChange={(event) => {
+            const reserve = event.target.checked;
+            void run(async () => {
+              await api.request('PATCH', `/api/admin/agents/${agent.id}`, { reserve });
+              load();
+            });
+          }}
+        />
+      ),
+    },
     { key: 'active', label: l.active, sortValue: (agent) => (agent.active ? 0 : 1), render: (agent) => (agent.active ? l.active : l.inactive) },
     {
       key: 'actions',

@@ -13,6 +13,8 @@ interface Queue {
   requiredSkill: string | null;
   retentionDays: number | null;
   slaWaitSeconds: number;
+  /** Surge watch threshold in seconds; null: the queue is not watched. */
+  surgeWaitSeconds: number | null;
   triageKeywords: string[];
   active: boolean;
 }
@@ -29,12 +31,14 @@ export function QueuesPage() {
     const form = new FormData(event.currentTarget);
     const skill = String(form.get('requiredSkill') ?? '').trim();
     const retention = String(form.get('retentionDays') ?? '').trim();
+    const surge = String(form.get('surgeWaitSeconds') ?? '').trim();
     await run(
       () =>
         api.request('PATCH', `/api/admin/queues/${key}`, {
           priority: Number(form.get('priority')),
           requiredSkill: skill || null,
           retentionDays: retention ? Number(retention) : null,
+          surgeWaitSeconds: surge ? Number(surge) : null,
           triageKeywords: splitList(String(form.get('triageKeywords') ?? '')),
         }),
       l.done,
@@ -62,6 +66,10 @@ export function QueuesPage() {
           <label>
             {l.retentionDays}
             <input name="retentionDays" type="number" min={1} defaultValue={queue.retentionDays ?? ''} />
+          </label>
+          <label>
+            {l.surgeWaitSeconds}
+            <input name="surgeWaitSeconds" type="number" min={10} max={86400} defaultValue={queue.surgeWaitSeconds ?? ''} />
           </label>
           <label>
             Triage

@@ -23,6 +23,7 @@ import type { DeskSocket } from '../socket';
 import { addDays, useTimeZone, zonedLocal } from '../time-zone';
 import { DistributionChart, HourlyChart } from './charts';
 import { KnowledgeFigures } from './knowledge-figures';
+import { SurgePanel } from './surge-panel';
 
 /** The roster is a schedule, not a live figure: read again now and then. */
 const ROSTER_REFRESH_MS = 5 * 60_000;
@@ -174,6 +175,7 @@ function LiveView({ socket }: { socket: DeskSocket }) {
           {live.error ?? actionError}
         </p>
       )}
+      <SurgePanel socket={socket} />
       <section aria-labelledby="kpi-title" className="kpis">
         <h2 id="kpi-title" className="sr-only">
           {t.queueLoad}
