@@ -136,7 +136,7 @@ describe('desk search, tabs and filters, in Chromium', () => {
     const { page } = await openDesk({ role: 'supervisor' });
 
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('desk-search-text');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('desk-search-text');
     await page.keyboard.type('débroussailleuse');
     await page.keyboard.press('Enter');
     const results = page.getByTestId('search-results');

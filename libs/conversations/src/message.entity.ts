@@ -37,6 +37,8 @@ export const QUEUE_STATUS_MESSAGE_PREFIX = 'queue-status-';
 @Index('ix_messages_outbound_queued', ['createdAt'], { where: `direction = 'outbound' AND delivery_status = 'queued'` })
 // Full-text search of the desk (GIN over search_vector, see the MessageSearch migration).
 @Index('ix_messages_search', { synchronize: false })
+// Search results come newest first: a common word is found by walking the newest messages back (see MessageSearch).
+@Index('ix_messages_search_recent', ['createdAt', 'id'])
 export class Message {
   @PrimaryGeneratedColumn('uuid')
   id: string;
