@@ -156,6 +156,9 @@ describe('desk search, tabs and filters, in Chromium', () => {
     await waitUntil(async () => (await found.getAttribute('data-found')) === 'true', 'the message found is marked');
     await waitUntil(() => inView(found, page.getByTestId('messages')), 'the message found is scrolled into view');
     expect(await found.locator('.text').textContent()).toBe(long[6]);
+    // Someone else's closed conversation: read, not answered from here.
+    expect(await page.getByTestId('read-only').textContent()).toContain('seul le gendarme à qui elle est attribuée peut répondre');
+    expect(await page.getByRole('button', { name: 'Envoyer' }).isDisabled()).toBe(true);
     expect(await page.getByTestId('messages').locator('[data-message-id]').count()).toBe(60);
     // The end of the history is out of sight: the view was taken to the message, not to the bottom.
     expect(await inView(page.locator(`.messages [data-message-id="${stolen.messageIds[59]}"]`), page.getByTestId('messages'))).toBe(false);

@@ -206,7 +206,9 @@ export function ConversationPane({
     return () => clearTimeout(pause);
   }, [draft, conversation.id, reportTyping]);
 
-  const blocked = window.kind === 'closed';
+  // Opened from another list or a search result: only its assignee answers (the server refuses anyone else).
+  const notMine = conversation.status !== 'assigned' || conversation.assigneeId !== me.id;
+  const blocked = window.kind === 'closed' || notMine;
 
   function submitReply() {
     const text = draft.trim();
@@ -385,12 +387,17 @@ export function ConversationPane({
         </ul>
       )}
       {window.kind !== 'none' && (
-        <p className={`reply-window ${window.kind}`} role={blocked ? 'alert' : 'status'} data-testid="reply-window">
+        <p className={`reply-window ${window.kind}`} role={window.kind === 'closed' ? 'alert' : 'status'} data-testid="reply-window">
           {window.kind === 'standard'
             ? fill(t.windowOpen, { time: duration(window.secondsLeft) })
             : window.kind === 'human-agent'
               ? fill(t.windowHumanAgent, { time: duration(window.secondsLeft) })
               : t.windowClosed}
+        </p>
+      )}
+      {notMine && (
+        <p className="reply-window closed" role="status" data-testid="read-only">
+          {t.readOnlyConversation}
         </p>
       )}
       <form
