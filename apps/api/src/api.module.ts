@@ -19,6 +19,7 @@ import { MfaController } from './auth/mfa.controller';
 import { SsoController } from './auth/sso.controller';
 import { BotFrameworkController } from './botframework/botframework.controller';
 import { ConversationsController } from './desk/conversations.controller';
+import { DeskSearchController } from './desk/desk-search.controller';
 import { InterfaceSettingsController } from './desk/interface-settings.controller';
 import { DeskGateway } from './desk/desk.gateway';
 import { QueueStatusBroadcaster } from './desk/queue-status-broadcaster';
@@ -44,7 +45,7 @@ import { EmailApiModule } from './email/email-api.module';
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
   imports: [AdministrationApiModule, EmailApiModule, KnowledgeApiModule, UnitReportsApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
-  controllers: [AuthController, SessionController, SsoController, MfaController, BotFrameworkController, ConversationsController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController, InterfaceSettingsController],
+  controllers: [AuthController, SessionController, SsoController, MfaController, BotFrameworkController, ConversationsController, DeskSearchController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController, InterfaceSettingsController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_INTERCEPTOR, useClass: CorrelationInterceptor },

@@ -4,10 +4,11 @@ import { RealtimeModule } from '@brigade/realtime';
 import { CitizenSessionService } from './citizen-session.service';
 import { ConversationsService } from './conversations.service';
 import { DeskToolsService } from './desk-tools.service';
+import { MessageSearchService } from './message-search.service';
 
 @Module({
   imports: [AuditModule, RealtimeModule],
-  providers: [ConversationsService, DeskToolsService, CitizenSessionService],
-  exports: [ConversationsService, DeskToolsService, CitizenSessionService],
+  providers: [ConversationsService, DeskToolsService, CitizenSessionService, MessageSearchService],
+  exports: [ConversationsService, DeskToolsService, CitizenSessionService, MessageSearchService],
 })
 export class ConversationsModule {}

@@ -12,13 +12,16 @@ import type {
   CitizenMessageView,
   DeskAssignmentEvent,
   DeskConversationView,
+  DeskListScope,
 } from '@brigade/realtime';
 import { Assignment } from './assignment.entity';
 import { Conversation } from './conversation.entity';
 import { previewMessage, toCitizenMessage, toDeskConversation, toDeskMessage } from './desk-views';
-import { Message } from './message.entity';
+import { MESSAGE_COLUMNS, Message } from './message.entity';
 
 const HISTORY_LIMIT = 200;
+/** The desk's "waiting in my queues" and "all" tabs show at most this many conversations, most urgent first. */
+export const DESK_LIST_LIMIT = 300;
 
 /** What the assignee opening a conversation changed: how many citizen messages became read, on which channel. */
 export interface ConversationRead {
@@ -32,7 +35,7 @@ const CONVERSATION_WITH_HISTORY = preparedStatement(
   'conversation-with-history',
   `SELECT row_to_json(c) AS conversation, row_to_json(ct) AS contact,
           COALESCE((SELECT json_agg(row_to_json(m) ORDER BY m.created_at, m.id)
-                      FROM (SELECT * FROM messages WHERE conversation_id = c.id ORDER BY created_at, id LIMIT $2) m),
+                      FROM (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = c.id ORDER BY created_at, id LIMIT $2) m),
                    '[]'::json) AS messages
      FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
     WHERE c.id = $1`,
@@ -49,7 +52,7 @@ const STORE_AGENT_REPLY = preparedStatement(
           SELECT c.id, c.channel, 'outbound', 'agent', $2, $3, '[]'::jsonb, $4, 'queued' FROM conversation c
            WHERE c.assignee_id = $2 AND c.status = 'assigned'
           ON CONFLICT DO NOTHING
-          RETURNING *),
+          RETURNING ${MESSAGE_COLUMNS}),
         touched AS (
           UPDATE conversations c
              SET last_agent_message_at = i.created_at, first_agent_reply_at = COALESCE(c.first_agent_reply_at, i.created_at)
@@ -76,6 +79,28 @@ export class ConversationsService {
       .getRepository(Conversation)
       .find({ where: { assigneeId: agentId, status: 'assigned' }, order: { assignedAt: 'ASC' } });
     return Promise.all(conversations.map((conversation) => this.deskView(conversation)));
+  }
+
+  /**
+   * The desk list's tabs: "mine" (assigned to me), "queues" (waiting in one of my queues, i.e. my skills; every waiting
+   * one for supervisors and admins), "all" (every open conversation: supervisors and admins only).
+   */
+  async deskList(principal: AgentPrincipal, scope: DeskListScope): Promise<DeskConversationView[]> {
+    if (scope === 'mine') return this.openConversationsOf(principal.agentId);
+    const supervising = principal.role === 'supervisor' || principal.role === 'admin';
+    if (scope === 'all' && !supervising) throw new ForbiddenError('Réservé aux superviseurs');
+    const builder = this.dataSource
+      .getRepository(Conversation)
+      .createQueryBuilder('c')
+      .orderBy('c.priority', 'ASC')
+      .addOrderBy('c.waiting_since', 'ASC')
+      .limit(DESK_LIST_LIMIT);
+    if (scope === 'all') builder.where(`c.status IN ('waiting', 'assigned')`);
+    else builder.where(`c.status = 'waiting'`);
+    if (scope === 'queues' && !supervising) {
+      builder.andWhere(`c.queue = ANY((SELECT skills FROM agents WHERE id = :agentId)::text[])`, { agentId: principal.agentId });
+    }
+    return this.deskViews(await builder.getMany());
   }
 
   /**
@@ -266,6 +291,32 @@ export class ConversationsService {
     return rows;
   }
 
+  /** deskView for a whole list in three queries (the list tabs show up to DESK_LIST_LIMIT rows). */
+  private async deskViews(conversations: Conversation[]): Promise<DeskConversationView[]> {
+    if (conversations.length === 0) return [];
+    const contacts = await this.dataSource
+      .getRepository(Contact)
+      .findBy({ id: In([...new Set(conversations.map((conversation) => conversation.contactId))]) });
+    const lastMessages: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (conversation_id) ${MESSAGE_COLUMNS} FROM messages
+        WHERE conversation_id = ANY($1::uuid[]) AND author_type <> 'system'
+        ORDER BY conversation_id, created_at DESC, id DESC`,
+      [conversations.map((conversation) => conversation.id)],
+    );
+    const contactById = new Map(contacts.map((contact) => [contact.id, contact]));
+    const lastByConversation = new Map(
+      lastMessages.map((row) => {
+        const message = hydrateEntity(this.dataSource, Message, row);
+        return [message.conversationId, message];
+      }),
+    );
+    return conversations
+      .filter((conversation) => contactById.has(conversation.contactId))
+      .map((conversation) =>
+        toDeskConversation(conversation, contactById.get(conversation.contactId)!, lastByConversation.get(conversation.id) ?? null),
+      );
+  }
+
   async deskView(conversation: Conversation): Promise<DeskConversationView> {
     const contact = await this.dataSource.getRepository(Contact).findOneByOrFail({ id: conversation.contactId });
     const lastMessage = await this.dataSource
@@ -280,9 +331,13 @@ export class ConversationsService {
     return conversation;
   }
 
+  /**
+   * The assignee reads freely. Supervisors and admins read any conversation; an agent reads one waiting in one of their
+   * queues (the desk's "waiting in my queues" tab and search). Both are recorded in the access audit.
+   */
   private async authorizeRead(principal: AgentPrincipal, conversation: Conversation): Promise<void> {
     if (conversation.assigneeId === principal.agentId) return;
-    if (principal.role !== 'supervisor' && principal.role !== 'admin') {
+    if (principal.role !== 'supervisor' && principal.role !== 'admin' && !(await this.waitsInQueueOf(principal, conversation))) {
       throw new ForbiddenError("Cette conversation ne vous est pas attribuée");
     }
     await this.audit.record({
@@ -293,5 +348,11 @@ export class ConversationsService {
       subjectId: conversation.id,
       details: { role: principal.role },
     });
+  }
+
+  private async waitsInQueueOf(principal: AgentPrincipal, conversation: Conversation): Promise<boolean> {
+    if (conversation.status !== 'waiting') return false;
+    const agent = await this.dataSource.getRepository(Agent).findOne({ where: { id: principal.agentId }, select: { id: true, skills: true } });
+    return !!agent?.skills.includes(conversation.queue);
   }
 }

@@ -8,3 +8,5 @@ export * from './desk-tools.service';
 export * from './desk-views';
 export * from './message.entity';
 export * from './citizen-language';
+export * from './message-search.service';
+export * from './search-snippet';

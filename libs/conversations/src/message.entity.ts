@@ -12,6 +12,18 @@ export interface MessageAttachment {
   name?: string;
 }
 
+/** The expression of `messages.search_vector`: French and English lexemes of the text, accents folded. */
+export const MESSAGE_SEARCH_VECTOR =
+  `to_tsvector('public.brigade_french'::regconfig, "text") || to_tsvector('public.brigade_english'::regconfig, "text")`;
+
+/**
+ * Every column but search_vector, for raw SQL that returns whole message rows (`RETURNING`, `row_to_json`): the
+ * search vector is never read by the application and would only add bytes to the hot paths.
+ */
+export const MESSAGE_COLUMNS =
+  'id, conversation_id, channel, direction, author_type, author_agent_id, text, attachments, channel_message_id, ' +
+  'client_message_id, delivery_status, delivery_error, delivery_attempts, created_at, sent_at';
+
 /** client_message_id prefix of the automatic queue position messages of the social channels (withdrawn on assignment). */
 export const QUEUE_STATUS_MESSAGE_PREFIX = 'queue-status-';
 
@@ -23,6 +35,10 @@ export const QUEUE_STATUS_MESSAGE_PREFIX = 'queue-status-';
 @Index('uq_messages_client_message_id', ['conversationId', 'clientMessageId'], { unique: true })
 // The relay's look for replies still to send: the few queued ones, without reading the whole history.
 @Index('ix_messages_outbound_queued', ['createdAt'], { where: `direction = 'outbound' AND delivery_status = 'queued'` })
+// Full-text search of the desk (GIN over search_vector, see the MessageSearch migration).
+@Index('ix_messages_search', { synchronize: false })
+// Search results come newest first: a common word is found by walking the newest messages back (see MessageSearch).
+@Index('ix_messages_search_recent', ['createdAt', 'id'])
 export class Message {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -77,4 +93,19 @@ export class Message {
 
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;
+
+  /**
+   * French and English lexemes of the text, accents folded (text search configurations of the MessageSearch
+   * migration); computed by PostgreSQL, never written nor read by the application.
+   */
+  @Column({
+    name: 'search_vector',
+    type: 'tsvector',
+    select: false,
+    insert: false,
+    update: false,
+    generatedType: 'STORED',
+    asExpression: MESSAGE_SEARCH_VECTOR,
+  })
+  searchVector?: string;
 }

@@ -8,6 +8,7 @@ import {
   CitizenLanguage,
   Conversation,
   DEFAULT_CITIZEN_LANGUAGE,
+  MESSAGE_COLUMNS,
   Message,
   Priority,
   citizenLanguageOf,
@@ -91,7 +92,7 @@ const INGEST_IN_OPEN_CONVERSATION = preparedStatement(
                  'received', entry.received_at
             FROM open, entry
           ON CONFLICT DO NOTHING
-          RETURNING *),
+          RETURNING ${MESSAGE_COLUMNS}),
         conversation AS (
           UPDATE conversations c SET last_citizen_message_at = GREATEST(c.last_citizen_message_at, m.created_at)
             FROM message m WHERE c.id = m.conversation_id
@@ -146,14 +147,14 @@ const INGEST_FIRST_CONTACT = preparedStatement(
                  'received', entry.received_at
             FROM conversation c, entry
           ON CONFLICT DO NOTHING
-          RETURNING *),
+          RETURNING ${MESSAGE_COLUMNS}),
         acknowledgement AS (
           INSERT INTO messages (conversation_id, channel, direction, author_type, text, attachments,
                                 client_message_id, delivery_status, created_at)
           SELECT m.conversation_id, m.channel, 'outbound', 'system', $3::jsonb->>c.language, '[]'::jsonb, 'ack-' || entry.id,
                  CASE WHEN m.channel = 'webchat' THEN 'sent' ELSE 'queued' END, m.created_at + interval '1 millisecond'
             FROM message m, conversation c, entry
-          RETURNING *),
+          RETURNING ${MESSAGE_COLUMNS}),
         processed AS (
           UPDATE inbox_entries e SET processed_at = now() FROM message m WHERE e.id = $1)
    SELECT row_to_json(m) AS message, row_to_json(c) AS conversation, row_to_json(a) AS acknowledgement,

@@ -64,6 +64,35 @@ export interface DeskContactHistoryView {
   hiddenSensitive: number;
 }
 
+/** Which conversations the desk list shows (GET /api/desk/conversations?scope=): "all" is for supervisors and admins. */
+export type DeskListScope = 'mine' | 'queues' | 'all';
+
+/**
+ * One message found by the desk's full-text search (GET /api/desk/search). `snippet` is plain text (never markup);
+ * `highlights` are [start, end) offsets of the matching words in it, which the desk wraps in <mark>.
+ */
+export interface DeskSearchHitView {
+  conversationId: string;
+  messageId: string;
+  createdAt: string;
+  channel: string;
+  queue: string;
+  status: 'waiting' | 'assigned' | 'closed' | 'abandoned';
+  author: 'citizen' | 'agent' | 'system';
+  direction: 'inbound' | 'outbound' | 'internal';
+  /** The contact's name, or only the pseudonym for a sensitive conversation. */
+  contactName: string;
+  assigneeId: string | null;
+  snippet: string;
+  highlights: [number, number][];
+}
+
+export interface DeskSearchResultView {
+  hits: DeskSearchHitView[];
+  /** More hits exist past `hits` (ask again with a narrower query or filters). */
+  more: boolean;
+}
+
 /** An active queue a conversation can be transferred to (GET /api/desk/queues). */
 export interface DeskQueueView {
   key: string;

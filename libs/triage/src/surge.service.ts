@@ -280,7 +280,7 @@ export class SurgeService {
         `INSERT INTO messages (conversation_id, channel, direction, author_type, text, attachments, client_message_id, delivery_status, created_at)
          VALUES ($1, $2, 'outbound', 'system', $3, '[]'::jsonb, $4, $5, now())
          ON CONFLICT (conversation_id, client_message_id) DO NOTHING
-         RETURNING *`,
+         RETURNING id, created_at`,
         [conversation.id, conversation.channel, text, key, conversation.channel === 'webchat' ? 'sent' : 'queued'],
       )) as Record<string, unknown>[];
       if (!row) continue;

@@ -4,6 +4,7 @@ import { AgentPrincipal } from '@brigade/agents';
 import { MarkConversationReadUseCase, ReplyToCitizenUseCase } from '@brigade/channels';
 import { ConversationsService, DeskToolsService } from '@brigade/conversations';
 import { CurrentAgent } from '../auth/auth.decorators';
+import { DeskListQuery } from './desk-search.controller';
 
 class ReplyRequest {
   @IsString()
@@ -54,9 +55,10 @@ export class ConversationsController {
     private readonly replyToCitizen: ReplyToCitizenUseCase,
   ) {}
 
+  /** The list's tabs: `scope=mine` (default), `queues` (waiting in my queues), `all` (supervisors and admins). */
   @Get('desk/conversations')
-  mine(@CurrentAgent() principal: AgentPrincipal) {
-    return this.conversations.openConversationsOf(principal.agentId);
+  list(@CurrentAgent() principal: AgentPrincipal, @Query() query: DeskListQuery) {
+    return this.conversations.deskList(principal, query.scope ?? 'mine');
   }
 
   @Get('conversations/:id')

@@ -37,11 +37,16 @@ function authorLabel(t: ReturnType<typeof useT>, message: DeskMessageView): stri
   return message.author === 'citizen' ? t.citizen : message.author === 'system' ? t.system : t.agent;
 }
 
-function MessageItem({ message }: { message: DeskMessageView }) {
+function MessageItem({ message, found = false }: { message: DeskMessageView; found?: boolean }) {
   const t = useT();
   const language = useLanguage();
   return (
-    <li className={`message ${message.direction} ${message.author}`} data-message-id={message.id}>
+    <li
+      className={`message ${message.direction} ${message.author}${found ? ' found' : ''}`}
+      data-message-id={message.id}
+      data-found={found || undefined}
+    >
+      {found && <span className="sr-only">{t.foundMessage}{t.colon}</span>}
       <span className="meta">
         {authorLabel(t, message)} · {clockTime(message.createdAt, language)}
         {message.direction === 'outbound' && (
@@ -89,17 +94,37 @@ function rowsOf(messages: DeskMessageView[], language: string): Row[] {
   return rows;
 }
 
-export function MessageList({ messages, now }: { messages: DeskMessageView[]; now: number }) {
+export function MessageList({
+  messages,
+  now,
+  focusMessageId,
+}: {
+  messages: DeskMessageView[];
+  now: number;
+  /** A search result opened the conversation at this message: shown in the middle, marked, instead of the end. */
+  focusMessageId?: string;
+}) {
   const t = useT();
   const language = useLanguage();
   const end = useRef<HTMLLIElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  const focused = useRef<string | undefined>(undefined);
   useEffect(() => {
-    end.current?.scrollIntoView({ block: 'end' });
-  }, [messages.length]);
+    if (focusMessageId && focused.current !== focusMessageId) {
+      const target = list.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(focusMessageId)}"]`);
+      if (target) {
+        focused.current = focusMessageId;
+        target.scrollIntoView({ block: 'center' });
+        return;
+      }
+    }
+    if (!focusMessageId) end.current?.scrollIntoView({ block: 'end' });
+  }, [messages.length, focusMessageId]);
   void now;
   const rows = useMemo(() => rowsOf(messages, language), [messages, language]);
   return (
-    <ol className="messages" aria-label={t.history} aria-live="polite" data-testid="messages">
+    // Focusable: the history scrolls, and a keyboard user must be able to scroll it even with no link or button inside.
+    <ol ref={list} className="messages" aria-label={t.history} aria-live="polite" data-testid="messages" tabIndex={0}>
       {rows.map((row) =>
         row.kind === 'day' ? (
           <li key={row.key} className="day-separator" data-testid="day-separator">
@@ -120,7 +145,7 @@ export function MessageList({ messages, now }: { messages: DeskMessageView[]; no
             </details>
           </li>
         ) : (
-          <MessageItem key={row.key} message={row.message} />
+          <MessageItem key={row.key} message={row.message} found={row.message.id === focusMessageId} />
         ),
       )}
       <li ref={end} aria-hidden="true" className="end" />
@@ -181,7 +206,9 @@ export function ConversationPane({
     return () => clearTimeout(pause);
   }, [draft, conversation.id, reportTyping]);
 
-  const blocked = window.kind === 'closed';
+  // Opened from another list or a search result: only its assignee answers (the server refuses anyone else).
+  const notMine = conversation.status !== 'assigned' || conversation.assigneeId !== me.id;
+  const blocked = window.kind === 'closed' || notMine;
 
   function submitReply() {
     const text = draft.trim();
@@ -329,7 +356,11 @@ export function ConversationPane({
           }
         />
       )}
-      <MessageList messages={messages} now={now} />
+      <MessageList
+        messages={messages}
+        now={now}
+        focusMessageId={desk.focus?.conversationId === conversation.id ? desk.focus.messageId : undefined}
+      />
       <p className="typing" aria-live="polite" data-testid="citizen-typing">
         {desk.typing[conversation.id] ? t.citizenTyping : ''}
       </p>
@@ -356,12 +387,17 @@ export function ConversationPane({
         </ul>
       )}
       {window.kind !== 'none' && (
-        <p className={`reply-window ${window.kind}`} role={blocked ? 'alert' : 'status'} data-testid="reply-window">
+        <p className={`reply-window ${window.kind}`} role={window.kind === 'closed' ? 'alert' : 'status'} data-testid="reply-window">
           {window.kind === 'standard'
             ? fill(t.windowOpen, { time: duration(window.secondsLeft) })
             : window.kind === 'human-agent'
               ? fill(t.windowHumanAgent, { time: duration(window.secondsLeft) })
               : t.windowClosed}
+        </p>
+      )}
+      {notMine && (
+        <p className="reply-window closed" role="status" data-testid="read-only">
+          {t.readOnlyConversation}
         </p>
       )}
       <form

@@ -6,13 +6,14 @@ import { useT } from '../i18n';
 export type ConversationAction = 'reply' | 'note' | 'transfer' | 'close';
 export const CONVERSATION_ACTION_EVENT = 'brigade:conversation-action';
 
-export const SHORTCUTS: { keys: string; action: 'next' | 'previous' | ConversationAction | 'help' }[] = [
+export const SHORTCUTS: { keys: string; action: 'next' | 'previous' | ConversationAction | 'search' | 'help' }[] = [
   { keys: 'j', action: 'next' },
   { keys: 'k', action: 'previous' },
   { keys: 'r', action: 'reply' },
   { keys: 'n', action: 'note' },
   { keys: 't', action: 'transfer' },
   { keys: 'c', action: 'close' },
+  { keys: '/', action: 'search' },
   { keys: '?', action: 'help' },
 ];
 
@@ -23,7 +24,7 @@ function typingInField(target: EventTarget | null): boolean {
   return element.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(element.tagName);
 }
 
-export function useDeskShortcuts(handlers: { next: () => void; previous: () => void; help: () => void }): void {
+export function useDeskShortcuts(handlers: { next: () => void; previous: () => void; search: () => void; help: () => void }): void {
   const ref = useRef(handlers);
   ref.current = handlers;
   useEffect(() => {
@@ -35,6 +36,7 @@ export function useDeskShortcuts(handlers: { next: () => void; previous: () => v
       if (shortcut.action === 'next') ref.current.next();
       else if (shortcut.action === 'previous') ref.current.previous();
       else if (shortcut.action === 'help') ref.current.help();
+      else if (shortcut.action === 'search') ref.current.search();
       else window.dispatchEvent(new CustomEvent<ConversationAction>(CONVERSATION_ACTION_EVENT, { detail: shortcut.action }));
     };
     document.addEventListener('keydown', onKey);

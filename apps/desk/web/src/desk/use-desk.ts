@@ -62,6 +62,12 @@ export function useDesk(socket: DeskSocket, agentId: string) {
   const [outbox, setOutbox] = useState<OutboxItem[]>(() => load(storageKey(agentId, 'outbox'), []));
   const [selectedId, setSelectedId] = useState<string | null>(() => sessionStorage.getItem(storageKey(agentId, 'selected')));
   const [notices, setNotices] = useState<DeskNotice[]>([]);
+  /** Conversations opened from another tab or from search (not mine): shown read as the server allows. */
+  const [others, setOthers] = useState<Record<string, DeskConversationView>>({});
+  /** The message a search result pointed at: the history scrolls to it and marks it. */
+  const [focus, setFocus] = useState<{ conversationId: string; messageId: string } | null>(null);
+  const othersRef = useRef(others);
+  othersRef.current = others;
   /** Conversations whose citizen is typing now (web chat). */
   const [typing, setTyping] = useState<Record<string, boolean>>({});
   const selectedRef = useRef(selectedId);
@@ -156,7 +162,7 @@ export function useDesk(socket: DeskSocket, agentId: string) {
   const resync = useCallback(async () => {
     const mine = await api.get<DeskConversationView[]>('/api/desk/conversations');
     setConversations(mine);
-    const open = new Set(mine.map((c) => c.id));
+    const open = new Set([...mine.map((c) => c.id), ...Object.keys(othersRef.current)]);
     setMessages((current) => Object.fromEntries(Object.entries(current).filter(([id]) => open.has(id))));
     const selected = selectedRef.current;
     if (selected && open.has(selected)) {
@@ -289,6 +295,22 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     [loadConversation, markRead],
   );
 
+  /**
+   * Opens a conversation from the other tabs or from a search result, scrolled to `messageId` when given. One of
+   * mine opens as usual; another one is read from the server (which checks that I may, and audits it).
+   */
+  const open = useCallback(
+    async (conversationId: string, messageId?: string) => {
+      setFocus(messageId ? { conversationId, messageId } : null);
+      if (!conversations.some((c) => c.id === conversationId)) {
+        const event = await loadConversation(conversationId);
+        setOthers((current) => ({ ...current, [conversationId]: event.conversation }));
+      }
+      select(conversationId);
+    },
+    [conversations, loadConversation, select],
+  );
+
   // Reading the open conversation clears its counter when the tab comes back to the front.
   useEffect(() => {
     const onVisible = () => {
@@ -352,6 +374,9 @@ export function useDesk(socket: DeskSocket, agentId: string) {
 
   return {
     conversations,
+    others,
+    focus,
+    open,
     messages,
     unread,
     outbox,
