@@ -60,9 +60,9 @@ export class RosterAdminService {
     this.timeZone = config.routing.rosterTimeZone;
   }
 
-  /** The week holding a local date: every shift that starts in it. */
-  async week(anyDay: string): Promise<WeekView> {
-    const from = mondayOf(anyDay);
+  /** The week holding a local date (today in the roster's zone when absent): every shift that starts in it. */
+  async week(anyDay?: string): Promise<WeekView> {
+    const from = mondayOf(anyDay ?? instantToLocal(new Date(), this.timeZone).date);
     return { from, to: addDays(from, 6), timeZone: this.timeZone, shifts: await this.shiftsStarting(from, addDays(from, 7)) };
   }
 

@@ -119,7 +119,7 @@ export class AdminRosterController {
 
   @Get()
   week(@Query() query: WeekQuery) {
-    return this.roster.week(query.week ?? new Date().toISOString().slice(0, 10));
+    return this.roster.week(query.week);
   }
 
   @Post('shifts')
