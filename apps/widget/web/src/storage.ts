@@ -5,6 +5,7 @@
 import { isLanguage, Language } from './i18n';
 
 export const STORAGE_KEY = 'brigade-widget';
+export const NOTICES_KEY = 'brigade-widget-notices';
 
 export interface StoredSession {
   token?: string;
@@ -38,10 +39,29 @@ export function writeStored(change: Partial<StoredSession>): void {
   }
 }
 
+/** Whether the citizen unfolded or folded the notices, for this tab's session only; undefined until they choose. */
+export function readNoticesOpen(): boolean | undefined {
+  try {
+    const value = window.sessionStorage.getItem(NOTICES_KEY);
+    return value === 'open' ? true : value === 'folded' ? false : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeNoticesOpen(open: boolean): void {
+  try {
+    window.sessionStorage.setItem(NOTICES_KEY, open ? 'open' : 'folded');
+  } catch {
+    // See readStored.
+  }
+}
+
 export function eraseStored(): void {
   try {
     window.localStorage.removeItem(STORAGE_KEY);
     window.sessionStorage.removeItem(STORAGE_KEY);
+    window.sessionStorage.removeItem(NOTICES_KEY);
   } catch {
     // See readStored.
   }
