@@ -160,7 +160,7 @@ describe('citizen web chat widget design (DSFR) in Chromium', () => {
     const widget = page.locator('#brigade-widget');
     return {
       line: widget.getByTestId('emergency-line'),
-      toggle: widget.getByRole('button', { name: 'Informations sur le service' }),
+      toggle: widget.getByRole('button', { name: 'En savoir plus' }),
       body: widget.getByText('Ce service ne traite pas les urgences.'),
     };
   }
