@@ -1,6 +1,7 @@
 /**
- * Everything the widget keeps on the device, under one key: the resumable token and two preferences. No message
- * is ever stored here (the history comes from the server), so the quick exit has one key to remove.
+ * Everything the widget keeps on the device: under one localStorage key the resumable token and two preferences,
+ * and for the tab only whether the notices are folded. No message is ever stored here (the history comes from the
+ * server), so the quick exit has little to remove.
  */
 import { isLanguage, Language } from './i18n';
 
