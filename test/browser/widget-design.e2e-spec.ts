@@ -1,6 +1,8 @@
 // The widget's look on the French State design system: roomy desktop panel, full screen on phones, 320 px reflow,
 // folded notices, the quick exit always in view, reduced motion, axe-core, and the State brand block as a setting.
 import { execFileSync } from 'node:child_process';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
@@ -15,6 +17,7 @@ const widgetDist = join(root, 'dist', 'web', 'widget');
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1366, height: 768 } };
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const NARROW: BrowserContextOptions = { viewport: { width: 320, height: 640 } };
+
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
 type Box = { x: number; y: number; width: number; height: number };
@@ -38,17 +41,29 @@ function ensureWidgetBuilt(): void {
 describe('citizen web chat widget design (DSFR) in Chromium', () => {
   let platform: TestPlatform;
   let browser: Browser;
+  // A commune's website embedding the widget from the platform: another origin (localhost, the platform being on
+  // 127.0.0.1), served by a real loopback server (Chromium refuses requests from a faked public page to loopback).
+  let embeddingServer: Server;
+  let embeddingSite = '';
   const contexts: BrowserContext[] = [];
   const sockets: DeskClient[] = [];
 
   beforeAll(async () => {
     ensureWidgetBuilt();
-    platform = await startPlatform({ INTERFACE_STATE_BRAND: 'true' });
+    embeddingServer = createServer((_request, response) => {
+      response.setHeader('content-type', 'text/html; charset=utf-8');
+      response.end(`<!doctype html><html lang="fr"><title>Mairie</title><h1>Mairie d’Exemple</h1>
+        <script src="${platform.url}/widget/brigade-widget.js" defer></script></html>`);
+    });
+    await new Promise<void>((resolve) => embeddingServer.listen(0, '127.0.0.1', resolve));
+    embeddingSite = `http://localhost:${(embeddingServer.address() as AddressInfo).port}`;
+    platform = await startPlatform({ INTERFACE_STATE_BRAND: 'true', WEBCHAT_ALLOWED_ORIGINS: embeddingSite });
     browser = await launchBrowser();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await platform?.close();
+    await new Promise((resolve) => embeddingServer?.close(resolve));
   });
   beforeEach(async () => {
     await resetDatabase(platform.dataSource);
@@ -289,6 +304,36 @@ describe('citizen web chat widget design (DSFR) in Chromium', () => {
       `getComputedStyle(document.querySelector('#brigade-widget').shadowRoot.querySelector('section.panel')).animationName`,
     )) as string;
     expect(animation).toBe('bw-rise');
+  });
+
+  it('on another website: the script, the DSFR styles, the Marianne font and the icons all come from the platform', async () => {
+    const page = await newPage(DESKTOP);
+    const failed: string[] = [];
+    page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`));
+    const served = await fetch(`${platform.url}/widget/brigade-widget.js`);
+    await served.arrayBuffer();
+    expect(served.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    await page.goto(`${embeddingSite}/contact`);
+    // Any refusal (CORS, Cross-Origin-Resource-Policy, CSP) shows up here before the launcher would time out.
+    await page.getByRole('button', { name: 'Contacter un gendarme' }).waitFor({ timeout: 5_000 }).catch(() => expect(failed).toEqual([]));
+    await page.getByRole('button', { name: 'Contacter un gendarme' }).click();
+    await page.getByLabel('Votre message').waitFor();
+    await page.waitForFunction(`document.fonts.check('1rem Marianne')`);
+    await page.evaluate(`document.fonts.ready`);
+    const look = (await page.evaluate(`(() => {
+      const root = document.querySelector('#brigade-widget').shadowRoot;
+      return {
+        font: getComputedStyle(root.querySelector('.title')).fontFamily,
+        fontLoaded: [...document.fonts].some((face) => face.family.replace(/"/g, '') === 'Marianne' && face.status === 'loaded'),
+        dsfr: getComputedStyle(root.querySelector('[data-quick-exit]')).getPropertyValue('--hover').trim() !== '',
+        icon: getComputedStyle(root.querySelector('.icon--exit')).maskImage,
+      };
+    })()`)) as { font: string; fontLoaded: boolean; dsfr: boolean; icon: string };
+    expect(look.font).toMatch(/^Marianne/);
+    expect(look.fontLoaded).toBe(true);
+    expect(look.icon).toContain(`${platform.url}/widget/dsfr/icons/system/logout-box-r-line.svg`);
+    expect(failed).toEqual([]);
+    await page.screenshot({ path: artifactPath('widget-design-embedded.png') });
   });
 
   it('hides the State brand block when the deployer did not turn it on', async () => {
