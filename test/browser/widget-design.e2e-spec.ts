@@ -228,7 +228,11 @@ describe('citizen web chat widget design (DSFR) in Chromium', () => {
     // One tap unfolds; the choice holds after a reload in this tab.
     await toggle.click();
     expect(await body.isVisible()).toBe(true);
+    // Unfolded, the composer stays whole inside the panel.
+    const send = await page.getByRole('button', { name: 'Envoyer' }).boundingBox();
+    expect(send!.y + send!.height).toBeLessThanOrEqual(panel.y + panel.height);
     await page.screenshot({ path: artifactPath('widget-design-desktop-unfolded.png') });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.reload();
     await page.getByLabel('Votre message').waitFor();
     await messages(page).getByText('Avez-vous relevé une plaque').waitFor();

@@ -134,7 +134,8 @@ export class WidgetView {
         el('p', {}, [this.text(el('a', { class: 'fr-link', href: options.privacyUrl, target: '_blank', rel: 'noopener' }), (t) => t.privacyLink)]),
       );
     }
-    this.notice = el('div', { id: 'bw-notice-body', class: 'notices__body' }, noticeChildren);
+    // Focusable: on a small screen the notice scrolls in its own box, and keyboard users must reach all of it.
+    this.notice = el('div', { id: 'bw-notice-body', class: 'notices__body', role: 'region', tabindex: '0', 'aria-labelledby': 'bw-notice-title' }, noticeChildren);
     const notices = el('section', { class: 'notices', 'data-testid': 'notices' }, [
       el('div', { class: 'notices__bar' }, [
         this.text(el('p', { class: 'notices__emergency', 'data-testid': 'emergency-line' }), (t) => t.emergencyShort),
