@@ -15,9 +15,8 @@ const DSFR_PARTS = [
   'core/core.main.min.css',
   'component/button/button.main.min.css',
   'component/input/input.main.min.css',
-  'component/notice/notice.main.min.css',
+  'component/select/select.main.min.css',
   'component/link/link.main.min.css',
-  'component/badge/badge.main.min.css',
   'component/logo/logo.main.min.css',
 ];
 /** Icons the widget's own styles draw (mask images), besides those the DSFR parts reference. */
