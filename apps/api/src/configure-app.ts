@@ -54,6 +54,12 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   const origins = config.webchat.allowedOrigins;
   app.enableCors({ origin: origins.includes('*') ? true : origins });
   const maxAge = config.env === 'production' ? '1h' : 0;
+  // The widget's script, design-system styles, fonts and icons are loaded by other websites (the allowed origins):
+  // helmet's default Cross-Origin-Resource-Policy (same-origin) would make browsers refuse them there.
+  app.use('/widget', (_request: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
+    response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    next();
+  });
   // Built browser apps (desk, widget) from `npm run build:web`, then the plain pages of apps/api/public.
   app.useStaticAssets(repositoryPath('dist', 'web'), { index: 'index.html', maxAge });
   app.useStaticAssets(repositoryPath('apps', 'api', 'public'), { index: 'index.html', maxAge });

@@ -23,6 +23,9 @@ const fr = {
   quickExit: 'Quitter et effacer',
   quickExitLabel: 'Quitter et effacer : quitte immédiatement ce site et efface la conversation de cet appareil',
   emergency: 'Urgence ? Appelez le 17 ou le 112. SMS au 114 pour les personnes sourdes ou malentendantes.',
+  /** The one line left when the notices are folded. */
+  emergencyShort: 'Urgence : 17 ou 112 (SMS 114)',
+  noticeToggle: 'En savoir plus',
   noticeTitle: 'Avant de commencer',
   noticeEmergency:
     'Ce service ne traite pas les urgences. En cas de danger, appelez le 17 ou le 112. Si vous êtes sourd ou malentendant, ou si vous ne pouvez pas parler, envoyez un SMS au 114.',
@@ -94,6 +97,9 @@ const en: Texts = {
   quickExit: 'Leave and erase',
   quickExitLabel: 'Leave and erase: leaves this site at once and erases the conversation from this device',
   emergency: 'Emergency? Call 17 or 112. Text 114 if you are deaf or hard of hearing.',
+  /** The one line left when the notices are folded. */
+  emergencyShort: 'Emergency: 17 or 112 (text 114)',
+  noticeToggle: 'More information',
   noticeTitle: 'Before you start',
   noticeEmergency:
     'This service does not handle emergencies. If you are in danger, call 17 or 112. If you are deaf or hard of hearing, or cannot speak, send a text message to 114.',
@@ -162,6 +168,9 @@ const de: Texts = {
   quickExit: 'Verlassen und löschen',
   quickExitLabel: 'Verlassen und löschen: verlässt diese Seite sofort und löscht das Gespräch von diesem Gerät',
   emergency: 'Notfall? Rufen Sie die 17 oder die 112 an. SMS an die 114 für gehörlose und schwerhörige Menschen.',
+  /** The one line left when the notices are folded. */
+  emergencyShort: 'Notfall: 17 oder 112 (SMS 114)',
+  noticeToggle: 'Mehr erfahren',
   noticeTitle: 'Bevor Sie beginnen',
   noticeEmergency:
     'Dieser Dienst bearbeitet keine Notfälle. Wenn Sie in Gefahr sind, rufen Sie die 17 oder die 112 an. Wenn Sie gehörlos oder schwerhörig sind oder nicht sprechen können, senden Sie eine SMS an die 114.',
@@ -231,6 +240,9 @@ const it: Texts = {
   quickExit: 'Esci e cancella',
   quickExitLabel: 'Esci e cancella: lascia subito questo sito e cancella la conversazione da questo dispositivo',
   emergency: 'Emergenza? Chiami il 17 o il 112. SMS al 114 per le persone sorde o con problemi di udito.',
+  /** The one line left when the notices are folded. */
+  emergencyShort: 'Emergenza: 17 o 112 (SMS 114)',
+  noticeToggle: 'Maggiori informazioni',
   noticeTitle: 'Prima di iniziare',
   noticeEmergency:
     'Questo servizio non tratta le emergenze. In caso di pericolo, chiami il 17 o il 112. Se è sordo o ha problemi di udito, o se non può parlare, invii un SMS al 114.',
@@ -300,6 +312,9 @@ const es: Texts = {
   quickExit: 'Salir y borrar',
   quickExitLabel: 'Salir y borrar: sale de inmediato de este sitio y borra la conversación de este dispositivo',
   emergency: '¿Emergencia? Llame al 17 o al 112. SMS al 114 para personas sordas o con problemas de audición.',
+  /** The one line left when the notices are folded. */
+  emergencyShort: 'Emergencia: 17 o 112 (SMS 114)',
+  noticeToggle: 'Más información',
   noticeTitle: 'Antes de empezar',
   noticeEmergency:
     'Este servicio no atiende emergencias. Si está en peligro, llame al 17 o al 112. Si es sordo o tiene problemas de audición, o no puede hablar, envíe un SMS al 114.',

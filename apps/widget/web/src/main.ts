@@ -48,6 +48,8 @@ function start(script: HTMLScriptElement | null): void {
     privacyUrl: data.privacyUrl,
     language,
     server,
+    // The design system's files sit beside the script (dist/web/widget/dsfr/), served by the platform.
+    assetBase: script?.src ? new URL('./', script.src).href : `${server}/widget/`,
   });
 }
 

@@ -7,7 +7,7 @@ import { CONTACT_STYLES } from './contact-form';
 import { ContactEntry } from './contact-entry';
 import { LANGUAGE_NAMES, LANGUAGES, Language, TEXTS, Texts, isLanguage } from './i18n';
 import { KNOWLEDGE_STYLES, KnowledgeSuggestions } from './knowledge-suggestions';
-import { eraseStored, readStored, STORAGE_KEY, writeStored } from './storage';
+import { eraseStored, readNoticesOpen, readStored, STORAGE_KEY, writeNoticesOpen, writeStored } from './storage';
 import styles from './styles.css?inline';
 import { buildTranscript, downloadText } from './transcript';
 
@@ -18,6 +18,8 @@ export interface WidgetOptions {
   language: Language;
   /** The platform's address, for the knowledge-base suggestions. */
   server?: string;
+  /** Where the widget's script was served from: the DSFR styles, Marianne fonts and icons are under dsfr/. */
+  assetBase?: string;
 }
 
 type Setter = (texts: Texts) => void;
@@ -41,6 +43,9 @@ export class WidgetView {
   private readonly launcher: HTMLButtonElement | null;
   private readonly statusLine: HTMLParagraphElement;
   private readonly notice: HTMLElement;
+  private readonly noticeToggle: HTMLButtonElement;
+  private readonly brand: HTMLElement;
+  private readonly endLink: HTMLButtonElement;
   private readonly list: HTMLOListElement;
   private readonly scroller: HTMLDivElement;
   private readonly typing: HTMLParagraphElement;
@@ -65,39 +70,62 @@ export class WidgetView {
   ) {
     this.language = options.language;
     this.root = host.attachShadow({ mode: 'open' });
+    const assetBase = options.assetBase ?? `${options.server ?? ''}/widget/`;
+    loadDesignSystem(this.root, assetBase);
+    // The widget's own rules come after the design system's, so they win where they differ.
     this.root.append(el('style', {}, [styles + KNOWLEDGE_STYLES + CONTACT_STYLES]));
     const floating = options.mode === 'floating';
 
     this.launcher = floating
-      ? this.text(el('button', { type: 'button', class: 'btn launcher', 'aria-expanded': 'false', 'aria-controls': 'bw-panel' }), (t) => t.launcher)
+      ? el('button', { type: 'button', class: 'fr-btn btn launcher', 'aria-expanded': 'false', 'aria-controls': 'bw-panel' }, [
+          el('span', { class: 'icon icon--chat', 'aria-hidden': 'true' }),
+          this.text(el('span'), (t) => t.launcher),
+        ])
       : null;
 
     const title = this.text(el('h2', { id: 'bw-title', class: 'title' }), (t) => t.title);
     const subtitle = this.text(el('p', { class: 'subtitle' }), (t) => t.subtitle);
+    // The State brand block ("République française"), only where the deployer turned INTERFACE_STATE_BRAND on.
+    this.brand = el('p', { class: 'fr-logo brand', hidden: '' }, ['République', el('br'), 'Française']);
     // Each language named in itself, so that a citizen who reads no French still finds theirs.
     const languageMenu = el(
       'select',
-      { class: 'language', 'data-testid': 'language' },
+      { class: 'fr-select language', 'data-testid': 'language' },
       LANGUAGES.map((language) => el('option', { value: language, lang: language }, [LANGUAGE_NAMES[language]])),
     );
     this.bind((t) => {
       languageMenu.value = this.language;
       languageMenu.setAttribute('aria-label', t.languageLabel);
     });
-    const tools = el('div', { class: 'header__tools' }, [languageMenu]);
-    if (floating) {
-      const close = el('button', { type: 'button', class: 'btn btn--secondary btn--small' }, ['✕']);
-      this.bind((t) => close.setAttribute('aria-label', t.close));
-      close.addEventListener('click', () => this.setOpen(false));
-      tools.append(close);
-    }
-    const exit = this.text(el('button', { type: 'button', class: 'btn btn--exit', 'data-quick-exit': '' }), (t) => t.quickExit);
+    const exit = el('button', { type: 'button', class: 'fr-btn fr-btn--sm btn btn--exit', 'data-quick-exit': '' }, [
+      el('span', { class: 'icon icon--exit', 'aria-hidden': 'true' }),
+      this.text(el('span'), (t) => t.quickExit),
+    ]);
     this.bind((t) => exit.setAttribute('aria-label', t.quickExitLabel));
-    const header = el('div', { class: 'header' }, [el('div', { class: 'header__titles' }, [title, subtitle]), tools, exit]);
+    const tools = el('div', { class: 'header__tools' }, [languageMenu, exit]);
+    const header = el('div', { class: 'header' }, [this.brand, el('div', { class: 'header__titles' }, [title, subtitle]), tools]);
+    if (floating) {
+      const close = el('button', { type: 'button', class: 'fr-btn fr-btn--tertiary-no-outline fr-btn--sm btn--close' }, [
+        el('span', { class: 'icon icon--close', 'aria-hidden': 'true' }),
+      ]);
+      this.bind((t) => {
+        close.setAttribute('aria-label', t.close);
+        close.title = t.close;
+      });
+      close.addEventListener('click', () => this.setOpen(false));
+      header.append(close);
+    }
 
-    const emergency = this.text(el('p', { class: 'emergency' }), (t) => t.emergency);
     this.statusLine = el('p', { class: 'status', role: 'status' });
+    // Ending the conversation sits beside its status, away from the composer's send button.
+    this.endLink = this.text(el('button', { type: 'button', class: 'link-button' }), (t) => t.end);
+    const statusBar = el('div', { class: 'statusbar' }, [this.statusLine, this.endLink]);
 
+    // The emergency numbers stay on one line; the full notice (emergency and data) unfolds under it.
+    this.noticeToggle = el('button', { type: 'button', class: 'notices__toggle', 'aria-expanded': 'true', 'aria-controls': 'bw-notice-body' }, [
+      this.text(el('span'), (t) => t.noticeToggle),
+      el('span', { class: 'icon icon--chevron', 'aria-hidden': 'true' }),
+    ]);
     const noticeTitle = this.text(el('h3', { id: 'bw-notice-title' }), (t) => t.noticeTitle);
     const noticeChildren: Node[] = [
       noticeTitle,
@@ -106,41 +134,56 @@ export class WidgetView {
     ];
     if (options.privacyUrl) {
       noticeChildren.push(
-        el('p', {}, [this.text(el('a', { href: options.privacyUrl, target: '_blank', rel: 'noopener' }), (t) => t.privacyLink)]),
+        el('p', {}, [this.text(el('a', { class: 'fr-link', href: options.privacyUrl, target: '_blank', rel: 'noopener' }), (t) => t.privacyLink)]),
       );
     }
-    this.notice = el('section', { class: 'notice', 'aria-labelledby': 'bw-notice-title' }, noticeChildren);
+    // Focusable: on a small screen the notice scrolls in its own box, and keyboard users must reach all of it.
+    this.notice = el('div', { id: 'bw-notice-body', class: 'notices__body', role: 'region', tabindex: '0', 'aria-labelledby': 'bw-notice-title' }, noticeChildren);
+    const notices = el('section', { class: 'notices', 'data-testid': 'notices' }, [
+      el('div', { class: 'notices__bar' }, [
+        this.text(el('p', { class: 'notices__emergency', 'data-testid': 'emergency-line' }), (t) => t.emergencyShort),
+        this.noticeToggle,
+      ]),
+      this.notice,
+    ]);
+    this.bind((t) => notices.setAttribute('aria-label', t.noticeToggle));
+    this.noticeToggle.addEventListener('click', () => {
+      const open = this.noticeToggle.getAttribute('aria-expanded') !== 'true';
+      writeNoticesOpen(open);
+      this.setNoticesOpen(open);
+    });
     this.list = el('ol', { class: 'messages' });
     this.typing = this.text(el('p', { class: 'typing', hidden: '' }), (t) => t.typing);
     // Focusable so that keyboard users can scroll back through the conversation.
-    this.scroller = el('div', { class: 'scroll', role: 'region', tabindex: '0' }, [this.notice, this.list, this.typing]);
+    this.scroller = el('div', { class: 'scroll', role: 'region', tabindex: '0' }, [this.list, this.typing]);
     this.bind((t) => this.scroller.setAttribute('aria-label', t.conversation));
 
-    this.textarea = el('textarea', { id: 'bw-text', rows: '3', 'aria-describedby': 'bw-hint bw-counter', autocomplete: 'off' });
+    this.textarea = el('textarea', { id: 'bw-text', class: 'fr-input', rows: '2', 'aria-describedby': 'bw-hint bw-counter', autocomplete: 'off' });
     this.counter = el('span', { id: 'bw-counter', class: 'counter' });
     this.error = el('p', { class: 'error', role: 'alert' });
-    const label = this.text(el('label', { for: 'bw-text' }), (t) => t.messageLabel);
+    const label = this.text(el('label', { for: 'bw-text', class: 'fr-label' }), (t) => t.messageLabel);
     const hint = this.text(el('p', { id: 'bw-hint', class: 'hint' }), (t) => t.messageHint);
-    const sendButton = this.text(el('button', { type: 'submit', class: 'btn' }), (t) => t.send);
+    const sendButton = el('button', { type: 'submit', class: 'fr-btn btn btn--send' }, [
+      this.text(el('span'), (t) => t.send),
+      el('span', { class: 'icon icon--send', 'aria-hidden': 'true' }),
+    ]);
     const composer = el('form', { class: 'composer', novalidate: '' }, [
-      label,
-      hint,
+      el('div', { class: 'composer__labels' }, [label, this.counter]),
       this.textarea,
-      el('div', { class: 'composer__row' }, [this.counter, sendButton]),
+      el('div', { class: 'composer__row' }, [hint, sendButton]),
       this.error,
     ]);
-    const endLink = this.text(el('button', { type: 'button', class: 'link-button' }), (t) => t.end);
     const suggestions = new KnowledgeSuggestions(options.server ?? '', () => this.language, () => this.showEnd(true), () => this.textarea.focus());
     this.suggestions = suggestions;
     this.chatView = el('div', { class: 'view' }, [this.scroller, suggestions.element, composer]);
-    // "Laisser un message": offered when no gendarme is on duty, and always from the footer.
+    // "Laisser un message": offered when no gendarme is on duty, and always from the foot of the chat.
     this.contact = new ContactEntry(options.server ?? '', this.language, this.chatView, (open) => {
       // The chat's status speaks of the chat: hidden while the form is open.
       this.statusLine.hidden = open;
       if (!open) this.textarea.focus();
     });
     this.chatView.prepend(this.contact.notice);
-    this.chatView.append(el('div', { class: 'footer' }, [endLink, el('br'), this.contact.link]));
+    this.chatView.append(el('div', { class: 'footer' }, [this.contact.link]));
 
     this.endHeading = this.text(el('h3', { tabindex: '-1' }), (t) => t.endTitle);
     this.endClosedByAgent = this.text(el('p', { class: 'end__closed', hidden: '' }), (t) => `${t.closedByAgent} ${t.closedByAgentHelp}`);
@@ -165,7 +208,7 @@ export class WidgetView {
         'aria-labelledby': 'bw-title',
         ...(floating ? { role: 'dialog', 'aria-modal': 'false', hidden: '' } : {}),
       },
-      [header, emergency, this.statusLine, this.chatView, this.contact.view, this.endView, this.announcer],
+      [header, notices, statusBar, this.chatView, this.contact.view, this.endView, this.announcer],
     );
     if (this.launcher) this.root.append(this.launcher);
     this.root.append(this.panel);
@@ -197,7 +240,7 @@ export class WidgetView {
       this.renderCounter();
       if (this.textarea.value.length <= this.client.maxMessageLength && this.error.textContent) this.error.textContent = '';
     });
-    endLink.addEventListener('click', () => this.showEnd(true));
+    this.endLink.addEventListener('click', () => this.showEnd(true));
     // A quick exit in another tab of this device erases this one too.
     window.addEventListener('storage', (event) => {
       if (event.key === STORAGE_KEY && event.newValue === null) this.quickExit(false);
@@ -207,6 +250,24 @@ export class WidgetView {
     client.onIncoming((message) => this.announce(message));
     this.setLanguage(this.language, false);
     if (floating && readStored().open) this.setOpen(true, false);
+    void this.showStateBrand(options.server ?? '');
+  }
+
+  /** The brand block follows the platform's setting (GET /api/interface); without an answer it stays hidden. */
+  private async showStateBrand(server: string): Promise<void> {
+    try {
+      const response = await fetch(`${server}/api/interface`);
+      if (!response.ok) return;
+      const settings = (await response.json()) as { stateBrand?: unknown };
+      this.brand.hidden = settings.stateBrand !== true;
+    } catch {
+      // An older platform or a blocked request: the neutral header is right for any deployer.
+    }
+  }
+
+  private setNoticesOpen(open: boolean): void {
+    this.noticeToggle.setAttribute('aria-expanded', String(open));
+    this.notice.hidden = !open;
   }
 
   /** Opens or closes the floating panel; focus goes into it, and back to the launcher when it closes. */
@@ -281,7 +342,9 @@ export class WidgetView {
 
   private render(): void {
     const { state } = this.client;
-    this.notice.hidden = state.messages.length > 0;
+    // Unfolded until the conversation starts (the first read), then one line, unless the citizen chose otherwise.
+    this.setNoticesOpen(readNoticesOpen() ?? state.messages.length === 0);
+    this.endLink.hidden = state.messages.length === 0 || !this.endView.hidden;
     this.renderMessages(state.messages);
     this.typing.hidden = !state.agentTyping;
     this.renderStatus();
@@ -352,7 +415,7 @@ export class WidgetView {
       return el('p', { class: 'message__delivery', 'data-delivery': message.delivery! }, [label]);
     }
     const reason = message.failure === 'rate-limited' ? t.rateLimited : message.failure === 'too-long' ? t.tooLong(this.client.maxMessageLength) : t.sendFailed;
-    const retry = el('button', { type: 'button', class: 'btn btn--secondary btn--small' }, [t.retry]);
+    const retry = el('button', { type: 'button', class: 'fr-btn fr-btn--secondary fr-btn--sm btn' }, [t.retry]);
     retry.addEventListener('click', () => this.client.retry(message.key));
     return el('p', { class: 'message__delivery message__delivery--failed', 'data-delivery': 'failed' }, [
       `${t.failed}. ${reason} `,
@@ -384,6 +447,7 @@ export class WidgetView {
   private showEnd(show: boolean): void {
     this.endView.hidden = !show;
     this.chatView.hidden = show;
+    this.endLink.hidden = show || this.client.state.messages.length === 0;
     if (!this.panel.hidden) this.focusCurrentView();
   }
 
@@ -395,7 +459,7 @@ export class WidgetView {
       const label = this.text(el('label', { for: `bw-rating-${value}` }), (t) => t.ratingValue(value));
       fieldset.append(el('div', { class: 'rating__option' }, [input, label]));
     }
-    const submit = this.text(el('button', { type: 'submit', class: 'btn' }), (t) => t.rate);
+    const submit = this.text(el('button', { type: 'submit', class: 'fr-btn btn' }), (t) => t.rate);
     const form = el('form', { class: 'rating' }, [fieldset, submit, this.ratingFeedback]);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -412,8 +476,8 @@ export class WidgetView {
   }
 
   private buildTranscriptActions(): HTMLElement {
-    const download = this.text(el('button', { type: 'button', class: 'btn btn--secondary' }), (t) => t.transcriptDownload);
-    const copy = this.text(el('button', { type: 'button', class: 'btn btn--secondary' }), (t) => t.transcriptCopy);
+    const download = this.text(el('button', { type: 'button', class: 'fr-btn fr-btn--secondary btn' }), (t) => t.transcriptDownload);
+    const copy = this.text(el('button', { type: 'button', class: 'fr-btn fr-btn--secondary btn' }), (t) => t.transcriptCopy);
     download.addEventListener('click', () => {
       const day = new Date().toISOString().slice(0, 10);
       downloadText(`${this.t.transcriptFile}-${day}.txt`, this.transcript());
@@ -439,5 +503,27 @@ export class WidgetView {
 
   transcript(): string {
     return buildTranscript(this.client.state.messages, this.t, this.language);
+  }
+}
+
+/** The DSFR icons the widget draws; the build copies these files (WIDGET_ICONS in apps/widget/vite.config.mts). */
+const ICONS: Record<string, string> = {
+  chat: 'communication/chat-3-line.svg',
+  close: 'system/close-line.svg',
+  exit: 'system/logout-box-r-line.svg',
+  send: 'business/send-plane-fill.svg',
+  chevron: 'arrows/arrow-down-s-line.svg',
+};
+
+/**
+ * The DSFR styles go into the shadow root; the Marianne @font-face rules go into the page once, because browsers
+ * ignore @font-face inside a shadow root. Both come from the platform itself, never from a CDN.
+ */
+function loadDesignSystem(root: ShadowRoot, assetBase: string): void {
+  root.append(el('link', { rel: 'stylesheet', href: new URL('dsfr/widget.css', assetBase).href }));
+  const icons = Object.entries(ICONS).map(([name, file]) => `.icon--${name}{--icon:url("${new URL(`dsfr/icons/${file}`, assetBase).href}")}`);
+  root.append(el('style', {}, [icons.join('\n')]));
+  if (!document.getElementById('brigade-widget-fonts')) {
+    document.head.append(el('link', { id: 'brigade-widget-fonts', rel: 'stylesheet', href: new URL('dsfr/fonts.css', assetBase).href }));
   }
 }
