@@ -15,6 +15,8 @@ export class ContactEntry {
   readonly view: HTMLElement;
   private form: ContactForm | null = null;
   private language: Language;
+  private offDuty = false;
+  private answered = false;
   private readonly noticeText: HTMLParagraphElement;
   private readonly noticeButton: HTMLButtonElement;
 
@@ -44,8 +46,19 @@ export class ContactEntry {
     this.link.addEventListener('click', () => this.open());
     this.render();
     void loadContactFormInfo(server).then((info) => {
-      this.notice.hidden = !info || info.gendarmesOnDuty;
+      this.offDuty = !!info && !info.gendarmesOnDuty;
+      this.showNotice();
     });
+  }
+
+  /** A gendarme holds the conversation: "nobody is available" would contradict them, so the notice goes. */
+  setAnswered(answered: boolean): void {
+    this.answered = answered;
+    this.showNotice();
+  }
+
+  private showNotice(): void {
+    this.notice.hidden = !this.offDuty || this.answered;
   }
 
   setLanguage(language: Language): void {

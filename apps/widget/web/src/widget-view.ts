@@ -167,23 +167,25 @@ export class WidgetView {
       this.text(el('span'), (t) => t.send),
       el('span', { class: 'icon icon--send', 'aria-hidden': 'true' }),
     ]);
+    // The hint, then "Laisser un message" under it (added below): no extra line taken from the conversation.
+    const helpColumn = el('div', { class: 'composer__help' }, [hint]);
     const composer = el('form', { class: 'composer', novalidate: '' }, [
       el('div', { class: 'composer__labels' }, [label, this.counter]),
       this.textarea,
-      el('div', { class: 'composer__row' }, [hint, sendButton]),
+      el('div', { class: 'composer__row' }, [helpColumn, sendButton]),
       this.error,
     ]);
     const suggestions = new KnowledgeSuggestions(options.server ?? '', () => this.language, () => this.showEnd(true), () => this.textarea.focus());
     this.suggestions = suggestions;
     this.chatView = el('div', { class: 'view' }, [this.scroller, suggestions.element, composer]);
-    // "Laisser un message": offered when no gendarme is on duty, and always from the foot of the chat.
+    // "Laisser un message": offered when no gendarme is on duty, and always under the composer's hint.
     this.contact = new ContactEntry(options.server ?? '', this.language, this.chatView, (open) => {
       // The chat's status speaks of the chat: hidden while the form is open.
       this.statusLine.hidden = open;
       if (!open) this.textarea.focus();
     });
     this.chatView.prepend(this.contact.notice);
-    this.chatView.append(el('div', { class: 'footer' }, [this.contact.link]));
+    helpColumn.append(this.contact.link);
 
     this.endHeading = this.text(el('h3', { tabindex: '-1' }), (t) => t.endTitle);
     this.endClosedByAgent = this.text(el('p', { class: 'end__closed', hidden: '' }), (t) => `${t.closedByAgent} ${t.closedByAgentHelp}`);
@@ -345,6 +347,7 @@ export class WidgetView {
     // Unfolded until the conversation starts (the first read), then one line, unless the citizen chose otherwise.
     this.setNoticesOpen(readNoticesOpen() ?? state.messages.length === 0);
     this.endLink.hidden = state.messages.length === 0 || !this.endView.hidden;
+    this.contact.setAnswered(state.status?.state === 'assigned');
     this.renderMessages(state.messages);
     this.typing.hidden = !state.agentTyping;
     this.renderStatus();
