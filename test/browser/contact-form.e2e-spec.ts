@@ -153,6 +153,10 @@ describe('"Laisser un message" in Chromium: the contact page and the widget form
     await phone.screenshot({ path: artifactPath('contact-page-sent-phone.png') });
     const rows = await waitForConversations(2);
     expect(rows[1]).toMatchObject({ queue: 'general', language: 'en', external_id: 'visitor@example.com' });
+
+    // The offer surge mode sends to a waiting citizen names their language in the link.
+    await phone.goto(`${platform.url}/contact/?lang=de`);
+    await phone.getByRole('heading', { name: 'Eine Nachricht hinterlassen', level: 2 }).waitFor();
   });
 
   it('in the widget: offered when no gendarme is on duty, sent from the panel on desktop and on a phone', async () => {

@@ -28,7 +28,9 @@ function start(script: HTMLScriptElement | null): void {
     host.id = 'brigade-contact';
     const container = data.container ? document.querySelector(data.container) : null;
     (container ?? document.body).append(host);
-    startContactPage(host, { server, language });
+    // A link sent to a waiting citizen (surge mode's offer) names their language: `/contact/?lang=de`.
+    const linked = new URLSearchParams(window.location.search).get('lang');
+    startContactPage(host, { server, language: isLanguage(linked) ? linked : language });
     return;
   }
   const maxLength = Number(data.maxLength);
