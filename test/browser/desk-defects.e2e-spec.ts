@@ -254,7 +254,9 @@ describe('desk, console and administration defects met by a new user, in Chromiu
     await page.getByRole('link', { name: 'Administration' }).click();
     await page.getByRole('tab', { name: 'Planning' }).click();
     await waitForText(page.getByTestId('roster-week'), (text) => text.includes('Gendarme Horaires'));
-    expect(await page.getByTestId('roster-week').textContent()).toContain('06:15–23:45 Gendarme Horaires');
+    // The week grid: the agent's row holds the shift at the roster zone's times.
+    const row = page.getByTestId('roster-week').locator('tbody tr').filter({ hasText: 'Gendarme Horaires' });
+    expect(await waitForText(row, (text) => text.includes('06:15'))).toContain('06:15–23:45');
   });
 
   it('explains a refused request in French, never with the server’s raw English validation message', async () => {
@@ -264,7 +266,11 @@ describe('desk, console and administration defects met by a new user, in Chromiu
     await page.getByRole('button', { name: 'Rechercher' }).click();
     const feedback = await waitForText(page.getByTestId('admin-feedback'), (text) => text.length > 0);
     expect(feedback).not.toMatch(/must be|longer than/);
-    expect(feedback).toContain('au moins 2 caractère');
+    // The reason in French under the field it concerns, announced with it.
+    const reason = await waitForText(page.getByTestId('error-q'), (text) => text.length > 0);
+    expect(reason).toContain('au moins 2 caractère');
+    expect(reason).not.toMatch(/must be|longer than/);
+    expect(await page.getByRole('searchbox', { name: 'Rechercher' }).getAttribute('aria-invalid')).toBe('true');
 
     // The API keeps class-validator's wording for its clients, beside the French message and the field.
     const token = await login(platform.url, admin.login, TEST_PASSWORD);

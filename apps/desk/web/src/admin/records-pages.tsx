@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import * as api from '../api';
 import { useLanguage } from '../i18n';
 import { useAdminLabels } from './admin-labels';
-import { DataTable, TableColumn, downloadCsv, formatInstant, useFeedback } from './admin-kit';
+import { DataTable, Field, TableColumn, downloadCsv, formatInstant, useFeedback } from './admin-kit';
 
 interface Contact {
   id: string;
@@ -16,7 +16,7 @@ interface Contact {
 
 export function ContactsPage() {
   const l = useAdminLabels();
-  const { run, view } = useFeedback();
+  const { run, view, fieldErrors } = useFeedback();
   const [q, setQ] = useState('');
   const [contacts, setContacts] = useState<Contact[]>([]);
   const search = (quiet = false) =>
@@ -40,10 +40,9 @@ export function ContactsPage() {
           void search();
         }}
       >
-        <label>
-          {l.search}
+        <Field label={l.search} names={['q']} errors={fieldErrors}>
           <input type="search" value={q} minLength={2} onChange={(event) => setQ(event.target.value)} />
-        </label>
+        </Field>
         <button type="submit">{l.search}</button>
       </form>
       <ul className="admin-list">
