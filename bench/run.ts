@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeGraphApi, FakeXApi } from '@brigade/testing';
 import {
@@ -479,7 +479,11 @@ async function main(): Promise<void> {
     join(ROOT, 'bench', 'results', smoke ? 'smoke.json' : complete ? 'latest.json' : 'partial.json'),
     JSON.stringify({ started, settings, steps: all, openingSteps, socketSteps, saturations }, null, 2),
   );
-  if (!smoke && complete) writeFileSync(join(ROOT, 'BENCHMARKS.md'), report(all, saturations, socketSteps, started, openingSteps) + '\n' + conditionsNote());
+  if (!smoke && complete) {
+    const path = join(ROOT, 'BENCHMARKS.md');
+    const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    writeFileSync(path, report(all, saturations, socketSteps, started, openingSteps) + '\n' + conditionsNote() + keptSections(previous));
+  }
   const lost = all.reduce((sum, m) => sum + m.lost + (m.sent - m.accepted), 0);
   console.log(`BENCH_SUMMARY ${JSON.stringify({ steps: all.length, lost, saturations })}`);
   if (smoke && lost > 0) process.exitCode = 1;
@@ -565,6 +569,14 @@ function openingReport(openingSteps: Measured[], all: Measured[]): string[] {
     );
   }
   return lines;
+}
+
+/** BENCHMARKS.md from this line on belongs to the other benchmarks (knowledge base, message search): kept as it is. */
+const KEPT_SECTIONS_MARKER = '<!-- npm run bench keeps what follows: the sections of the other benchmarks. -->';
+
+function keptSections(previous: string): string {
+  const at = previous.indexOf(KEPT_SECTIONS_MARKER);
+  return at < 0 ? '' : `\n${previous.slice(at)}`;
 }
 
 function conditionsNote(): string {
