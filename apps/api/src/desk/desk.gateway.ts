@@ -130,7 +130,12 @@ export class DeskGateway implements OnModuleInit, OnGatewayInit, OnGatewayConnec
           this.sessions.set(socket as DeskSocket, { token: token as string });
           next();
         })
-        .catch(() => next(new Error('unauthorized')));
+        .catch((error: unknown) => {
+          // The session could not be checked (PostgreSQL slow or away): not a refusal of the token, so the desk
+          // keeps its session and tries again.
+          this.logger.warn({ err: error }, 'desk handshake: the session could not be checked');
+          next(new Error('unavailable'));
+        });
     });
   }
 

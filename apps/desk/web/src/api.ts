@@ -60,7 +60,7 @@ function fieldsOf(payload: { message?: string | string[]; fields?: FieldError[];
 }
 
 let session: Session | null = readSession();
-let refreshing: Promise<boolean> | null = null;
+let refreshing: Promise<RefreshOutcome> | null = null;
 const signedOutListeners = new Set<() => void>();
 
 function readSession(): Session | null {
@@ -149,22 +149,26 @@ export async function logout(): Promise<void> {
   if (endSessionUrl) location.assign(endSessionUrl);
 }
 
+/** What became of a refresh: a new access token, the session ended by the server, or the server out of reach. */
+export type RefreshOutcome = 'refreshed' | 'refused' | 'unreachable';
+
 /** Exchanges the refresh token for a new access token; one exchange at a time for every caller. */
-export function refreshSession(): Promise<boolean> {
-  if (!session) return Promise.resolve(false);
-  refreshing ??= (async () => {
+export function refreshSession(): Promise<RefreshOutcome> {
+  if (!session) return Promise.resolve('refused');
+  refreshing ??= (async (): Promise<RefreshOutcome> => {
     try {
       const response = await fetch('/api/auth/refresh', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ refreshToken: session?.refreshToken }),
       });
-      if (!response.ok) return false;
+      // A 5xx is the server's passing trouble, not the end of the session.
+      if (!response.ok) return response.status >= 500 ? 'unreachable' : 'refused';
       const result = (await response.json()) as Session;
       storeSession({ accessToken: result.accessToken, refreshToken: result.refreshToken, sso: session?.sso });
-      return true;
+      return 'refreshed';
     } catch {
-      return false;
+      return 'unreachable';
     } finally {
       setTimeout(() => (refreshing = null), 0);
     }
@@ -172,9 +176,14 @@ export function refreshSession(): Promise<boolean> {
   return refreshing;
 }
 
-function expired(): never {
+/** The server ended the session (signed out elsewhere, revoked, expired): back to the sign-in screen. */
+export function endExpiredSession(): void {
   storeSession(null);
   signedOutListeners.forEach((listener) => listener());
+}
+
+function expired(): never {
+  endExpiredSession();
   throw new ApiError(401, 'Session expirée');
 }
 
@@ -188,7 +197,9 @@ export async function request<T>(method: string, path: string, body?: unknown, r
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (response.status === 401 && retry && session) {
-    if (await refreshSession()) return request<T>(method, path, body, false);
+    const outcome = await refreshSession();
+    if (outcome === 'refreshed') return request<T>(method, path, body, false);
+    if (outcome === 'unreachable') throw new ApiError(503, 'Serveur injoignable, réessayez dans un instant');
     expired();
   }
   if (!response.ok) {

@@ -6,7 +6,7 @@ import { DeskScreen } from './desk/desk-screen';
 import { ConsoleScreen } from './console/console-screen';
 import { AdminScreen } from './admin/admin-screen';
 import { DICTIONARIES, Language, LanguageContext, useT } from './i18n';
-import { connectDesk, type DeskSocket } from './socket';
+import { closeDesk, connectDesk, type DeskSocket } from './socket';
 import { TimeZoneContext } from './time-zone';
 import { LoginScreen } from './sign-in';
 import { InterfaceContext, useInterface, useInterfaceSettings } from './interface-settings';
@@ -89,7 +89,7 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
     const created = connectDesk();
     setSocket(created);
     return () => {
-      created.disconnect();
+      closeDesk(created);
     };
   }, []);
 
@@ -107,6 +107,8 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('presence:changed', refreshMe);
+    // The handshake may have ended before this effect ran (a busy browser): take the state the socket is in now.
+    setConnected(socket.connected);
     refreshMe();
     return () => {
       socket.off('connect', onConnect);
