@@ -55,7 +55,7 @@ describe('surge mode in the supervisor console (Chromium)', () => {
     sockets.splice(0).forEach((socket) => socket.disconnect());
     await context?.close();
     await browser?.close();
-    await platform.dataSource.query(`DELETE FROM platform_settings WHERE key = 'surge'`);
+    await platform.dataSource.query(`DELETE FROM platform_settings WHERE key IN ('surge', 'surge-published')`);
     await platform.dataSource.query(`UPDATE queues SET surge_wait_seconds = NULL`);
     await platform?.close();
   });
@@ -63,7 +63,7 @@ describe('surge mode in the supervisor console (Chromium)', () => {
   it('shows the proposal live, applies it with the ticked reinforcement in one click, and undoes it', async () => {
     const db = platform.dataSource;
     await resetDatabase(db);
-    await db.query(`DELETE FROM platform_settings WHERE key = 'surge'`);
+    await db.query(`DELETE FROM platform_settings WHERE key IN ('surge', 'surge-published')`);
     await db.query(`UPDATE queues SET surge_wait_seconds = CASE key WHEN 'general' THEN 30 ELSE NULL END`);
     const reserve = await createAgent(db, { onShift: false, displayName: 'Adjudant Durand' });
     await db.query(`UPDATE agents SET reserve = true, email = 'durand@brigade.test' WHERE id = $1`, [reserve.id]);
