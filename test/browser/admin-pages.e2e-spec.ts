@@ -135,7 +135,8 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     await editor.getByRole('button', { name: 'Créer l’article' }).click();
     await waitForText(page.getByTestId('error-question'), (text) => text.includes('au moins 5'));
     expect(await editor.getByLabel('Question', { exact: true }).getAttribute('aria-invalid')).toBe('true');
-    await waitForText(page.getByTestId('admin-feedback'), (text) => text.includes('champs sont à corriger'));
+    // The banner sums the reasons up too (an error summary), the field's own among them.
+    await waitForText(page.getByTestId('admin-feedback'), (text) => text.includes('champs sont à corriger') && text.includes('au moins 5'));
 
     // The domain's checks (HTML in the answer, a published article without source) land under their fields too.
     await editor.getByLabel('Question', { exact: true }).fill('J’ai perdu un objet dans une gare, que faire ?');
