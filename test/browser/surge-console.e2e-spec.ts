@@ -1,21 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../support/browser';
 import { connectCitizen, newClientMessageId } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-
-/** The desk is served from dist/web/desk; it is built here so the test never runs a stale bundle. */
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -47,7 +35,6 @@ describe('surge mode in the supervisor console (Chromium)', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     platform = await startPlatform({ SURGE_CHECK_INTERVAL_MS: '300', AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '200' });
     browser = await launchBrowser();
   }, 90_000);

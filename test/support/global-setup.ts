@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { runMigrations } from '../../libs/database/src/migrations-runner';
 import { TRACE_HANDLES, traceHandleCreation } from './open-handles';
 import { TEST_RUN_DATABASE_URL, workerDatabaseUrl } from './test-env';
+import { ensureWebAppsBuilt } from './web-build';
 
 const nameOf = (url: string): string => new URL(url).pathname.slice(1);
 
@@ -14,6 +15,7 @@ const nameOf = (url: string): string => new URL(url).pathname.slice(1);
  */
 export default async function globalSetup(globalConfig: { maxWorkers: number }): Promise<void> {
   if (TRACE_HANDLES) traceHandleCreation();
+  ensureWebAppsBuilt();
   const admin = new URL(TEST_RUN_DATABASE_URL);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
