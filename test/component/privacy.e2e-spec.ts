@@ -132,7 +132,7 @@ describe('personal data: retention, legal hold, export, erasure, sensitive conve
     const left = await db.query(`SELECT channel_message_id FROM quarantined_messages ORDER BY channel_message_id`);
     expect(left.map((row: { channel_message_id: string }) => row.channel_message_id)).toEqual(['recent-open', 'recent-replayed']);
     const audit = await db.query(`SELECT details FROM audit_events WHERE action = 'retention.purge'`);
-    expect(audit).toEqual([{ details: { conversations: [], inboxEntries: 0, quarantinedMessages: 2 } }]);
+    expect(audit).toEqual([{ details: { conversations: [], inboxEntries: 0, quarantinedMessages: 2, agentStateChanges: 0 } }]);
     expect((await platform.app.get(RetentionService).purgeExpired()).quarantinedMessages).toBe(0);
   });
 

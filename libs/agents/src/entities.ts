@@ -5,3 +5,4 @@ export * from './agent-identity.entity';
 export * from './agent-mfa.entity';
 export * from './auth-challenge.entity';
 export * from './sso-session.entity';
+export * from './agent-state-change.entity';

@@ -166,6 +166,8 @@ const environmentSchema = z.object({
   INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   /** Quarantined messages (raw bytes of citizens' messages) are kept this long, replayed or not, then deleted. */
   QUARANTINE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** The agent-state history behind the console's timeline (presence and duty changes) is kept this long. */
+  AGENT_STATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).default(3_600_000),
   METRICS_TOKEN: z.string().default(''),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -253,7 +255,14 @@ export type AppConfig = {
   };
   workers: { ingestConcurrency: number; outboundConcurrency: number };
   relay: { intervalMs: number; graceMs: number };
-  retention: { defaultDays: number; daysByQueue: Record<string, number>; inboxDays: number; quarantineDays: number; sweepMs: number };
+  retention: {
+    defaultDays: number;
+    daysByQueue: Record<string, number>;
+    inboxDays: number;
+    quarantineDays: number;
+    agentStateDays: number;
+    sweepMs: number;
+  };
   logLevel: string;
   /** Bearer token for /metrics (empty: loopback callers only); the worker serves its metrics on port (0: off). */
   metrics: { token: string; port: number };
@@ -385,6 +394,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       daysByQueue: e.RETENTION_DAYS_BY_QUEUE,
       inboxDays: e.INBOX_RETENTION_DAYS,
       quarantineDays: e.QUARANTINE_RETENTION_DAYS,
+      agentStateDays: e.AGENT_STATE_RETENTION_DAYS,
       sweepMs: e.RETENTION_SWEEP_MS,
     },
     logLevel: e.LOG_LEVEL,

@@ -18,6 +18,8 @@ export enum Priority {
 @Entity('conversations')
 @Index('ix_conversations_queue_order', ['status', 'priority', 'waitingSince'])
 @Index('ix_conversations_assignee_status', ['assigneeId', 'status'])
+// The console's last-24-hour charts read arrivals by time, queue by queue.
+@Index('ix_conversations_created_at', ['createdAt'])
 // At most one open conversation per channel identity: concurrent ingestion cannot open two.
 @Index('uq_conversations_open_per_identity', ['identityId'], {
   unique: true,

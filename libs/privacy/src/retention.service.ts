@@ -8,13 +8,15 @@ export interface PurgeReport {
   conversations: string[];
   inboxEntries: number;
   quarantinedMessages: number;
+  agentStateChanges: number;
 }
 
 /**
  * Applies the retention policy: a closed or abandoned conversation past its queue's retention loses its messages and
  * the citizen's identifiers; the row stays, empty, for statistics. A legal hold on the conversation or the contact
  * stops it. Raw inbox payloads go after INBOX_RETENTION_DAYS, quarantined messages (their raw bytes) after
- * QUARANTINE_RETENTION_DAYS, replayed or not. Every purge is written to the audit log.
+ * QUARANTINE_RETENTION_DAYS, replayed or not, agents' state history (the console's timeline) after
+ * AGENT_STATE_RETENTION_DAYS. Every purge is written to the audit log.
  */
 @Injectable()
 export class RetentionService {
@@ -64,7 +66,14 @@ export class RetentionService {
         `DELETE FROM quarantined_messages WHERE received_at < $1::timestamptz - make_interval(days => $2::int)`,
         [now, this.config.retention.quarantineDays],
       )) as [unknown, number];
-      if (ids.length > 0 || inboxEntries > 0 || quarantinedMessages > 0) {
+      // An agent's state history is personal data about the gendarme (when they worked, when away): kept no longer
+      // than the console needs it. The last row before the cut stays when it is the agent's current state.
+      const [, agentStateChanges] = (await manager.query(
+        `DELETE FROM agent_state_changes s WHERE s.at < $1::timestamptz - make_interval(days => $2::int)
+            AND EXISTS (SELECT 1 FROM agent_state_changes n WHERE n.agent_id = s.agent_id AND n.at > s.at)`,
+        [now, this.config.retention.agentStateDays],
+      )) as [unknown, number];
+      if (ids.length > 0 || inboxEntries > 0 || quarantinedMessages > 0 || agentStateChanges > 0) {
         await this.audit.record(
           {
             actorType: 'system',
@@ -72,12 +81,12 @@ export class RetentionService {
             action: 'retention.purge',
             subjectType: 'conversation',
             subjectId: null,
-            details: { conversations: ids, inboxEntries, quarantinedMessages },
+            details: { conversations: ids, inboxEntries, quarantinedMessages, agentStateChanges },
           },
           manager,
         );
       }
-      return { conversations: ids, inboxEntries, quarantinedMessages };
+      return { conversations: ids, inboxEntries, quarantinedMessages, agentStateChanges };
     });
   }
 

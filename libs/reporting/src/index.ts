@@ -4,3 +4,4 @@ export type { AgentLoadView, OpenConversationView, QueueBreaches, QueueBucket, Q
 export * from './reporting.module';
 export * from './reporting.service';
 export * from './reports-csv';
+export * from './supervisor-history.service';
