@@ -143,7 +143,7 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
 
   const isSupervisor = me?.role === 'supervisor' || me?.role === 'admin';
   const canAdmin = isSupervisor || knowledgeEditor;
-  const screen = isSupervisor && hash.startsWith('#/supervision') ? 'console' : canAdmin && hash.startsWith('#/admin') ? 'admin' : 'desk';
+  const screen = isSupervisor && (hash.startsWith('#/supervision') || hash.startsWith('#/console')) ? 'console' : canAdmin && hash.startsWith('#/admin') ? 'admin' : 'desk';
   const duty = !me ? '' : me.onDuty ? t.onDuty : me.onShift ? t.onShiftNotAvailable : t.offDuty;
 
   return (

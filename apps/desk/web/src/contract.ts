@@ -19,7 +19,16 @@ export type {
   SurgeView,
 } from '../../../../libs/realtime/src/events';
 export type { AgentLoadView, QueueLoadView } from '../../../../libs/realtime/src/supervisor-views';
-export type { ReportView, RosterView } from '../../../../libs/reporting/src/reporting-views';
+export type {
+  AgentState,
+  AgentTimelinesView,
+  AgentTimelineView,
+  HistoryBucketView,
+  HistoryView,
+  QueueHistoryView,
+  ReportView,
+  RosterView,
+} from '../../../../libs/reporting/src/reporting-views';
 
 /** GET /api/me and PUT /api/me/presence (AgentsService.status, with the deployment's zone). */
 export interface MeView {

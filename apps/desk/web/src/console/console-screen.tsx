@@ -24,6 +24,9 @@ import { addDays, useTimeZone, zonedLocal } from '../time-zone';
 import { DistributionChart, HourlyChart } from './charts';
 import { KnowledgeFigures } from './knowledge-figures';
 import { SurgePanel } from './surge-panel';
+import { QueueHistoryCharts } from './history-charts';
+import { AgentTimeline } from './agent-timeline';
+import { Wallboard, WallboardLink, useWallboardRoute } from './wallboard';
 
 /** The roster is a schedule, not a live figure: read again now and then. */
 const ROSTER_REFRESH_MS = 5 * 60_000;
@@ -99,9 +102,11 @@ function useQueueStatus(socket: DeskSocket) {
 export function ConsoleScreen({ socket, me }: { socket: DeskSocket; me: MeView }) {
   const t = useT();
   const [tab, setTab] = useState<'live' | 'reports'>('live');
+  const wallboard = useWallboardRoute();
   useEffect(() => {
     document.title = `${t.supervisor} – Brigade`;
   }, [t]);
+  if (wallboard) return <Wallboard socket={socket} />;
   return (
     <main id="main" className="console" tabIndex={-1}>
       <h1 className="sr-only">{t.supervisor}</h1>
@@ -113,6 +118,7 @@ export function ConsoleScreen({ socket, me }: { socket: DeskSocket; me: MeView }
           {t.reports}
         </button>
       </div>
+      <WallboardLink />
       <QuarantineNotice canReplay={me.role === 'admin'} />
       {tab === 'live' ? (
         <LiveView socket={socket} />
@@ -278,6 +284,8 @@ function LiveView({ socket }: { socket: DeskSocket }) {
         </section>
       </div>
 
+      <QueueHistoryCharts socket={socket} />
+
       <section aria-labelledby="open-title">
         <h2 id="open-title">{t.conversations}</h2>
         <table>
@@ -395,6 +403,8 @@ function LiveView({ socket }: { socket: DeskSocket }) {
           </tbody>
         </table>
       </section>
+
+      <AgentTimeline socket={socket} />
 
       <section aria-labelledby="roster-title" className="roster">
         <h2 id="roster-title">{t.roster}</h2>
