@@ -216,11 +216,14 @@ export function TimeChart({
   );
 }
 
-/** A round top for the value axis: 1, 2 or 5 times a power of ten, at least 1. */
+/**
+ * A round top for the value axis whose half is round too (the middle grid line): 2, 4, 6, 8 or 10 times a power of
+ * ten, at least 2. Waits in seconds get the same rule (600 s: the middle line at 5 min).
+ */
 function niceMax(value: number): number {
-  if (value <= 1) return 1;
+  if (value <= 2) return 2;
   const power = 10 ** Math.floor(Math.log10(value));
-  return [1, 2, 5, 10].map((step) => step * power).find((candidate) => candidate >= value) ?? 10 * power;
+  return [1, 2, 4, 6, 8, 10].map((step) => step * power).find((candidate) => candidate >= value) ?? 10 * power;
 }
 
 /** Indexes of consecutive non-null values, run by run. */
