@@ -153,6 +153,44 @@ describe('supervisor console history', () => {
     expect(generalQuarters.find((bucket) => bucket.start === '2026-10-25T00:30:00.000Z')).toMatchObject({ local: '2026-10-25T02:30', arrivals: 1 });
   });
 
+  it('skips the hour the clocks go forward, and keeps whole hours of a half-hour zone (+05:30)', async () => {
+    const gendarme = await createAgent(platform.dataSource, { onShift: false });
+    // 29 March 2026: Paris goes from 02:00 CET to 03:00 CEST at 01:00 UTC.
+    await seedConversation({ queue: 'general', createdAt: at('2026-03-29T00:50:00Z'), status: 'closed', takenAfterSeconds: 10, agentId: gendarme.id }); // 01:50 CET
+    await seedConversation({ queue: 'general', createdAt: at('2026-03-29T01:05:00Z'), status: 'closed', takenAfterSeconds: 10, agentId: gendarme.id }); // 03:05 CEST
+    const spring = await getJson<HistoryView>('/api/supervisor/history?until=2026-03-29T03:10:00Z');
+    const labels = queueOf(spring, 'general').buckets.map((bucket) => bucket.local);
+    expect(labels).toHaveLength(24);
+    expect(labels).not.toContain('2026-03-29T02:00');
+    const one = labels.indexOf('2026-03-29T01:00');
+    expect(labels[one + 1]).toBe('2026-03-29T03:00');
+    expect(queueOf(spring, 'general').buckets.slice(one, one + 2).map((bucket) => bucket.arrivals)).toEqual([1, 1]);
+    // The local day began at 23:00 UTC (midnight CET).
+    expect(queueOf(spring, 'general').today.arrivals).toBe(2);
+
+    // The same rows seen from a deployment in India: slots start at hh:30 UTC, on whole hours of +05:30.
+    const india = await startPlatform({ ROSTER_TIME_ZONE: 'Asia/Kolkata', AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' }, 'api');
+    try {
+      await seedConversation({ queue: 'general', createdAt: at('2026-11-30T18:20:00Z'), status: 'closed', takenAfterSeconds: 10, agentId: gendarme.id }); // 23:50 on the 30th
+      await seedConversation({ queue: 'general', createdAt: at('2026-11-30T18:40:00Z'), status: 'closed', takenAfterSeconds: 10, agentId: gendarme.id }); // 00:10 on the 1st
+      await seedConversation({ queue: 'general', createdAt: at('2026-12-01T09:20:00Z'), status: 'closed', takenAfterSeconds: 10, agentId: gendarme.id }); // 14:50
+      const response = await fetch(`${india.url}/api/supervisor/history?until=2026-12-01T10:10:00Z`, {
+        headers: { authorization: `Bearer ${supervisorToken}` },
+      });
+      expect(response.status).toBe(200);
+      const view = (await response.json()) as HistoryView;
+      expect(view).toMatchObject({ from: '2026-11-30T10:30:00.000Z', to: '2026-12-01T10:30:00.000Z', timeZone: 'Asia/Kolkata' });
+      const buckets = queueOf(view, 'general').buckets;
+      expect(buckets[23]).toMatchObject({ start: '2026-12-01T09:30:00.000Z', local: '2026-12-01T15:00' });
+      expect(buckets.find((bucket) => bucket.local === '2026-12-01T14:00')).toMatchObject({ start: '2026-12-01T08:30:00.000Z', arrivals: 1 });
+      expect(buckets.find((bucket) => bucket.local === '2026-11-30T23:00')).toMatchObject({ arrivals: 1 });
+      expect(buckets.find((bucket) => bucket.local === '2026-12-01T00:00')).toMatchObject({ arrivals: 1 });
+      expect(queueOf(view, 'general').today.arrivals).toBe(2);
+    } finally {
+      await india.close();
+    }
+  });
+
   it('draws each agent’s states and duty from the stored changes, and records a change whoever makes it', async () => {
     const gendarme = await createAgent(platform.dataSource, { displayName: 'Adjudant Martin', onShift: false });
     const change = (iso: string, presence: string, busy: boolean, dutyOverride: string | null = null) =>
