@@ -213,7 +213,7 @@ describe('supervisor console wallboard, charts and timeline (Chromium)', () => {
     await page.getByTestId('open-wallboard').click();
     const wall = page.getByTestId('wallboard');
     await wall.waitFor();
-    expect(await page.evaluate(() => window.location.hash)).toBe('#/supervision/wallboard');
+    expect(await page.evaluate('window.location.hash')).toBe('#/supervision/wallboard');
     await waitForText(page.getByTestId('wall-waiting-value'), (text) => text === '2');
     await waitForText(page.getByTestId('wall-busy-value'), (text) => text === '1');
     expect(await page.getByTestId('wall-free-value').textContent()).toBe('0');
@@ -221,7 +221,9 @@ describe('supervisor console wallboard, charts and timeline (Chromium)', () => {
     expect(await page.getByTestId('wall-surge-value').textContent()).toMatch(/^(Inactif|Proposé|ACTIF)$/);
     await waitForText(page.getByTestId('wall-service-level-value'), (text) => /^\d+\u202f%$/.test(text));
     expect(await page.getByTestId('wall-longest-value').textContent()).toMatch(/^\d+ min \d\d s$/);
-    const valueSize = await page.getByTestId('wall-waiting-value').evaluate((node) => parseFloat(getComputedStyle(node).fontSize));
+    const valueSize = Number(
+      await page.evaluate(`parseFloat(getComputedStyle(document.querySelector('[data-testid="wall-waiting-value"]')).fontSize)`),
+    );
     expect(valueSize).toBeGreaterThanOrEqual(60);
     const box = await wall.boundingBox();
     expect(box).toMatchObject({ x: 0, y: 0, width: 1366, height: 768 });
@@ -243,11 +245,11 @@ describe('supervisor console wallboard, charts and timeline (Chromium)', () => {
       const deadline = Date.now() + 10_000;
       let inFullScreen = false;
       while (!inFullScreen && Date.now() < deadline) {
-        inFullScreen = await page.evaluate(() => document.fullscreenElement?.getAttribute('data-testid') === 'wallboard');
+        inFullScreen = (await page.evaluate(`document.fullscreenElement?.getAttribute('data-testid') === 'wallboard'`)) === true;
         if (!inFullScreen) await new Promise((resolve) => setTimeout(resolve, 100));
       }
       expect(inFullScreen).toBe(true);
-      await page.evaluate(() => document.exitFullscreen());
+      await page.evaluate('document.exitFullscreen()');
     }
 
     // 1920x1080, reached by its own address.

@@ -73,23 +73,11 @@ export class SupervisorHistoryService {
       params,
     );
     // One pass over the arrivals since the earlier of the window's start and the local midnight (a 25-hour day
-    // starts before the window); the first assignment comes from ix_assignments_conversation.
-    const arrived = `arrived AS (
-        SELECT c.queue, c.created_at, c.status,
-               (SELECT min(a.assigned_at) FROM assignments a WHERE a.conversation_id = c.id) AS taken_at,
-               CASE WHEN c.channel = 'email' THEN COALESCE(q.email_sla_hours, 24) * 3600
-                    ELSE COALESCE(q.sla_wait_seconds, ${SERVICE_LEVEL_FALLBACK.waitSeconds}) END AS threshold_s
-          FROM conversations c LEFT JOIN queues q ON q.key = c.queue, win, today
-         WHERE c.created_at >= LEAST(win.first_start, today.start) AND c.created_at < GREATEST(win.stop, $1::timestamptz)),
-      measured AS (
-        SELECT queue, created_at, taken_at, EXTRACT(EPOCH FROM taken_at - created_at)::float8 AS wait_s,
-               taken_at IS NOT NULL AND taken_at <= created_at + make_interval(secs => threshold_s) AS within,
-               taken_at IS NOT NULL OR status = 'abandoned'
-                 OR (status = 'waiting' AND $1::timestamptz > created_at + make_interval(secs => threshold_s)) AS counted
-          FROM arrived)`;
+    // starts before the window), materialised: the slots and today's totals are both aggregated from it.
     const rows: {
+      kind: 'slot' | 'today';
       queue: string | null;
-      slot: number;
+      slot: number | null;
       arrivals: number;
       taken: number;
       median: number | null;
@@ -97,36 +85,55 @@ export class SupervisorHistoryService {
       within: number;
       counted: number;
     }[] = await this.dataSource.query(
-      `WITH ${WINDOW}, ${arrived}
-       SELECT m.queue, m.slot,
-              count(*)::int AS arrivals,
-              count(*) FILTER (WHERE m.taken_at IS NOT NULL)::int AS taken,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY m.wait_s) FILTER (WHERE m.taken_at IS NOT NULL) AS median,
-              percentile_cont(0.9) WITHIN GROUP (ORDER BY m.wait_s) FILTER (WHERE m.taken_at IS NOT NULL) AS p90,
-              count(*) FILTER (WHERE m.within)::int AS within,
-              count(*) FILTER (WHERE m.counted)::int AS counted
-         FROM (SELECT measured.*, floor(EXTRACT(EPOCH FROM created_at - win.first_start) / ($3::int * 60))::int AS slot
-                 FROM measured, win WHERE created_at >= win.first_start AND created_at < win.stop) m
-        GROUP BY GROUPING SETS ((m.queue, m.slot), (m.slot))`,
+      `WITH ${WINDOW},
+       -- A conversation is assigned after it arrives: the assignments since the window opened hold the first one
+       -- of every conversation that arrived since (ix_assignments_assigned_at, then one hash join).
+       first_taken AS (
+         SELECT a.conversation_id, min(a.assigned_at) AS taken_at
+           FROM assignments a, win, today
+          WHERE a.assigned_at >= LEAST(win.first_start, today.start)
+          GROUP BY a.conversation_id),
+       measured AS MATERIALIZED (
+         SELECT c.queue, c.created_at, t.taken_at,
+                EXTRACT(EPOCH FROM t.taken_at - c.created_at)::float8 AS wait_s,
+                t.taken_at IS NOT NULL AND t.taken_at <= c.created_at + make_interval(secs => s.threshold_s) AS within,
+                t.taken_at IS NOT NULL OR c.status = 'abandoned'
+                  OR (c.status = 'waiting' AND $1::timestamptz > c.created_at + make_interval(secs => s.threshold_s)) AS counted,
+                CASE WHEN c.created_at >= win.first_start AND c.created_at < win.stop
+                     THEN floor(EXTRACT(EPOCH FROM c.created_at - win.first_start)::float8 / ($3::int * 60))::int END AS slot,
+                c.created_at >= today.start AND c.created_at < $1::timestamptz AS today
+           FROM conversations c
+           LEFT JOIN queues q ON q.key = c.queue
+           CROSS JOIN win CROSS JOIN today
+           LEFT JOIN first_taken t ON t.conversation_id = c.id
+           CROSS JOIN LATERAL (
+             SELECT CASE WHEN c.channel = 'email' THEN COALESCE(q.email_sla_hours, 24) * 3600
+                         ELSE COALESCE(q.sla_wait_seconds, ${SERVICE_LEVEL_FALLBACK.waitSeconds}) END AS threshold_s) s
+          WHERE c.created_at >= LEAST(win.first_start, today.start) AND c.created_at < GREATEST(win.stop, $1::timestamptz))
+       SELECT 'slot' AS kind, queue, slot, count(*)::int AS arrivals,
+              count(*) FILTER (WHERE taken_at IS NOT NULL)::int AS taken,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_s) FILTER (WHERE taken_at IS NOT NULL) AS median,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY wait_s) FILTER (WHERE taken_at IS NOT NULL) AS p90,
+              count(*) FILTER (WHERE within)::int AS within, count(*) FILTER (WHERE counted)::int AS counted
+         FROM measured WHERE slot IS NOT NULL
+        GROUP BY GROUPING SETS ((queue, slot), (slot))
+       UNION ALL
+       SELECT 'today', queue, NULL, count(*)::int, 0, NULL, NULL,
+              count(*) FILTER (WHERE within)::int, count(*) FILTER (WHERE counted)::int
+         FROM measured WHERE today
+        GROUP BY GROUPING SETS ((queue), ())`,
       params,
     );
-    const todayRows: { queue: string | null; arrivals: number; within: number; counted: number }[] = await this.dataSource.query(
-      `WITH ${WINDOW}, ${arrived}
-       SELECT m.queue, count(*)::int AS arrivals, count(*) FILTER (WHERE m.within)::int AS within,
-              count(*) FILTER (WHERE m.counted)::int AS counted
-         FROM measured m, today
-        WHERE m.created_at >= today.start AND m.created_at < $1::timestamptz
-        GROUP BY GROUPING SETS ((m.queue), ())`,
-      params,
-    );
+    const slotTotals = rows.filter((row) => row.kind === 'slot');
+    const todayRows = rows.filter((row) => row.kind === 'today');
     const active: { key: string }[] = await this.dataSource.query(`SELECT key FROM queues WHERE active ORDER BY key`);
-    const keys = [...new Set([...active.map((row) => row.key), ...rows.map((row) => row.queue), ...todayRows.map((row) => row.queue)])]
+    const keys = [...new Set([...active.map((row) => row.key), ...slotTotals.map((row) => row.queue), ...todayRows.map((row) => row.queue)])]
       .filter((key): key is string => key !== null)
       .sort();
     const queueOf = (key: string | null) => key ?? ALL_QUEUES;
     const queues: QueueHistoryView[] = [ALL_QUEUES, ...keys].map((key) => {
       const buckets = slotRows.map((slot): HistoryBucketView => {
-        const row = rows.find((candidate) => queueOf(candidate.queue) === key && candidate.slot === slot.slot);
+        const row = slotTotals.find((candidate) => queueOf(candidate.queue) === key && candidate.slot === slot.slot);
         return {
           start: slot.start.toISOString(),
           local: slot.local,
