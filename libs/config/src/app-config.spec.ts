@@ -58,6 +58,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROSTER_TIME_ZONE: 'Paris' })).toThrow(/ROSTER_TIME_ZONE/);
   });
 
+  it('keeps the agents’ state history 90 days unless AGENT_STATE_RETENTION_DAYS says otherwise, and refuses a bad value at boot', () => {
+    expect(loadConfig({}).retention.agentStateDays).toBe(90);
+    expect(loadConfig({ AGENT_STATE_RETENTION_DAYS: '30' }).retention.agentStateDays).toBe(30);
+    for (const bad of ['0', '2.5', 'trente', '100000']) {
+      expect(() => loadConfig({ AGENT_STATE_RETENTION_DAYS: bad })).toThrow(/AGENT_STATE_RETENTION_DAYS/);
+    }
+  });
+
   it('keeps quarantined messages 30 days unless QUARANTINE_RETENTION_DAYS says otherwise, and refuses a bad value at boot', () => {
     expect(loadConfig({}).retention.quarantineDays).toBe(30);
     expect(loadConfig({ QUARANTINE_RETENTION_DAYS: '90' }).retention.quarantineDays).toBe(90);

@@ -94,6 +94,8 @@ export function TimeChart({
   slotNames,
   series,
   format,
+  axisFormat = format,
+  scale = 'count',
   fixedMax,
   summary,
   tableCaption,
@@ -107,6 +109,10 @@ export function TimeChart({
   slotNames: string[];
   series: TimeSeries[];
   format: (value: number) => string;
+  /** A shorter form for the value axis ("5 min" rather than "5 min 00 s"). */
+  axisFormat?: (value: number) => string;
+  /** Counts get round tops (2, 4, 6, 8, 10…); seconds get round durations (1, 2, 5, 10, 20, 30 min…). */
+  scale?: 'count' | 'seconds';
   fixedMax?: number;
   summary: string;
   tableCaption: string;
@@ -114,13 +120,14 @@ export function TimeChart({
 }) {
   const width = 720;
   const height = 210;
-  const left = 64;
+  const left = 78;
   const bottom = 26;
   const top = 10;
   const plotWidth = width - left - 8;
   const plotHeight = height - bottom - top;
   const values = series.flatMap((one) => one.values.filter((value): value is number => value !== null));
-  const max = fixedMax ?? niceMax(Math.max(0, ...values));
+  const highest = Math.max(0, ...values);
+  const max = fixedMax ?? (scale === 'seconds' ? niceDuration(highest) : niceMax(highest));
   const slots = Math.max(1, slotLabels.length);
   const slot = plotWidth / slots;
   const y = (value: number) => top + plotHeight - (Math.min(value, max) / max) * plotHeight;
@@ -134,7 +141,7 @@ export function TimeChart({
           <g key={share} aria-hidden="true">
             <line x1={left} x2={width - 8} y1={y(max * share)} y2={y(max * share)} className="grid-line" />
             <text x={left - 6} y={y(max * share) + 4} textAnchor="end" className="axis">
-              {format(max * share)}
+              {axisFormat(max * share)}
             </text>
           </g>
         ))}
@@ -224,6 +231,13 @@ function niceMax(value: number): number {
   if (value <= 2) return 2;
   const power = 10 ** Math.floor(Math.log10(value));
   return [1, 2, 4, 6, 8, 10].map((step) => step * power).find((candidate) => candidate >= value) ?? 10 * power;
+}
+
+/** Round durations whose half is round too, in seconds: 1, 2, 4, 10, 20, 30, 60 minutes, then hours. */
+const DURATION_TOPS = [60, 120, 240, 600, 1200, 1800, 3600, 7200, 14_400, 28_800, 86_400, 172_800, 604_800];
+
+function niceDuration(seconds: number): number {
+  return DURATION_TOPS.find((candidate) => candidate >= seconds) ?? Math.ceil(seconds / 604_800) * 604_800;
 }
 
 /** Indexes of consecutive non-null values, run by run. */

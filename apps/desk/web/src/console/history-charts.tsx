@@ -39,6 +39,8 @@ export function QueueHistoryCharts({ socket }: { socket: DeskSocket }) {
   const percent = (value: number) => `${Math.round(value * 100)}${language === 'fr' ? '\u202f' : ''}%`;
   const count = (value: number) => Math.round(value).toLocaleString(localeOf(language));
   const wait = (value: number) => duration(value);
+  const waitAxis = (value: number) =>
+    value < 60 ? `${Math.round(value)} s` : value < 3600 ? `${Math.round(value / 60)} min` : `${Math.round((value / 3600) * 10) / 10} h`;
   const peak = (values: (number | null)[], format: (value: number) => string) => {
     let best = -1;
     values.forEach((value, index) => {
@@ -112,6 +114,8 @@ export function QueueHistoryCharts({ socket }: { socket: DeskSocket }) {
                   { label: h.p90, kind: 'line', className: 'series-c', values: p90 },
                 ]}
                 format={wait}
+                axisFormat={waitAxis}
+                scale="seconds"
                 summary={fill(h.chartSummary, {
                   title,
                   total: `${shown.buckets.reduce((sum, bucket) => sum + bucket.taken, 0)} ${h.taken.toLowerCase()}`,
