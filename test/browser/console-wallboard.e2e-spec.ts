@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,15 +9,6 @@ import { TestPlatform, startPlatform } from '../support/test-platform';
 
 const root = join(__dirname, '..', '..');
 const HOUR = 3_600_000;
-
-/** The desk is served from dist/web/desk; it is built here so the test never runs a stale bundle. */
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -65,7 +55,6 @@ describe('supervisor console wallboard, charts and timeline (Chromium)', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '200', ROSTER_TIME_ZONE: 'Europe/Paris' });
     savedThresholds = await platform.dataSource.query(`SELECT key, sla_wait_seconds FROM queues`);
     browser = await launchBrowser();
