@@ -81,28 +81,27 @@ export class MessageSearchService {
 
   async search(principal: AgentPrincipal, query: MessageSearchQuery): Promise<DeskSearchResultView> {
     const limit = Math.min(Math.max(query.limit ?? SEARCH_DEFAULT_LIMIT, 1), SEARCH_MAX_LIMIT);
-    // Newest first. PostgreSQL estimates how many messages match several words by multiplying each word's frequency,
-    // as if they were independent; words that come together ("faux agents des eaux", a canned reply) match hundreds of
-    // times more often than that, and the plan it then picks reads every match through the GIN index (tens of
-    // thousands of rows, random pages) to sort them. So the plan is chosen here, from what bounds the search:
+    // Newest first. For one word PostgreSQL's estimate is the word's own frequency, and it chooses well between
+    // walking the newest messages back (a common word: it stops at the page's last match) and the GIN index (a rare
+    // one). For several words it multiplies their frequencies as if they were independent; words that come together
+    // ("faux agents des eaux", a canned reply) match hundreds of times more often than that, and the plan it then picks
+    // reads every match through the GIN index (tens of thousands of rows, random pages) to sort them. So for several
+    // words the plan is chosen here, from what bounds the search:
     // - an agent's search (or one filtered on an agent) covers a few hundred conversations: their messages are read by
     //   conversation and matched on the stored vector, whatever the words;
-    // - across the platform, several words: the newest SEARCH_RECENT_WINDOW messages are read in time order first;
-    //   words found together in more than about one message in five hundred fill the page there, and the newest
-    //   matches of that window are the newest of all. Only when they hold less than a page (rare words, or a narrow
-    //   filter) is the whole history searched, PostgreSQL choosing its index: then the matches are few, and the GIN
-    //   index reads them cheaply;
-    // - across the platform, one word: PostgreSQL's estimate is right (the word's own frequency), and so is its choice
-    //   between walking the newest messages back and reading the GIN index.
+    // - across the platform, the newest SEARCH_RECENT_WINDOW messages are read in time order first; words found
+    //   together in more than about one message in five hundred fill the page there, and the newest matches of that
+    //   window are the newest of all. Only when they hold less than a page (rare words, or a narrow filter) is the whole
+    //   history searched with PostgreSQL's choice of index: the matches are few then, and the GIN index reads them cheaply.
     const supervising = principal.role === 'supervisor' || principal.role === 'admin';
     let rows: SearchRow[];
-    if (!supervising || query.agentId) {
+    if (!severalWords(query.text)) {
+      rows = await this.find(principal, query, limit, 'planner');
+    } else if (!supervising || query.agentId) {
       rows = await this.find(principal, query, limit, 'conversations');
-    } else if (severalWords(query.text)) {
+    } else {
       rows = await this.find(principal, query, limit, 'recent-window');
       if (rows.length <= limit) rows = await this.find(principal, query, limit, 'planner');
-    } else {
-      rows = await this.find(principal, query, limit, 'planner');
     }
     return this.hitsAudited(principal, query, rows, limit);
   }
@@ -152,9 +151,15 @@ export class MessageSearchService {
                   ORDER BY m.created_at DESC, m.id DESC LIMIT $${params.length}) m
                 JOIN (${conversations}) c ON c.id = m.conversation_id`;
       matchConditions = [matching, ...onMessages];
-    } else {
+    } else if (supervising) {
       candidates = '';
       source = `messages m JOIN (${conversations}) c ON c.id = m.conversation_id`;
+      matchConditions = [matching, ...onTime, ...onMessages];
+    } else {
+      // An agent sees a few hundred conversations: those first, so that a common word never makes PostgreSQL read
+      // every match of the whole platform.
+      candidates = `visible AS MATERIALIZED (${conversations}),`;
+      source = `visible c JOIN messages m ON m.conversation_id = c.id`;
       matchConditions = [matching, ...onTime, ...onMessages];
     }
     params.push(limit + 1);
