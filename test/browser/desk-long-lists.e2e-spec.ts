@@ -46,7 +46,7 @@ interface ScrolledElement {
   clientHeight: number;
   scrollHeight: number;
 }
-declare const document: { querySelector(selector: string): ScrolledElement | null };
+declare const document: { querySelector(selector: string): ScrolledElement | null; scrollingElement: ScrolledElement | null };
 declare function requestAnimationFrame(callback: () => void): number;
 declare function getComputedStyle(element: unknown): { outlineStyle: string };
 
@@ -64,7 +64,9 @@ function scrollThrough(page: Page, selector: string, step: number): Promise<Scro
   return page.evaluate(
     ({ selector, step }) =>
       new Promise<ScrollFigures>((resolve) => {
-        const element = document.querySelector(selector)!;
+        // The element itself when it scrolls, else the page (the list grows with the window on a tall screen).
+        const own = document.querySelector(selector)!;
+        const element = own.scrollHeight > own.clientHeight ? own : document.scrollingElement!;
         const started = performance.now();
         let last = started;
         let frames = 0;
