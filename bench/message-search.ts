@@ -31,10 +31,18 @@ const TARGET_P95_MS = 200;
 const INSERTS = 3000;
 
 // What citizens and gendarmes write, in the words of the Brigade numérique's public reporting (French mostly, some
-// English). Each message is one or two of these, sometimes with a place, sometimes with a rare sentence.
+// English). Each message is one or two of these, sometimes with a place, sometimes with a rare sentence. Citizens tell
+// the same facts in their own way: what was stolen and where vary ({objet}, {lieu}; {item}, {spot} in English), and some
+// give a time or a phone number, so that words meet in proportions closer to real messages' rather than always together (a
+// benchmark of identical sentences would fool PostgreSQL's estimates more than real texts do). Gendarmes' replies are
+// canned replies, repeated word for word, as on the desk.
+const OBJETS = ['vélo', 'scooter', 'téléphone', 'sac à main', 'portefeuille', 'ordinateur portable', 'vélo électrique', 'trousseau de clés'];
+const LIEUX = ['devant la gare', 'au marché', 'dans le bus', 'sur le parking du supermarché', 'à la plage', 'devant mon travail', 'au stade', 'devant la gare routière'];
+const ITEMS = ['bike', 'phone', 'wallet', 'bag', 'laptop', 'scooter'];
+const SPOTS = ['near the train station', 'at the market', 'on the bus', 'in the car park', 'at the beach', 'outside my hotel'];
 const CITIZEN_FR = [
-  "Bonjour, je voudrais porter plainte pour le vol de mon vélo devant la gare",
-  "On m'a volé mon téléphone portable dans le bus ce matin",
+  "Bonjour, je voudrais porter plainte pour le vol de mon {objet} {lieu}",
+  "On m'a volé mon {objet} {lieu} ce matin",
   'Ma voiture a été fracturée cette nuit sur le parking de la résidence',
   "Je reçois des messages de menaces d'un ancien compagnon, j'ai peur",
   "Mon voisin fait du bruit toutes les nuits, que puis-je faire ?",
@@ -60,11 +68,11 @@ const CITIZEN_FR = [
   "On a tagué la façade de mon commerce",
 ];
 const CITIZEN_EN = [
-  'Hello, my bike was stolen near the train station yesterday',
+  'Hello, my {item} was stolen {spot} yesterday',
   'I lost my passport while travelling, what should I do?',
   'Someone broke into my car and took my laptop',
   'I am receiving threatening messages from an unknown number',
-  'My wallet was stolen at the market this morning',
+  'My {item} was stolen {spot} this morning',
   'How can I report a scam website?',
   'There is a suspicious person walking around the school',
   'I need a police report for my insurance company',
@@ -182,8 +190,18 @@ async function generate(db: DataSource): Promise<void> {
                 CASE
                   WHEN i = 0 THEN 'Votre message est bien reçu, un gendarme va vous répondre.'
                   WHEN i % 2 = 1 THEN
-                    CASE WHEN c.language = 'en' THEN (${sqlArray(CITIZEN_EN)})[1 + h % ${CITIZEN_EN.length}]
-                         ELSE (${sqlArray(CITIZEN_FR)})[1 + h % ${CITIZEN_FR.length}] END
+                    CASE WHEN c.language = 'en'
+                         THEN replace(replace((${sqlArray(CITIZEN_EN)})[1 + h % ${CITIZEN_EN.length}],
+                                '{item}', (${sqlArray(ITEMS)})[1 + (h / 11) % ${ITEMS.length}]),
+                                '{spot}', (${sqlArray(SPOTS)})[1 + (h / 13) % ${SPOTS.length}])
+                         ELSE replace(replace((${sqlArray(CITIZEN_FR)})[1 + h % ${CITIZEN_FR.length}],
+                                '{objet}', (${sqlArray(OBJETS)})[1 + (h / 11) % ${OBJETS.length}]),
+                                '{lieu}', (${sqlArray(LIEUX)})[1 + (h / 13) % ${LIEUX.length}]) END
+                    -- A time, or a phone number to call back (words of their own, as in real messages: the index holds many such).
+                    || CASE (h / 17) % 5 WHEN 0 THEN ', vers ' || (h / 19) % 24 || 'h' || lpad(((h / 23) % 60)::text, 2, '0')
+                                         WHEN 1 THEN ', joignable au 06 ' || lpad(((h / 29) % 100)::text, 2, '0') || ' '
+                                                     || lpad(((h / 31) % 10000)::text, 4, '0')
+                                         ELSE '' END
                     || CASE WHEN h % 3 = 0 THEN ' à ' || (${sqlArray(PLACES)})[1 + (h / 7) % ${PLACES.length}] ELSE '' END
                     || CASE WHEN h % 2000 < ${RARE.length} THEN '. ' || (${sqlArray(RARE)})[1 + h % 2000] ELSE '' END
                   ELSE

@@ -176,6 +176,34 @@ describe('desk search', () => {
     expect(page.hits[1].createdAt >= (await search(token, { q: 'perte', limit: '3' })).hits[2].createdAt).toBe(true);
   });
 
+  it('gives the newest matches of several words, first page and filtered, for a supervisor and for an agent alike', async () => {
+    const { token: supervisor } = await signedIn({ role: 'supervisor' });
+    const { agent, token } = await signedIn();
+    const texts = Array.from({ length: 6 }, (_, index) => `Vol de vélo à la gare, fait numéro ${index}`);
+    const heldAt = new Date(Date.now() - 60_000);
+    const held = await conversation(texts, { assigneeId: agent.id, at: heldAt });
+    const older = await conversation(['On m’a volé mon vélo devant la gare'], { queue: 'violence', at: new Date('2026-03-01T10:00:00Z') });
+    // Newer matches in a conversation whose citizen used the quick exit: never found, and never counted in a page.
+    const left = await conversation(['Vol de vélo à la gare', 'Vélo volé à la gare'], { assigneeId: agent.id });
+    await platform.dataSource.query(`UPDATE conversations SET citizen_left_at = now() WHERE id = $1`, [left.conversationId]);
+    const newestFirst = [...held.messageIds].reverse();
+    const ids = (result: DeskSearchResultView) => result.hits.map((hit) => hit.messageId);
+
+    // A page filled by the newest messages, then pages that need the whole history (filtered, or larger than the matches).
+    const page = await search(supervisor, { q: 'vélo gare', limit: '3' });
+    expect([ids(page), page.more]).toEqual([newestFirst.slice(0, 3), true]);
+    expect(ids(await search(supervisor, { q: 'vélo gare', queue: 'violence', limit: '3' }))).toEqual(older.messageIds);
+    const all = await search(supervisor, { q: 'vélo gare' });
+    expect([ids(all), all.more]).toEqual([[...newestFirst, ...older.messageIds], false]);
+    // An agent: their own conversation only (the older one is someone else's queue and not waiting).
+    const mine = await search(token, { q: 'vélo gare', limit: '3' });
+    expect([ids(mine), mine.more]).toEqual([newestFirst.slice(0, 3), true]);
+    expect(ids(await search(token, { q: 'vélo gare' }))).toEqual(newestFirst);
+    // Its messages are a second apart: from the middle on, the three newest.
+    const from = new Date(heldAt.getTime() + 2_500).toISOString();
+    expect(ids(await search(token, { q: 'vélo gare', from }))).toEqual(newestFirst.slice(0, 3));
+  });
+
   it('never finds an erased contact, a quick exit, the system’s own texts, nor shows a sensitive contact’s name', async () => {
     const { token: admin } = await signedIn({ role: 'admin' });
     const erased = await conversation(['Harcèlement par un voisin'], { status: 'closed', displayName: 'Jean Dupont' });

@@ -20,6 +20,12 @@ import { previewMessage, toCitizenMessage, toDeskConversation, toDeskMessage } f
 import { MESSAGE_COLUMNS, Message } from './message.entity';
 
 const HISTORY_LIMIT = 200;
+/**
+ * A desk opening a conversation reads its whole history (virtualised on screen: a conversation running for days has
+ * thousands of messages, and a search result may point to any of them); the assignment pushed over the socket carries
+ * the newest HISTORY_LIMIT only, and the desk reads the rest when the conversation is opened.
+ */
+const DESK_HISTORY_LIMIT = 5000;
 /** The desk's "waiting in my queues" and "all" tabs show at most this many conversations, most urgent first. */
 export const DESK_LIST_LIMIT = 300;
 
@@ -30,12 +36,13 @@ export interface ConversationRead {
   read: number;
 }
 
-/** A conversation, its contact and the first messages of its history, oldest first (see `assignmentEvent`). */
+/** A conversation, its contact and the newest $2 messages of its history, oldest first (see `assignmentEvent`). */
 const CONVERSATION_WITH_HISTORY = preparedStatement(
   'conversation-with-history',
   `SELECT row_to_json(c) AS conversation, row_to_json(ct) AS contact,
           COALESCE((SELECT json_agg(row_to_json(m) ORDER BY m.created_at, m.id)
-                      FROM (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = c.id ORDER BY created_at, id LIMIT $2) m),
+                      FROM (SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = c.id
+                             ORDER BY created_at DESC, id DESC LIMIT $2) m),
                    '[]'::json) AS messages
      FROM conversations c JOIN contacts ct ON ct.id = c.contact_id
     WHERE c.id = $1`,
@@ -110,10 +117,14 @@ export class ConversationsService {
   async readForDesk(principal: AgentPrincipal, conversationId: string): Promise<DeskAssignmentEvent> {
     const conversation = await this.findOrFail(conversationId);
     await this.authorizeRead(principal, conversation);
-    return this.assignmentEvent(conversation, 'read');
+    return this.assignmentEvent(conversation, 'read', DESK_HISTORY_LIMIT);
   }
 
-  async assignmentEvent(conversationOrId: Conversation | string, reason: string): Promise<DeskAssignmentEvent> {
+  async assignmentEvent(
+    conversationOrId: Conversation | string,
+    reason: string,
+    historyLimit = HISTORY_LIMIT,
+  ): Promise<DeskAssignmentEvent> {
     const conversationId = typeof conversationOrId === 'string' ? conversationOrId : conversationOrId.id;
     // One round trip: each assignment pushes this view to a desk.
     const {
@@ -122,7 +133,7 @@ export class ConversationsService {
       conversation: Record<string, unknown>;
       contact: Record<string, unknown>;
       messages: Record<string, unknown>[];
-    }>(this.dataSource, CONVERSATION_WITH_HISTORY, [conversationId, HISTORY_LIMIT]);
+    }>(this.dataSource, CONVERSATION_WITH_HISTORY, [conversationId, historyLimit]);
     if (!row) throw new NotFoundError('Conversation introuvable');
     const conversation = typeof conversationOrId === 'string' ? hydrateEntity(this.dataSource, Conversation, row.conversation) : conversationOrId;
     const messages = row.messages.map((message) => hydrateEntity(this.dataSource, Message, message));

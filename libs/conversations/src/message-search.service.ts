@@ -42,8 +42,20 @@ function agentVisibility(agentParam: string): string {
            OR (c.status = 'waiting' AND c.queue = ANY((SELECT skills FROM agents WHERE id = ${agentParam})::text[])))`;
 }
 
-/** How far back a search looks first (see `search`). */
-const RECENT_DAYS = 31;
+/**
+ * How many of the newest messages a search of the whole platform reads first, in time order (see `search`): when they
+ * hold a page of matches, those are the answer, whatever the planner believes about the words.
+ */
+export const SEARCH_RECENT_WINDOW = 10_000;
+
+/** Whether the text holds more than one word (a hyphenated word is parsed as several lexemes too). */
+const severalWords = (text: string) => (text.match(/[\p{L}\p{N}]+/gu) ?? []).length > 1;
+
+/**
+ * Where a search reads from (see `search`): the newest messages in time order, the messages of a bounded set of
+ * conversations, or whichever index PostgreSQL prefers.
+ */
+type SearchPlan = 'recent-window' | 'conversations' | 'planner';
 
 interface SearchRow {
   message_id: string;
@@ -69,25 +81,39 @@ export class MessageSearchService {
 
   async search(principal: AgentPrincipal, query: MessageSearchQuery): Promise<DeskSearchResultView> {
     const limit = Math.min(Math.max(query.limit ?? SEARCH_DEFAULT_LIMIT, 1), SEARCH_MAX_LIMIT);
-    // Newest first. Across the whole platform (supervisors), the last RECENT_DAYS first: when they hold a full page,
-    // those are the answer; otherwise the whole history. Words that always come together ("faux agents des eaux") fool
-    // the planner's estimate of how many messages match, and reading every match over years costs seconds; over a
-    // month it stays small. An agent's search is bounded by their own conversations already.
-    let rows: SearchRow[] = [];
-    if (!query.from && !query.to && (principal.role === 'supervisor' || principal.role === 'admin')) {
-      rows = await this.find(principal, { ...query, from: new Date(Date.now() - RECENT_DAYS * 86_400_000) }, limit);
+    // Newest first. For one word PostgreSQL's estimate is the word's own frequency, and it chooses well between
+    // walking the newest messages back (a common word: it stops at the page's last match) and the GIN index (a rare
+    // one). For several words it multiplies their frequencies as if they were independent; words that come together
+    // ("faux agents des eaux", a canned reply) match hundreds of times more often than that, and the plan it then picks
+    // reads every match through the GIN index (tens of thousands of rows, random pages) to sort them. So for several
+    // words the plan is chosen here, from what bounds the search:
+    // - an agent's search (or one filtered on an agent) covers a few hundred conversations: their messages are read by
+    //   conversation and matched on the stored vector, whatever the words;
+    // - across the platform, the newest SEARCH_RECENT_WINDOW messages are read in time order first; words found
+    //   together in more than about one message in five hundred fill the page there, and the newest matches of that
+    //   window are the newest of all. Only when they hold less than a page (rare words, or a narrow filter) is the whole
+    //   history searched with PostgreSQL's choice of index: the matches are few then, and the GIN index reads them cheaply.
+    const supervising = principal.role === 'supervisor' || principal.role === 'admin';
+    let rows: SearchRow[];
+    if (!severalWords(query.text)) {
+      rows = await this.find(principal, query, limit, 'planner');
+    } else if (!supervising || query.agentId) {
+      rows = await this.find(principal, query, limit, 'conversations');
+    } else {
+      rows = await this.find(principal, query, limit, 'recent-window');
+      if (rows.length <= limit) rows = await this.find(principal, query, limit, 'planner');
     }
-    if (rows.length <= limit) rows = await this.find(principal, query, limit);
     return this.hitsAudited(principal, query, rows, limit);
   }
 
-  private async find(principal: AgentPrincipal, query: MessageSearchQuery, limit: number): Promise<SearchRow[]> {
+  private async find(principal: AgentPrincipal, query: MessageSearchQuery, limit: number, plan: SearchPlan): Promise<SearchRow[]> {
     const supervising = principal.role === 'supervisor' || principal.role === 'admin';
     const params: unknown[] = [query.text];
-    const onMessages = [
-      `m.search_vector @@ (websearch_to_tsquery('public.brigade_french', $1) || websearch_to_tsquery('public.brigade_english', $1))`,
-      `m.author_type <> 'system'`,
-    ];
+    const matching = `m.search_vector @@ (websearch_to_tsquery('public.brigade_french', $1) || websearch_to_tsquery('public.brigade_english', $1))`;
+    // On the messages' time (read inside the window or the candidates), then on the other columns of the messages and
+    // of their conversations.
+    const onTime: string[] = [];
+    const onMessages = [`m.author_type <> 'system'`];
     const onConversations = [`c.citizen_left_at IS NULL`, `c.purged_at IS NULL`];
     const filter = (where: string[], sql: (placeholder: string) => string, value: unknown) => {
       if (value === undefined || value === null || value === '') return;
@@ -95,32 +121,59 @@ export class MessageSearchService {
       where.push(sql(`$${params.length}`));
     };
     if (!supervising) filter(onConversations, agentVisibility, principal.agentId);
-    filter(onMessages, (p) => `m.created_at >= ${p}`, query.from);
-    filter(onMessages, (p) => `m.created_at < ${p}`, query.to);
+    filter(onTime, (p) => `m.created_at >= ${p}`, query.from);
+    filter(onTime, (p) => `m.created_at < ${p}`, query.to);
     filter(onMessages, (p) => `m.channel = ${p}`, query.channel);
     filter(onConversations, (p) => `c.queue = ${p}`, query.queue);
     filter(onConversations, (p) => `c.assignee_id = ${p}`, query.agentId);
     filter(onConversations, (p) => `c.tags @> ARRAY[${p}::text]`, query.tag);
-    // Supervisors search everything: PostgreSQL walks the newest messages back (ix_messages_search_recent) for a common
-    // word, or reads the GIN index for a rare one. An agent sees a few thousand conversations at most: those first,
-    // then their messages (by conversation), so a common word never makes it read every match of the whole platform.
     const conversations = `SELECT c.id, c.queue, c.status, c.assignee_id, c.language, c.sensitive, c.contact_id
                              FROM conversations c WHERE ${onConversations.join(' AND ')}`;
-    const source = supervising
-      ? `messages m JOIN (${conversations}) c ON c.id = m.conversation_id`
-      : `visible c JOIN messages m ON m.conversation_id = c.id`;
+    const messageColumns = `m.id, m.conversation_id, m.created_at, m.channel, m.author_type, m.direction, m.text, m.search_vector`;
+    const where = (conditions: string[]) => (conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '');
+    let candidates: string;
+    let source: string;
+    let matchConditions: string[];
+    if (plan === 'conversations') {
+      // The visible conversations (materialised), then each one's messages by conversation: the OFFSET keeps the match
+      // out of that read, so that no estimate of the words can send PostgreSQL to the GIN index instead.
+      candidates = `visible AS MATERIALIZED (${conversations}),`;
+      source = `visible c CROSS JOIN LATERAL (
+                  SELECT ${messageColumns} FROM messages m
+                   ${where(['m.conversation_id = c.id', ...onTime, ...onMessages])} OFFSET 0) m`;
+      matchConditions = [matching];
+    } else if (plan === 'recent-window') {
+      // The newest messages in time order (ix_messages_search_recent, backwards): a LIMIT below the match keeps
+      // PostgreSQL from reading the GIN index instead; the outer LIMIT stops the walk at the page's last match.
+      params.push(SEARCH_RECENT_WINDOW);
+      candidates = '';
+      source = `(SELECT ${messageColumns} FROM messages m ${where(onTime)}
+                  ORDER BY m.created_at DESC, m.id DESC LIMIT $${params.length}) m
+                JOIN (${conversations}) c ON c.id = m.conversation_id`;
+      matchConditions = [matching, ...onMessages];
+    } else if (supervising) {
+      candidates = '';
+      source = `messages m JOIN (${conversations}) c ON c.id = m.conversation_id`;
+      matchConditions = [matching, ...onTime, ...onMessages];
+    } else {
+      // An agent sees a few hundred conversations: those first, so that a common word never makes PostgreSQL read
+      // every match of the whole platform.
+      candidates = `visible AS MATERIALIZED (${conversations}),`;
+      source = `visible c JOIN messages m ON m.conversation_id = c.id`;
+      matchConditions = [matching, ...onTime, ...onMessages];
+    }
     params.push(limit + 1);
     const limitParam = `$${params.length}`;
     params.push(WHOLE_SNIPPET_CHARACTERS, WHOLE_HEADLINE, FRAGMENT_HEADLINE);
     const [wholeLength, whole, fragments] = [params.length - 2, params.length - 1, params.length].map((n) => `$${n}`);
-    // The newest matches first; the headline (which parses the text again) only for the page returned.
+    // The newest matches first; the contact and the headline (which parses the text again) only for the page returned.
     return this.dataSource.query(
-      `WITH ${supervising ? '' : `visible AS MATERIALIZED (${conversations}),`}
+      `WITH ${candidates}
        found AS (
          SELECT m.id, m.conversation_id, m.created_at, m.channel, m.author_type, m.direction, m.text,
                 c.queue, c.status, c.assignee_id, c.language, c.sensitive, c.contact_id
            FROM ${source}
-          WHERE ${onMessages.join(' AND ')}
+          WHERE ${matchConditions.join(' AND ')}
           ORDER BY m.created_at DESC, m.id DESC
           LIMIT ${limitParam}),
        shown AS (

@@ -17,7 +17,7 @@ import { useInterface } from '../interface-settings';
 import { useQueueNames } from '../queue-names';
 import { ChannelIcon } from '../channel-icon';
 import { fill, useLanguage, useT } from '../i18n';
-import { MessageList } from '../desk/conversation-pane';
+import { MessageList } from '../desk/message-list';
 import { PriorityBadge, useNow } from '../desk/desk-screen';
 import type { DeskSocket } from '../socket';
 import { addDays, useTimeZone, zonedLocal } from '../time-zone';
@@ -349,7 +349,7 @@ function LiveView({ socket }: { socket: DeskSocket }) {
           <button type="button" onClick={() => setReading(null)}>
             {t.cancel}
           </button>
-          <MessageList messages={reading.messages} now={now} />
+          <MessageList messages={reading.messages} />
         </section>
       )}
 

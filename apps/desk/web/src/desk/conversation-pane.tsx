@@ -18,8 +18,8 @@ import { CONVERSATION_ACTION_EVENT, type ConversationAction } from './shortcuts'
 import { fill, useLanguage, useT } from '../i18n';
 import { PriorityBadge } from './priority-badge';
 import type { DeskState } from './use-desk';
-import { AttachmentList } from './attachments';
 import { ReportPanel, useReportLabel } from './report-panel';
+import { MessageList } from './message-list';
 
 const draftKey = (agentId: string, conversationId: string) => `brigade.desk.${agentId}.draft.${conversationId}`;
 
@@ -30,127 +30,6 @@ function cannedReplies(): Promise<CannedReplyView[]> {
     throw error;
   });
   return cannedCache;
-}
-
-function authorLabel(t: ReturnType<typeof useT>, message: DeskMessageView): string {
-  if (message.direction === 'internal') return message.author === 'system' ? t.system : t.note;
-  return message.author === 'citizen' ? t.citizen : message.author === 'system' ? t.system : t.agent;
-}
-
-function MessageItem({ message, found = false }: { message: DeskMessageView; found?: boolean }) {
-  const t = useT();
-  const language = useLanguage();
-  return (
-    <li
-      className={`message ${message.direction} ${message.author}${found ? ' found' : ''}`}
-      data-message-id={message.id}
-      data-found={found || undefined}
-    >
-      {found && <span className="sr-only">{t.foundMessage}{t.colon}</span>}
-      <span className="meta">
-        {authorLabel(t, message)} · {clockTime(message.createdAt, language)}
-        {message.direction === 'outbound' && (
-          <span className={`delivery ${message.deliveryStatus}`} data-testid="delivery">
-            {' '}
-            · {t.status[message.deliveryStatus]}
-            {message.deliveryError ? ` (${message.deliveryError})` : ''}
-          </span>
-        )}
-      </span>
-      {/* Citizen text is untrusted: rendered as a text node, never as HTML. */}
-      <p className="text">{message.text}</p>
-      <AttachmentList attachments={message.attachments ?? []} />
-    </li>
-  );
-}
-
-type Row =
-  | { kind: 'day'; key: string; label: string }
-  | { kind: 'message'; key: string; message: DeskMessageView }
-  | { kind: 'system'; key: string; messages: DeskMessageView[] };
-
-/**
- * The history as rows: a separator at each new day, and each run of the system's own messages (acknowledgement,
- * queue position, triage prompts) folded into one collapsed line, so that the citizen's and the gendarme's words
- * take the room.
- */
-function rowsOf(messages: DeskMessageView[], language: string): Row[] {
-  const rows: Row[] = [];
-  let day = '';
-  for (const message of messages) {
-    const label = shortDate(message.createdAt, language);
-    if (label !== day) {
-      day = label;
-      rows.push({ kind: 'day', key: `day-${message.id}`, label });
-    }
-    const last = rows.at(-1);
-    if (message.author === 'system') {
-      if (last?.kind === 'system') last.messages.push(message);
-      else rows.push({ kind: 'system', key: `system-${message.id}`, messages: [message] });
-    } else {
-      rows.push({ kind: 'message', key: message.id, message });
-    }
-  }
-  return rows;
-}
-
-export function MessageList({
-  messages,
-  now,
-  focusMessageId,
-}: {
-  messages: DeskMessageView[];
-  now: number;
-  /** A search result opened the conversation at this message: shown in the middle, marked, instead of the end. */
-  focusMessageId?: string;
-}) {
-  const t = useT();
-  const language = useLanguage();
-  const end = useRef<HTMLLIElement>(null);
-  const list = useRef<HTMLOListElement>(null);
-  const focused = useRef<string | undefined>(undefined);
-  useEffect(() => {
-    if (focusMessageId && focused.current !== focusMessageId) {
-      const target = list.current?.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(focusMessageId)}"]`);
-      if (target) {
-        focused.current = focusMessageId;
-        target.scrollIntoView({ block: 'center' });
-        return;
-      }
-    }
-    if (!focusMessageId) end.current?.scrollIntoView({ block: 'end' });
-  }, [messages.length, focusMessageId]);
-  void now;
-  const rows = useMemo(() => rowsOf(messages, language), [messages, language]);
-  return (
-    // Focusable: the history scrolls, and a keyboard user must be able to scroll it even with no link or button inside.
-    <ol ref={list} className="messages" aria-label={t.history} aria-live="polite" data-testid="messages" tabIndex={0}>
-      {rows.map((row) =>
-        row.kind === 'day' ? (
-          <li key={row.key} className="day-separator" data-testid="day-separator">
-            <span>{row.label}</span>
-          </li>
-        ) : row.kind === 'system' ? (
-          <li key={row.key} className="system-group">
-            <details data-testid="system-messages">
-              <summary>
-                {fill(row.messages.length > 1 ? t.systemMessages : t.systemMessage, { n: String(row.messages.length) })} ·{' '}
-                {clockTime(row.messages[0].createdAt, language)}
-              </summary>
-              <ol className="system-list">
-                {row.messages.map((message) => (
-                  <MessageItem key={message.id} message={message} />
-                ))}
-              </ol>
-            </details>
-          </li>
-        ) : (
-          <MessageItem key={row.key} message={row.message} found={row.message.id === focusMessageId} />
-        ),
-      )}
-      <li ref={end} aria-hidden="true" className="end" />
-    </ol>
-  );
 }
 
 export function ConversationPane({
@@ -358,7 +237,6 @@ export function ConversationPane({
       )}
       <MessageList
         messages={messages}
-        now={now}
         focusMessageId={desk.focus?.conversationId === conversation.id ? desk.focus.messageId : undefined}
       />
       <p className="typing" aria-live="polite" data-testid="citizen-typing">
@@ -433,7 +311,7 @@ export function ConversationPane({
       </form>
     </article>
       <aside className="contact-panel" aria-label={t.contactPanel} data-testid="contact-panel">
-        <ContactPanel conversation={conversation} now={now}>
+        <ContactPanel conversation={conversation}>
           <TagsEditor
             conversation={conversation}
             onSave={(tags) =>
@@ -645,7 +523,7 @@ function TagsEditor({ conversation, onSave }: { conversation: DeskConversationVi
  * The contact panel: who the citizen is (name or pseudonym, sensitive flag), their identities on each channel and
  * linked contacts, the conversation's tags (given as children), and their earlier conversations, read-only and folded.
  */
-function ContactPanel({ conversation, now, children }: { conversation: DeskConversationView; now: number; children: React.ReactNode }) {
+function ContactPanel({ conversation, children }: { conversation: DeskConversationView; children: React.ReactNode }) {
   const t = useT();
   const language = useLanguage();
   const outcomeLabel = (outcome: string) => (t.outcomes as Record<string, string>)[outcome] ?? outcome;
@@ -700,7 +578,7 @@ function ContactPanel({ conversation, now, children }: { conversation: DeskConve
                 {past.closeOutcome ? ` · ${t.outcome}${t.colon}${outcomeLabel(past.closeOutcome)}` : ''}
                 {past.conversation.citizenRating !== null ? ` · ${t.citizenRating}${t.colon}${past.conversation.citizenRating}/5` : ''}
               </h3>
-              <MessageList messages={past.messages} now={now} />
+              <MessageList messages={past.messages} />
             </section>
           ))}
         </details>
