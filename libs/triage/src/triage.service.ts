@@ -11,7 +11,16 @@ import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier } from '@brigade/routing';
 import { DEFAULT_KNOWLEDGE_BASE } from './knowledge-base';
 import { topicsFromQueues } from './topics';
-import { EMERGENCY_PRIORITY, RecognisedArticle, StoredTriageState, TriageDecision, TriageState, changesNothing, decideTriage } from './triage-policy';
+import {
+  EMERGENCY_PRIORITY,
+  RecognisedArticle,
+  StoredTriageState,
+  TriageDecision,
+  TriageState,
+  changesNothing,
+  decideTriage,
+  mayAnswerFromKnowledge,
+} from './triage-policy';
 
 export interface TriageInput {
   conversation: Conversation;
@@ -180,7 +189,14 @@ export class TriageService {
     if (!snapshot) return null;
     await this.followDetectedLanguage(input, snapshot);
     const snapshotState = (snapshot.triage_state ?? {}) as StoredTriageState;
-    const recognised = await this.recognise(input.message.text, snapshot.status, snapshot.language);
+    // Not searched for a menu choice or danger wording, whose decisions do not use it.
+    const recognised = mayAnswerFromKnowledge(
+      { status: snapshot.status, topicChosen: snapshotState.topicChosen ?? false },
+      input.message.text,
+      topics,
+    )
+      ? await this.recognise(input.message.text, snapshot.status, snapshot.language)
+      : null;
     const quick = decideTriage(
       {
         status: snapshot.status,
