@@ -9,7 +9,8 @@
  * BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS (extra node flags for the platform's processes, e.g. --cpu-prof),
  * BENCH_OPENING_RATES (50,100,200,400: the opening-path steps, citizens opening a conversation per second; empty for
  * none), BENCH_OPENING_SECONDS (5), BENCH_CLUSTER (2x2: after the runs, the opening steps again against that many API
- * x worker processes of the platform sharing one database and queue prefix; empty for none).
+ * x worker processes of the platform sharing one database and queue prefix; empty for none), BENCH_QUIET_WAIT_SECONDS
+ * (120: how long a step waits at most for the machine to be quiet; a machine shared with other work never is).
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -54,6 +55,7 @@ const settings = {
   openingSeconds: Number(env('BENCH_OPENING_SECONDS', smoke ? '2' : '5')),
   /** "2x2": API x worker processes of the scale-out opening steps; null: none. */
   cluster: parseCluster(env('BENCH_CLUSTER', smoke ? '' : '2x2')),
+  quietWaitMs: Number(env('BENCH_QUIET_WAIT_SECONDS', '120')) * 1000,
   /** Both by default; one of them alone (e.g. to profile the platform) writes bench/results/partial.json only. */
   targets: env('BENCH_TARGETS', 'baseline,platform').split(','),
 };
@@ -149,7 +151,7 @@ const QUIET_MACHINE_PERCENT = 25;
 async function step(target: Target, run: number, rate: number, overrides: Partial<StepRequest> = {}): Promise<Measured> {
   // The backlog an overloaded step leaves (either target's) is worked through before the next step is measured.
   if (!smoke) {
-    const waited = await waitForQuietMachine(QUIET_MACHINE_PERCENT, 120_000);
+    const waited = await waitForQuietMachine(QUIET_MACHINE_PERCENT, settings.quietWaitMs);
     if (waited > 5_000) console.log(`waited ${Math.round(waited / 1000)} s for the machine to be quiet`);
   }
   await target.resetBetweenSteps();
@@ -669,7 +671,7 @@ function conditionsNote(): string {
     '',
     `- Each target first runs a warm-up step at ${settings.warmupRate} msg/s, not reported (JIT, pools, prepared statements).`,
     `  Before every step the machine must be quiet (under ${QUIET_MACHINE_PERCENT} % of one core busy over a second, for at`,
-    '  most 2 minutes): an overloaded step leaves a backlog that would otherwise be charged to the next one.',
+    `  most ${Math.round(settings.quietWaitMs / 1000)} s): an overloaded step leaves a backlog that would otherwise be charged to the next one.`,
     '- Open loop: message k leaves at start + k / rate whatever the answers. A rate of R msg/s uses R regular citizens,',
     `  each with one conversation, opened before the loop at ${settings.openingRate} per second and sending about one`,
     '  message a second in it (the web chat allows a burst of 10 then 1/s per socket); every',
