@@ -11,13 +11,19 @@ export const BENCH_PASSWORD = 'bench-password-not-secret';
 
 export interface Target {
   name: 'baseline' | 'platform';
+  /** How the target runs, shown in the report: "1 API + 1 worker", "2 API + 2 worker". */
+  layout: string;
   url: string;
+  /** Every API process (the first is `url`): the generator spreads its sockets and webhooks over them. */
+  urls: string[];
   processes: Record<string, number>;
   agentTokens: string[];
   /** Frees agent capacity between steps. */
   resetBetweenSteps(): Promise<void>;
-  /** Routing decision histogram, when the target has one. */
+  /** Routing decision histogram, when the target has one (the first worker's). */
   workerMetricsUrl: string | null;
+  /** Metrics of every process of the target (APIs and workers), summed by the bench; empty for the baseline. */
+  metricsUrls: string[];
   stop(): Promise<void>;
 }
 
@@ -137,10 +143,13 @@ export async function startBaseline(options: {
   await children.waitFor(async () => children.output.some((line) => line.includes('baseline worker started')), 'baseline worker');
   return {
     name: 'baseline',
+    layout: '1 server + 1 worker',
     url,
+    urls: [url],
     processes: { 'baseline server': server.pid!, 'baseline worker': worker.pid! },
     agentTokens: Array.from({ length: options.agents }, (_, i) => `agent-${i}`),
     workerMetricsUrl: null,
+    metricsUrls: [],
     resetBetweenSteps: async () => undefined,
     stop: () => children.stop(),
   };
@@ -152,9 +161,14 @@ export async function startPlatform(options: {
   agents: number;
   fromSources: boolean;
   webhooks: WebhookSettings;
+  /** API and worker processes (1 and 1 by default): several share one database and one queue prefix, as replicas do. */
+  apis?: number;
+  workers?: number;
+  /** Skips `npm run build:server` (built already by an earlier start in the same run). */
+  built?: boolean;
 }): Promise<Target> {
   const node = (compiled: string, source: string) => (options.fromSources ? [...TS_NODE, source] : [compiled]);
-  if (!options.fromSources) {
+  if (!options.fromSources && !options.built) {
     const build = spawnSync('npm', ['run', 'build:server'], { cwd: ROOT, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('npm run build:server failed');
   }
@@ -163,7 +177,7 @@ export async function startPlatform(options: {
     NODE_ENV: 'development',
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: options.redisUrl,
-    QUEUE_PREFIX: `bench-platform-${process.pid}`,
+    QUEUE_PREFIX: `bench-platform-${process.pid}-${options.apis ?? 1}x${options.workers ?? 1}`,
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     JWT_ACCESS_TTL_SECONDS: '86400',
@@ -188,38 +202,55 @@ export async function startPlatform(options: {
   if (migrate.status !== 0) throw new Error(`migration failed:\n${migrate.stdout}${migrate.stderr}`);
   await seedAgents(options.databaseUrl, options.agents);
 
-  const [port, metricsPort] = [await freePort(), await freePort()];
   const children = new Children();
   // Extra node flags for profiling, e.g. BENCH_WORKER_NODE_ARGS='--cpu-prof --cpu-prof-dir=bench/results/profiles'.
   const extra = (name: string) => (process.env[name] ? process.env[name].split(' ') : []);
-  const api = children.start('api', [...extra('BENCH_API_NODE_ARGS'), ...node('dist/apps/api/src/main.js', 'apps/api/src/main.ts')], {
-    ...base,
-    PORT: String(port),
-  });
-  const worker = children.start('worker', [...extra('BENCH_WORKER_NODE_ARGS'), ...node('dist/apps/worker/src/main.js', 'apps/worker/src/main.ts')], {
-    ...base,
-    PORT: '0',
-    METRICS_PORT: String(metricsPort),
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  const apiCount = options.apis ?? 1;
+  const workerCount = options.workers ?? 1;
+  const processes: Record<string, number> = {};
+  const urls: string[] = [];
+  const workerMetricsUrls: string[] = [];
+  // Named "platform api" / "platform worker" when alone, numbered in a cluster.
+  const label = (kind: string, index: number, count: number) => (count === 1 ? `platform ${kind}` : `platform ${kind} ${index + 1}`);
+  for (let i = 0; i < apiCount; i++) {
+    const port = await freePort();
+    const api = children.start(label('api', i, apiCount), [...extra('BENCH_API_NODE_ARGS'), ...node('dist/apps/api/src/main.js', 'apps/api/src/main.ts')], {
+      ...base,
+      PORT: String(port),
+    });
+    processes[label('api', i, apiCount)] = api.pid!;
+    urls.push(`http://127.0.0.1:${port}`);
+  }
+  for (let i = 0; i < workerCount; i++) {
+    const metricsPort = await freePort();
+    const worker = children.start(
+      label('worker', i, workerCount),
+      [...extra('BENCH_WORKER_NODE_ARGS'), ...node('dist/apps/worker/src/main.js', 'apps/worker/src/main.ts')],
+      { ...base, PORT: '0', METRICS_PORT: String(metricsPort) },
+    );
+    processes[label('worker', i, workerCount)] = worker.pid!;
+    workerMetricsUrls.push(`http://127.0.0.1:${metricsPort}/metrics`);
+  }
   try {
-    await children.waitFor(ok(`${url}/health/ready`), 'platform API');
-    await children.waitFor(ok(workerMetricsUrl), 'platform worker');
+    for (const url of urls) await children.waitFor(ok(`${url}/health/ready`), 'platform API');
+    for (const metricsUrl of workerMetricsUrls) await children.waitFor(ok(metricsUrl), 'platform worker');
   } catch (error) {
     await children.stop();
     throw error;
   }
-  const agentTokens = await logIn(url, options.agents).catch(async (error: unknown) => {
+  const agentTokens = await logIn(urls[0], options.agents).catch(async (error: unknown) => {
     await children.stop();
     throw error;
   });
   return {
     name: 'platform',
-    url,
-    processes: { 'platform api': api.pid!, 'platform worker': worker.pid! },
+    layout: `${apiCount} API + ${workerCount} worker`,
+    url: urls[0],
+    urls,
+    processes,
     agentTokens,
-    workerMetricsUrl,
+    workerMetricsUrl: workerMetricsUrls[0],
+    metricsUrls: [...urls.map((url) => `${url}/metrics`), ...workerMetricsUrls],
     resetBetweenSteps: () => closeOpenConversations(options.databaseUrl),
     stop: () => children.stop(),
   };

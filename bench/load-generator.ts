@@ -15,6 +15,11 @@ import { LatencySummary, summarise } from './bench-stats';
 
 export interface StepRequest {
   url: string;
+  /**
+   * Every API process of the target when it has several (a cluster): desks, citizens and webhook senders are spread
+   * over them by index, as a load balancer would. Absent: `url` alone.
+   */
+  urls?: string[];
   rate: number;
   durationSeconds: number;
   /** Desk access tokens (platform) or agent ids (baseline). */
@@ -126,6 +131,8 @@ export type StepPhase = 'load-start' | 'load-end';
 
 export async function runStep(request: StepRequest, markPhase: (phase: StepPhase) => void = () => undefined): Promise<StepResult> {
   const openingOnly = request.openingOnly === true;
+  const apiUrls = request.urls && request.urls.length > 0 ? request.urls : [request.url];
+  const apiUrl = (index: number) => apiUrls[index % apiUrls.length];
   const total = openingOnly ? 0 : Math.max(1, Math.round(request.rate * request.durationSeconds));
   // Opening alone: every citizen of the step opens one conversation (the webhook share of them through webhooks).
   const openingCitizens = Math.max(1, Math.round(request.rate * request.durationSeconds));
@@ -194,7 +201,7 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
       route === 'facebook'
         ? `sha256=${createHmac('sha256', hooks.facebookAppSecret).update(raw).digest('hex')}`
         : `sha256=${createHmac('sha256', hooks.xConsumerSecret).update(raw).digest('base64')}`;
-    const response = await fetch(`${request.url}/webhooks/${route === 'facebook' ? 'facebook' : 'twitter'}`, {
+    const response = await fetch(`${apiUrl(sender)}/webhooks/${route === 'facebook' ? 'facebook' : 'twitter'}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -226,7 +233,7 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
 
   // Agents first, so that the first conversations find someone on duty.
   const desks: Socket[] = [];
-  for (const result of await inBatches(request.agentTokens.length, 50, (i) => connect(`${request.url}/desk`, { token: request.agentTokens[i] }))) {
+  for (const result of await inBatches(request.agentTokens.length, 50, (i) => connect(`${apiUrl(i)}/desk`, { token: request.agentTokens[i] }))) {
     if (result.status === 'fulfilled') desks.push(result.value);
     else connectErrors++;
   }
@@ -275,13 +282,13 @@ export async function runStep(request: StepRequest, markPhase: (phase: StepPhase
   }
 
   const citizens: Socket[] = [];
-  for (const result of await inBatches(citizenCount, 100, () => connect(`${request.url}/webchat`, {}, true))) {
+  for (const result of await inBatches(citizenCount, 100, (i) => connect(`${apiUrl(i)}/webchat`, {}, true))) {
     if (result.status === 'fulfilled') citizens.push(result.value);
     else connectErrors++;
   }
   // Connected before the loop, silent until their first message in it.
   const newCitizens: Socket[] = [];
-  for (const result of await inBatches(newCitizenCount, 100, () => connect(`${request.url}/webchat`, {}, true))) {
+  for (const result of await inBatches(newCitizenCount, 100, (i) => connect(`${apiUrl(i)}/webchat`, {}, true))) {
     if (result.status === 'fulfilled') newCitizens.push(result.value);
     else connectErrors++;
   }

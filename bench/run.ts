@@ -8,7 +8,9 @@
  * BENCH_DATABASE_BASE (postgres://postgres@127.0.0.1:5432/brigade_bench), REDIS_URL, BENCH_SMOKE,
  * BENCH_API_NODE_ARGS / BENCH_WORKER_NODE_ARGS (extra node flags for the platform's processes, e.g. --cpu-prof),
  * BENCH_OPENING_RATES (50,100,200,400: the opening-path steps, citizens opening a conversation per second; empty for
- * none), BENCH_OPENING_SECONDS (5).
+ * none), BENCH_OPENING_SECONDS (5), BENCH_CLUSTER (2x2: after the runs, the opening steps again against that many API
+ * x worker processes of the platform sharing one database and queue prefix; empty for none), BENCH_QUIET_WAIT_SECONDS
+ * (120: how long a step waits at most for the machine to be quiet; a machine shared with other work never is).
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -51,15 +53,24 @@ const settings = {
     .filter(Boolean)
     .map(Number),
   openingSeconds: Number(env('BENCH_OPENING_SECONDS', smoke ? '2' : '5')),
+  /** "2x2": API x worker processes of the scale-out opening steps; null: none. */
+  cluster: parseCluster(env('BENCH_CLUSTER', smoke ? '' : '2x2')),
+  quietWaitMs: Number(env('BENCH_QUIET_WAIT_SECONDS', '120')) * 1000,
   /** Both by default; one of them alone (e.g. to profile the platform) writes bench/results/partial.json only. */
   targets: env('BENCH_TARGETS', 'baseline,platform').split(','),
 };
+function parseCluster(value: string): { apis: number; workers: number } | null {
+  const match = /^(\d+)x(\d+)$/.exec(value.trim());
+  return match ? { apis: Number(match[1]), workers: Number(match[2]) } : null;
+}
 const complete = settings.targets.includes('baseline') && settings.targets.includes('platform');
 const P99_LIMIT_MS = 100;
 const DELIVERED_MIN = 0.99;
 
 interface Measured extends StepResult {
   target: string;
+  /** "1 API + 1 worker", "2 API + 2 worker"… */
+  layout: string;
   run: number;
   routingMs: { p50: number | null; p99: number | null } | null;
   /** The target's own processes (server/API and worker). */
@@ -80,8 +91,8 @@ interface Measured extends StepResult {
 
 /** The platform's metrics of both processes, read in one go (null for the baseline, which has none). */
 async function scrapeAll(target: Target): Promise<string | null> {
-  if (!target.workerMetricsUrl) return null;
-  const texts = await Promise.all([`${target.url}/metrics`, target.workerMetricsUrl].map(async (url) => (await fetch(url)).text()));
+  if (target.metricsUrls.length === 0) return null;
+  const texts = await Promise.all(target.metricsUrls.map(async (url) => (await fetch(url)).text()));
   return texts.join('\n');
 }
 
@@ -129,9 +140,9 @@ function runGenerator(request: StepRequest, onPhase: (phase: StepPhase) => void,
 }
 
 async function scrapeRouting(target: Target): Promise<Map<number, number> | null> {
-  if (!target.workerMetricsUrl) return null;
-  const text = await (await fetch(target.workerMetricsUrl)).text();
-  return histogramBuckets(text, 'brigade_routing_decision_seconds');
+  // Every process of a cluster decides: their histograms are summed.
+  const text = await scrapeAll(target);
+  return text === null ? null : histogramBuckets(text, 'brigade_routing_decision_seconds');
 }
 
 /** Busy share (of one core) under which the machine counts as idle between steps: its idle processes' own timers. */
@@ -140,7 +151,7 @@ const QUIET_MACHINE_PERCENT = 25;
 async function step(target: Target, run: number, rate: number, overrides: Partial<StepRequest> = {}): Promise<Measured> {
   // The backlog an overloaded step leaves (either target's) is worked through before the next step is measured.
   if (!smoke) {
-    const waited = await waitForQuietMachine(QUIET_MACHINE_PERCENT, 120_000);
+    const waited = await waitForQuietMachine(QUIET_MACHINE_PERCENT, settings.quietWaitMs);
     if (waited > 5_000) console.log(`waited ${Math.round(waited / 1000)} s for the machine to be quiet`);
   }
   await target.resetBetweenSteps();
@@ -159,6 +170,7 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
   const result = await runGenerator(
     {
       url: target.url,
+      urls: target.urls,
       rate,
       durationSeconds: settings.stepSeconds,
       agentTokens: target.agentTokens,
@@ -215,6 +227,7 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
   const measured: Measured = {
     ...result,
     target: target.name,
+    layout: target.layout,
     run,
     routingMs,
     processes,
@@ -226,7 +239,7 @@ async function step(target: Target, run: number, rate: number, overrides: Partia
   };
   if (openingOnly) {
     console.log(
-      `[run ${run}] ${target.name.padEnd(8)} opening ${String(rate).padStart(4)}/s: opened ${result.opening.opened}` +
+      `[run ${run}] ${target.name.padEnd(8)} (${target.layout}) opening ${String(rate).padStart(4)}/s: opened ${result.opening.opened}` +
         ` to desk p50 ${fmt(result.opening.toDesk.p50)} p99 ${fmt(result.opening.toDesk.p99)} ms,` +
         ` told place p99 ${fmt(result.opening.toldPlace.p99)} ms, menu ${result.opening.menuAnswered} answered` +
         ` (confirmed p99 ${fmt(result.opening.menuToConfirmed.p99)} ms), errors ${errorCount};` +
@@ -280,6 +293,7 @@ function report(
   socketSteps: Measured[],
   started: Date,
   openingSteps: Measured[],
+  clusterSteps: Measured[],
 ): string {
   const lines: string[] = [];
   const conditions = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average at the end ${loadavg()
@@ -381,6 +395,7 @@ function report(
     );
   }
   lines.push(...openingReport(openingSteps, all));
+  lines.push(...clusterReport(openingSteps, clusterSteps));
   lines.push('', '## Raw figures', '', 'Every step of every run: `bench/results/latest.json`.', '');
   return lines.join('\n');
 }
@@ -391,13 +406,23 @@ async function main(): Promise<void> {
   const saturations: Record<string, number[]> = { baseline: [], platform: [] };
   const socketSteps: Measured[] = [];
   const openingSteps: Measured[] = [];
+  const clusterSteps: Measured[] = [];
   const suffix = smoke ? '_smoke' : '';
   // Loopback stand-ins for Meta and X: the platform sends acknowledgements and replies to them.
   const [graph, xApi] = await Promise.all([FakeGraphApi.start(), FakeXApi.start()]);
   const webhooks: WebhookSettings = { ...webhookSecrets, graphBaseUrl: graph.baseUrl, xApiBaseUrl: xApi.apiBaseUrl };
   let baseline: Target | null = null;
   let platform: Target | null = null;
+  let cluster: Target | null = null;
   const targets = (): Target[] => [baseline, platform].filter((target): target is Target => target !== null);
+  const openingOverrides = (rate: number): Partial<StepRequest> => ({
+    openingOnly: true,
+    openingRate: rate,
+    durationSeconds: settings.openingSeconds,
+    replyRatio: 0,
+    newConversationShare: 0,
+    drainMs: 10_000,
+  });
   try {
     if (settings.targets.includes('baseline')) {
       console.log('starting the baseline');
@@ -443,16 +468,7 @@ async function main(): Promise<void> {
       // The opening path alone, at rising rates, both targets side by side.
       for (const rate of settings.openingRates) {
         for (const target of targets()) {
-          openingSteps.push(
-            await step(target, run, rate, {
-              openingOnly: true,
-              openingRate: rate,
-              durationSeconds: settings.openingSeconds,
-              replyRatio: 0,
-              newConversationShare: 0,
-              drainMs: 10_000,
-            }),
-          );
+          openingSteps.push(await step(target, run, rate, openingOverrides(rate)));
         }
       }
       if (settings.sockets > 0 && platform) {
@@ -470,19 +486,39 @@ async function main(): Promise<void> {
         socketSteps.push(measured);
       }
     }
+    if (settings.cluster && platform && settings.openingRates.length > 0) {
+      // Scale-out: the same opening steps against several API and worker processes (one database, one queue prefix,
+      // Socket.io fanned out through Redis), once the single processes are stopped so that they take no CPU.
+      await Promise.all([baseline?.stop(), platform.stop()]);
+      console.log(`starting the platform as ${settings.cluster.apis} API + ${settings.cluster.workers} worker processes`);
+      cluster = await startPlatform({
+        databaseUrl: `${settings.databaseBase}${suffix}_cluster`,
+        redisUrl: settings.redisUrl,
+        agents: settings.agents,
+        fromSources: settings.fromSources,
+        webhooks,
+        apis: settings.cluster.apis,
+        workers: settings.cluster.workers,
+        built: true,
+      });
+      if (settings.warmupRate > 0) await step(cluster, 0, settings.warmupRate);
+      for (let run = 1; run <= settings.runs; run++) {
+        for (const rate of settings.openingRates) clusterSteps.push(await step(cluster, run, rate, openingOverrides(rate)));
+      }
+    }
   } finally {
-    await Promise.all([baseline?.stop(), platform?.stop()]);
+    await Promise.all([baseline?.stop(), platform?.stop(), cluster?.stop()]);
     await Promise.all([graph.close(), xApi.close()]);
   }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(
     join(ROOT, 'bench', 'results', smoke ? 'smoke.json' : complete ? 'latest.json' : 'partial.json'),
-    JSON.stringify({ started, settings, steps: all, openingSteps, socketSteps, saturations }, null, 2),
+    JSON.stringify({ started, settings, steps: all, openingSteps, clusterSteps, socketSteps, saturations }, null, 2),
   );
   if (!smoke && complete) {
     const path = join(ROOT, 'BENCHMARKS.md');
     const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    writeFileSync(path, report(all, saturations, socketSteps, started, openingSteps) + '\n' + conditionsNote() + keptSections(previous));
+    writeFileSync(path, report(all, saturations, socketSteps, started, openingSteps, clusterSteps) + '\n' + conditionsNote() + keptSections(previous));
   }
   const lost = all.reduce((sum, m) => sum + m.lost + (m.sent - m.accepted), 0);
   console.log(`BENCH_SUMMARY ${JSON.stringify({ steps: all.length, lost, saturations })}`);
@@ -571,6 +607,56 @@ function openingReport(openingSteps: Measured[], all: Measured[]): string[] {
   return lines;
 }
 
+/**
+ * The opening steps against one process of each and against the cluster (several API and worker processes), side by
+ * side: what scale-out changes on this machine, with what it cannot show.
+ */
+function clusterReport(openingSteps: Measured[], clusterSteps: Measured[]): string[] {
+  if (clusterSteps.length === 0) return [];
+  const median = (values: (number | null | undefined)[]) => {
+    const known = values.filter((value): value is number => typeof value === 'number' && Number.isFinite(value)).sort((a, b) => a - b);
+    return known.length === 0 ? null : known[Math.floor(known.length / 2)];
+  };
+  const layouts: [string, Measured[]][] = [
+    [openingSteps.find((m) => m.target === 'platform')?.layout ?? '1 API + 1 worker', openingSteps.filter((m) => m.target === 'platform')],
+    [clusterSteps[0].layout, clusterSteps],
+  ];
+  const lines = [
+    '',
+    '## Opening path: one process of each against several',
+    '',
+    `The same opening steps against the platform run as ${clusterSteps[0].layout} processes (one database, one queue prefix, ` +
+      'Socket.io events fanned out through Redis), after the runs above, with the single processes stopped; desks, web chat ' +
+      'citizens and webhook senders are spread over the API processes by index, as a load balancer would. Medians of the runs.',
+    '',
+    '| openings/s | layout | opened | to desk p50 / p99 ms | told place p99 ms | menu -> confirmed p99 ms | CPU ms / msg | statements / msg | CPU % of the platform\'s processes | CPU % PostgreSQL; machine |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const rate of settings.openingRates) {
+    for (const [layout, steps] of layouts) {
+      const of = steps.filter((m) => m.rate === rate);
+      if (of.length === 0) continue;
+      const processCpu = median(of.map((m) => Object.values(m.processes).reduce((sum, figures) => sum + figures.cpuPercent, 0)));
+      lines.push(
+        `| ${rate} | ${layout} | ${fmt(median(of.map((m) => m.opening.opened)))} | ` +
+          `${fmt(median(of.map((m) => m.opening.toDesk.p50)))} / ${fmt(median(of.map((m) => m.opening.toDesk.p99)))} | ` +
+          `${fmt(median(of.map((m) => m.opening.toldPlace.p99)))} | ${fmt(median(of.map((m) => m.opening.menuToConfirmed.p99)))} | ` +
+          `${fmt(median(of.map((m) => m.cost.cpuMsPerMessage)), 2)} | ${fmt(median(of.map((m) => m.cost.statementsPerMessage)), 1)} | ` +
+          `${fmt(processCpu)} | ${fmt(median(of.map((m) => m.services.postgresql?.cpuPercent)))}; ${fmt(median(of.map((m) => m.machineCpuPercent)))} |`,
+      );
+    }
+  }
+  lines.push(
+    '',
+    `What a ${cpus().length}-core machine can and cannot show: every process, PostgreSQL, Redis and the load generator share ` +
+      'the same cores, so more processes cannot add capacity here; they add their own fixed costs (event loops, ' +
+      'connection pools, Redis round trips of the Socket.io fan-out, contention on the routing lock between workers). ' +
+      'What this step does show is that several processes keep every guarantee and stay in the same latency range; ' +
+      'the throughput gained by adding nodes must be read from the CPU per message (the sizing at the end of this file), not from this machine.',
+  );
+  return lines;
+}
+
 /** BENCHMARKS.md from this line on belongs to the other benchmarks (knowledge base, message search): kept as it is. */
 const KEPT_SECTIONS_MARKER = '<!-- npm run bench keeps what follows: the sections of the other benchmarks. -->';
 
@@ -585,7 +671,7 @@ function conditionsNote(): string {
     '',
     `- Each target first runs a warm-up step at ${settings.warmupRate} msg/s, not reported (JIT, pools, prepared statements).`,
     `  Before every step the machine must be quiet (under ${QUIET_MACHINE_PERCENT} % of one core busy over a second, for at`,
-    '  most 2 minutes): an overloaded step leaves a backlog that would otherwise be charged to the next one.',
+    `  most ${Math.round(settings.quietWaitMs / 1000)} s): an overloaded step leaves a backlog that would otherwise be charged to the next one.`,
     '- Open loop: message k leaves at start + k / rate whatever the answers. A rate of R msg/s uses R regular citizens,',
     `  each with one conversation, opened before the loop at ${settings.openingRate} per second and sending about one`,
     '  message a second in it (the web chat allows a burst of 10 then 1/s per socket); every',
@@ -613,6 +699,13 @@ function conditionsNote(): string {
     '  send -> the conversation on a desk (both targets), send -> the first queue position shown (platform), and the',
     '  platform\'s own stage timings and statement counter scraped from its API and worker before and after the step.',
     '  CPU ms per message is the target processes\' CPU over the load window divided by the citizen messages of the step.',
+    ...(settings.cluster
+      ? [
+          `- Scale-out steps: the opening steps again, platform only, against ${settings.cluster.apis} API + ${settings.cluster.workers}`,
+          '  worker processes started from the same build on their own database and queue prefix, after a warm-up step; the',
+          '  single processes and the baseline are stopped first. Costs sum the metrics and CPU of every process of the cluster.',
+        ]
+      : []),
     '- The machine may be shared: compare the platform with the baseline of the same run, not with another machine.',
     '',
   ].join('\n');

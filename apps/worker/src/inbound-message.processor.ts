@@ -53,12 +53,12 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
     // Before routing: an emergency must enter the queue at emergency priority.
     await timeStage('triage', () => this.triage.afterIngest(outcome));
     if (conversation.status === 'waiting') {
-      // Coalesced with the other messages of a burst: one drain serves them all (see QueueDrainer).
-      const { assigned } = await this.drainer.serve({
+      // Coalesced with the other messages of a burst: one drain serves them all, and one publication tells the
+      // citizens it left waiting their place (see QueueDrainer).
+      await this.drainer.serve({
         reason: outcome.conversationReopened ? 'reopened' : 'new-conversation',
         conversationId: conversation.id,
       });
-      if (!assigned) await this.notifier.publishQueueStatuses([conversation.id]);
       return;
     }
     // Pushed again on a redelivered job too: the desk ignores a message id it already shows.

@@ -17,9 +17,17 @@ class RecordingNotifier {
   /** Each notification: the conversations it pushed, with the reason each is shown under. */
   readonly notified: [string, string][][] = [];
 
+  /** Each publication of queue places: the conversations whose citizens it told. */
+  readonly told: string[][] = [];
+
   notify(assignments: RoutedAssignment[]): Promise<void> {
     this.notified.push(assignments.map((a) => [a.conversationId, a.reason]));
     return Promise.resolve();
+  }
+
+  publishQueueStatuses(conversationIds: string[]): Promise<number> {
+    this.told.push(conversationIds);
+    return Promise.resolve(conversationIds.length);
   }
 }
 
@@ -147,5 +155,35 @@ describe('QueueDrainer', () => {
     await expect(first).resolves.toEqual({ assigned: true, assignedCount: 1 });
     routing.drains[1].finish({ assignments: [], decisionMs: 1 });
     await expect(second).resolves.toEqual({ assigned: false, assignedCount: 0 });
+  });
+
+  it('tells the citizens a drain left waiting their place in one publication, after its assignments', async () => {
+    const order: string[] = [];
+    notifier.notify = (assignments) => {
+      order.push(`notify ${assignments.map((a) => a.conversationId).join(',')}`);
+      return Promise.resolve();
+    };
+    notifier.publishQueueStatuses = (conversationIds) => {
+      notifier.told.push(conversationIds);
+      order.push(`tell ${conversationIds.join(',')}`);
+      return Promise.resolve(conversationIds.length);
+    };
+    void drainer.serve({ reason: 'agent-available' });
+    await settled();
+    const burst = ['c1', 'c2', 'c3', 'c2'].map((id) => drainer.serve({ reason: 'new-conversation', conversationId: id }));
+    routing.drains[0].finish({ assignments: [], decisionMs: 1 });
+    await settled();
+    routing.drains[1].finish({ assignments: [assignment('c2')], decisionMs: 1 });
+    await Promise.all(burst);
+    // The trigger without a conversation tells nobody; the assigned one is not told a place; a repeated one once.
+    expect(notifier.told).toEqual([['c1', 'c3']]);
+    expect(order).toEqual(['notify c2', 'tell c1,c3']);
+  });
+
+  it('fails the requests of a drain whose places could not be told, so that their jobs are retried', async () => {
+    notifier.publishQueueStatuses = () => Promise.reject(new Error('connection lost'));
+    const first = drainer.serve({ reason: 'new-conversation', conversationId: 'c1' });
+    routing.drains[0].finish({ assignments: [], decisionMs: 1 });
+    await expect(first).rejects.toThrow('connection lost');
   });
 });

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AssignmentNotifier } from './assignment-notifier';
 import { RoutingService } from './routing.service';
 
-/** Why the queue is being served, and for which conversation when a message triggered it. */
+/**
+ * Why the queue is being served, and for which conversation when a message triggered it: that conversation's citizen
+ * is told their place once the drain is over, if it did not assign them.
+ */
 export interface DrainRequest {
   reason: string;
   conversationId?: string;
@@ -32,6 +35,10 @@ interface Batch {
  *
  * A request is only answered by a drain that started after it was made, so a conversation stored before the
  * request is always considered. Assignments are notified once, by the drain that made them.
+ *
+ * The citizens of the batch left waiting are told their place by one publication after the drain, not one per
+ * message: each publication reads the whole waiting queue (a position is a rank in it), so a burst of N arrivals
+ * telling their places one by one read the queue N times, with N transactions, while the next arrivals waited behind.
  */
 @Injectable()
 export class QueueDrainer {
@@ -80,6 +87,15 @@ export class QueueDrainer {
       // Each with its own reason: the desk shows why a conversation arrived (a reopened one is not a new one).
       if (result.assignments.length > 0) await this.notifier.notify(result.assignments);
       const assigned = new Set(result.assignments.map((assignment) => assignment.conversationId));
+      const leftWaiting = [
+        ...new Set(
+          batch.requests.flatMap((request) =>
+            request.conversationId !== undefined && !assigned.has(request.conversationId) ? [request.conversationId] : [],
+          ),
+        ),
+      ];
+      // After the assignments: a place counts the conversations still ahead, and those just assigned are not.
+      if (leftWaiting.length > 0) await this.notifier.publishQueueStatuses(leftWaiting);
       batch.requests.forEach((request, index) =>
         batch.settle[index].resolve({
           assigned: request.conversationId !== undefined && assigned.has(request.conversationId),

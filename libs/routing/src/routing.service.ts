@@ -92,6 +92,18 @@ const WRITE_ASSIGNMENTS = preparedStatement(
    SELECT id, reason FROM written`,
 );
 
+/**
+ * Whether a drain could assign anything now, read without the lock: someone waits, and a routable agent has a free
+ * seat or (emergency overflow) an emergency waits for someone on duty. See `drainQueue`.
+ */
+const ANYTHING_TO_SERVE = preparedStatement(
+  'routing-anything-to-serve',
+  `SELECT EXISTS (SELECT 1 FROM conversations WHERE status = 'waiting') AS waiting,
+          EXISTS (SELECT 1 FROM agents a WHERE ${ROUTABLE_SQL} AND a.open_load < a.capacity) AS free_seat,
+          $2::boolean AND EXISTS (SELECT 1 FROM conversations WHERE status = 'waiting' AND priority = $3)
+                      AND EXISTS (SELECT 1 FROM agents a WHERE ${ROUTABLE_SQL}) AS emergency_overflow`,
+);
+
 /** An assignment as written, with the reason recorded in its history row and shown on the desk. */
 export interface RoutedAssignment extends PlannedAssignment {
   reason: string;
@@ -132,6 +144,11 @@ export class RoutingService {
    */
   async drainQueue(reason = 'trigger', reasons?: ReadonlyMap<string, string>): Promise<RoutingResult> {
     const started = process.hrtime.bigint();
+    // When every gendarme is full (a crisis), each arrival's drain would take the routing lock, in a transaction of four
+    // statements, only to find no seat, and every process's arrivals would queue on that lock. One read without the
+    // lock tells: nothing to do. Safe: whatever frees a seat or puts an agent on duty after this read requests a
+    // drain of its own, which sees the conversations that requested this one (committed before).
+    if (!(await this.anythingToServe(this.clock.now()))) return { assignments: [], decisionMs: Number(process.hrtime.bigint() - started) / 1e6 };
     const assignments = await this.dataSource.transaction(async (manager) => {
       await takeRoutingLock(manager);
       return this.drainWithin(manager, this.clock.now(), reason, reasons);
@@ -148,6 +165,17 @@ export class RoutingService {
    */
   countCommitted(assignments: readonly RoutedAssignment[]): void {
     for (const assignment of assignments) platformMetrics.assignments.inc({ reason: assignment.reason });
+  }
+
+  private async anythingToServe(now: Date): Promise<boolean> {
+    const {
+      rows: [row],
+    } = await runPrepared<{ waiting: boolean; free_seat: boolean; emergency_overflow: boolean }>(this.dataSource, ANYTHING_TO_SERVE, [
+      now,
+      this.config.routing.emergencyOverflow > 0,
+      EMERGENCY,
+    ]);
+    return row.waiting && (row.free_seat || row.emergency_overflow);
   }
 
   /** The decision and its writes, inside a transaction that already holds the routing lock. */

@@ -1,5 +1,5 @@
 import { DEFAULT_KNOWLEDGE_BASE, TALK_TO_A_GENDARME } from './knowledge-base';
-import { EMERGENCY_MESSAGE, TriageState, changesNothing, decideTriage, triageIgnoresOnceAssigned } from './triage-policy';
+import { EMERGENCY_MESSAGE, TriageState, changesNothing, decideTriage, mayAnswerFromKnowledge, triageIgnoresOnceAssigned } from './triage-policy';
 import { QueueTopicSource, parseTopicChoice, topicMenu, topicsFromQueues } from './topics';
 
 /** The five topics the queues table is seeded with (migration Administration), in their triage positions. */
@@ -302,5 +302,28 @@ describe('triageIgnoresOnceAssigned', () => {
   it('lets ordinary messages through and keeps danger wording for triage', () => {
     expect(triageIgnoresOnceAssigned('merci, à demain')).toBe(true);
     expect(triageIgnoresOnceAssigned('il me frappe')).toBe(false);
+  });
+});
+
+describe('mayAnswerFromKnowledge', () => {
+  const recognised = { articleKey: 'lost-papers', language: 'fr', text: 'Déclarez la perte en ligne.' };
+
+  it('skips the search for a menu choice, whose decision never uses an article', () => {
+    expect(mayAnswerFromKnowledge(waiting, '2', TOPICS)).toBe(false);
+    expect(mayAnswerFromKnowledge(waiting, 'plainte', TOPICS)).toBe(false);
+    // Same decision with or without an article: skipping the search changes nothing the citizen sees.
+    expect(decideTriage(waiting, '2', TOPICS, DEFAULT_KNOWLEDGE_BASE, recognised)).toEqual(decideTriage(waiting, '2', TOPICS, DEFAULT_KNOWLEDGE_BASE, null));
+  });
+
+  it('skips it for danger wording and once the conversation no longer waits', () => {
+    expect(mayAnswerFromKnowledge(waiting, 'il me frappe', TOPICS)).toBe(false);
+    expect(mayAnswerFromKnowledge({ ...waiting, status: 'assigned' }, "j'ai perdu mes papiers", TOPICS)).toBe(false);
+  });
+
+  it('searches a question, and a menu number once the topic is chosen (it is then just text)', () => {
+    expect(mayAnswerFromKnowledge(waiting, "j'ai perdu mes papiers", TOPICS)).toBe(true);
+    expect(mayAnswerFromKnowledge({ ...waiting, topicChosen: true }, 'plainte', TOPICS)).toBe(true);
+    const answered = decideTriage({ ...waiting, topicChosen: true }, "j'ai perdu mes papiers", TOPICS, DEFAULT_KNOWLEDGE_BASE, recognised);
+    expect(answered.replies[0]).toContain(recognised.text);
   });
 });

@@ -143,6 +143,17 @@ function applyTopic(decision: TriageDecision, state: TriageState, topic: Topic):
   decision.replies.push(TOPIC_CONFIRMED[state.language].replace('{topic}', topic.label[state.language]));
 }
 
+/**
+ * Whether the decision for this message could use an answer from the knowledge base: not for danger wording nor for a
+ * choice in the topic menu (those decide without it), nor once the conversation no longer waits. Why: the search costs a
+ * transaction of four statements, and in a surge every citizen answers the menu.
+ */
+export function mayAnswerFromKnowledge(state: Pick<TriageState, 'status' | 'topicChosen'>, text: string, topics: readonly Topic[]): boolean {
+  if (state.status !== 'waiting') return false;
+  if (!state.topicChosen && parseTopicChoice(text, topics) !== null) return false;
+  return !assessEmergency(text).emergency;
+}
+
 /** A decision with nothing to say, nothing to raise or move, and the same stored state: there is nothing to write. */
 export function changesNothing(decision: TriageDecision, stored: StoredTriageState): boolean {
   return (

@@ -5,13 +5,22 @@ import { DataSource } from 'typeorm';
 import { QueueCatalog } from '@brigade/administration';
 import { AuditService } from '@brigade/audit';
 import { KnowledgeEventsService, KnowledgeSearchService, answerAsPlainText } from '@brigade/knowledge-base';
-import { Conversation, Message, citizenLanguageOf, detectCitizenLanguage, toDeskMessage } from '@brigade/conversations';
+import { Conversation, MESSAGE_COLUMNS, Message, citizenLanguageOf, detectCitizenLanguage, toDeskMessage } from '@brigade/conversations';
 import { hydrateEntity, preparedStatement, runPrepared } from '@brigade/persistence';
 import { RealtimePublisher } from '@brigade/realtime';
 import { AssignmentNotifier } from '@brigade/routing';
 import { DEFAULT_KNOWLEDGE_BASE } from './knowledge-base';
 import { topicsFromQueues } from './topics';
-import { EMERGENCY_PRIORITY, RecognisedArticle, StoredTriageState, TriageDecision, TriageState, changesNothing, decideTriage } from './triage-policy';
+import {
+  EMERGENCY_PRIORITY,
+  RecognisedArticle,
+  StoredTriageState,
+  TriageDecision,
+  TriageState,
+  changesNothing,
+  decideTriage,
+  mayAnswerFromKnowledge,
+} from './triage-policy';
 
 export interface TriageInput {
   conversation: Conversation;
@@ -39,6 +48,31 @@ interface TriageSnapshot {
 const LANGUAGE_UNDECLARED_CHANNELS = new Set(['facebook', 'x']);
 
 const LOCK_CONVERSATION = preparedStatement('triage-lock-conversation', `SELECT * FROM conversations WHERE id = $1 FOR UPDATE`);
+
+/**
+ * See `writeIfUnchanged`: the decision's writes in one statement, on condition that the conversation is still as the
+ * decision read it (status, priority, language, triage state); otherwise nothing is written and no row comes back.
+ */
+const WRITE_IF_UNCHANGED = preparedStatement(
+  'triage-write-if-unchanged',
+  `WITH updated AS (
+          UPDATE conversations
+             SET priority = COALESCE($2::smallint, priority), queue = COALESCE($3, queue),
+                 sensitive = sensitive OR $4, triage_state = $5::jsonb
+           WHERE id = $1 AND status = $6 AND priority = $7 AND language = $8
+             AND COALESCE(triage_state, '{}'::jsonb) = $9::jsonb
+          RETURNING *),
+        replies AS (
+          INSERT INTO messages (conversation_id, channel, direction, author_type, text, attachments, client_message_id,
+                                delivery_status, created_at)
+          SELECT u.id, u.channel, 'outbound', 'system', r.text, '[]'::jsonb, r.client_message_id,
+                 CASE WHEN u.channel = 'webchat' THEN 'sent' ELSE 'queued' END, r.created_at
+            FROM updated u, unnest($10::text[], $11::text[], $12::timestamptz[]) AS r(text, client_message_id, created_at)
+          RETURNING ${MESSAGE_COLUMNS})
+   SELECT row_to_json(u) AS conversation,
+          (SELECT COALESCE(json_agg(row_to_json(r) ORDER BY r.created_at), '[]'::json) FROM replies r) AS replies
+     FROM updated u`,
+);
 
 /**
  * Runs the first-line assistant after a citizen message is stored and before it is routed, so that an emergency
@@ -103,6 +137,47 @@ export class TriageService {
     snapshot.language = detected;
   }
 
+  /**
+   * The common case of a decision with something to write (the topic menu after a first message, the topic chosen,
+   * an answer from the knowledge base) in one statement instead of a transaction of four or five: written only if
+   * the conversation is still as the snapshot read it, so that the decision is the one the locked path would take
+   * (the same inputs give the same decision). Answers null when something changed meanwhile: the locked path decides
+   * again. Emergencies always take the locked path, which audits them in the same transaction.
+   */
+  private async writeIfUnchanged(
+    input: TriageInput,
+    snapshot: TriageSnapshot,
+    stored: StoredTriageState,
+    decision: TriageDecision,
+  ): Promise<{ decision: TriageDecision; replies: Message[]; conversation: Conversation } | null> {
+    const nextState: StoredTriageState = { topicChosen: decision.topicChosen, emergencyNotified: stored.emergencyNotified ?? false };
+    const replies = replyRows(decision, input.message.id);
+    const { rows } = await runPrepared<{ conversation: Record<string, unknown>; replies: Record<string, unknown>[] }>(
+      this.dataSource,
+      WRITE_IF_UNCHANGED,
+      [
+        input.conversation.id,
+        decision.priority,
+        decision.queue,
+        decision.sensitive,
+        JSON.stringify(nextState),
+        snapshot.status,
+        snapshot.priority,
+        snapshot.language,
+        JSON.stringify(snapshot.triage_state ?? {}),
+        replies.texts,
+        replies.clientMessageIds,
+        replies.createdAt,
+      ],
+    );
+    if (!rows[0]) return null;
+    return {
+      decision,
+      replies: rows[0].replies.map((row) => hydrateEntity(this.dataSource, Message, row)),
+      conversation: hydrateEntity(this.dataSource, Conversation, rows[0].conversation),
+    };
+  }
+
   async afterIngest(input: TriageInput): Promise<TriageDecision | null> {
     // A redelivered job has been triaged already: saying it twice would only confuse the citizen.
     if (!input.stored || input.message.authorType !== 'citizen') return null;
@@ -114,7 +189,14 @@ export class TriageService {
     if (!snapshot) return null;
     await this.followDetectedLanguage(input, snapshot);
     const snapshotState = (snapshot.triage_state ?? {}) as StoredTriageState;
-    const recognised = await this.recognise(input.message.text, snapshot.status, snapshot.language);
+    // Not searched for a menu choice or danger wording, whose decisions do not use it.
+    const recognised = mayAnswerFromKnowledge(
+      { status: snapshot.status, topicChosen: snapshotState.topicChosen ?? false },
+      input.message.text,
+      topics,
+    )
+      ? await this.recognise(input.message.text, snapshot.status, snapshot.language)
+      : null;
     const quick = decideTriage(
       {
         status: snapshot.status,
@@ -133,7 +215,8 @@ export class TriageService {
     );
     if (changesNothing(quick, snapshotState)) return quick;
 
-    const { decision, replies, conversation } = await this.dataSource.transaction(async (manager) => {
+    const written = quick.emergency === null ? await this.writeIfUnchanged(input, snapshot, snapshotState, quick) : null;
+    const { decision, replies, conversation } = written ?? (await this.dataSource.transaction(async (manager) => {
       const {
         rows: [locked],
       } = await runPrepared(manager, LOCK_CONVERSATION, [input.conversation.id]);
@@ -199,7 +282,7 @@ export class TriageService {
         );
       }
       return { decision, replies, conversation: hydrateEntity(this.dataSource, Conversation, updated) };
-    });
+    }));
     if (!decision || !conversation) return null;
     if (recognised && decision.replies.some((reply) => reply.startsWith(recognised.text))) {
       await this.knowledgeEvents
@@ -222,6 +305,16 @@ export class TriageService {
     }
     return decision;
   }
+}
+
+/** The replies of a decision as rows to insert: their ids make a second triage of the same message write nothing. */
+function replyRows(decision: TriageDecision, messageId: string): { texts: string[]; clientMessageIds: string[]; createdAt: Date[] } {
+  const now = Date.now();
+  return {
+    texts: decision.replies,
+    clientMessageIds: decision.replies.map((_, index) => `triage-${messageId}-${index}`),
+    createdAt: decision.replies.map((_, index) => new Date(now + index)),
+  };
 }
 
 /** The snapshot triage reads, from a conversation row written under its lock and the surge flag read with it. */
