@@ -3,6 +3,8 @@ export * from './knowledge-base';
 export * from './platform-setting.entity';
 export * from './surge-policy';
 export * from './surge.service';
+export * from './system-wording';
+export * from './system-wording.service';
 export * from './text-normaliser';
 export * from './topics';
 export * from './triage-policy';

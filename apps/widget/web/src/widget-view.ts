@@ -5,7 +5,7 @@
 import type { ChatClient, ChatMessage } from './chat-client';
 import { CONTACT_STYLES } from './contact-form';
 import { ContactEntry } from './contact-entry';
-import { LANGUAGE_NAMES, LANGUAGES, Language, TEXTS, Texts, isLanguage } from './i18n';
+import { LANGUAGE_NAMES, LANGUAGES, LOCALES, Language, TEXTS, Texts, isLanguage } from './i18n';
 import { KNOWLEDGE_STYLES, KnowledgeSuggestions } from './knowledge-suggestions';
 import { eraseStored, readNoticesOpen, readStored, STORAGE_KEY, writeNoticesOpen, writeStored } from './storage';
 import styles from './styles.css?inline';
@@ -393,7 +393,7 @@ export class WidgetView {
   private renderMessages(messages: ChatMessage[]): void {
     const nearBottom = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
     const t = this.t;
-    const locale = this.language === 'fr' ? 'fr-FR' : 'en-GB';
+    const locale = LOCALES[this.language];
     const items = messages.map((message) => {
       const author =
         message.author === 'citizen' ? t.you : message.author === 'agent' ? message.authorName || t.gendarme : t.system;
