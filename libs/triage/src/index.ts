@@ -1,3 +1,4 @@
+export * from './citizen-texts';
 export * from './emergency-detector';
 export * from './knowledge-base';
 export * from './platform-setting.entity';
