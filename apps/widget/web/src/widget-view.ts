@@ -60,6 +60,8 @@ export class WidgetView {
   private readonly ratingFeedback: HTMLParagraphElement;
   private readonly transcriptFeedback: HTMLParagraphElement;
   private lastState: string | undefined;
+  /** Messages already on screen (see renderMessages). */
+  private readonly shownKeys = new Set<string>();
   private readonly suggestions: KnowledgeSuggestions;
   private readonly contact: ContactEntry;
 
@@ -149,8 +151,11 @@ export class WidgetView {
     this.bind((t) => notices.setAttribute('aria-label', t.noticeToggle));
     this.noticeToggle.addEventListener('click', () => {
       const open = this.noticeToggle.getAttribute('aria-expanded') !== 'true';
+      // The unfolded notice takes room from the conversation: its newest messages stay in view, not the older ones.
+      const nearBottom = this.nearBottom();
       writeNoticesOpen(open);
       this.setNoticesOpen(open);
+      if (nearBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
     });
     this.list = el('ol', { class: 'messages' });
     this.typing = this.text(el('p', { class: 'typing', hidden: '' }), (t) => t.typing);
@@ -391,7 +396,7 @@ export class WidgetView {
   }
 
   private renderMessages(messages: ChatMessage[]): void {
-    const nearBottom = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+    const nearBottom = this.nearBottom();
     const t = this.t;
     const locale = LOCALES[this.language];
     const items = messages.map((message) => {
@@ -400,7 +405,10 @@ export class WidgetView {
       const time = el('time', { datetime: message.at }, [
         new Date(message.at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }),
       ]);
-      const item = el('li', { class: `message message--${message.author}`, 'data-key': message.key }, [
+      // Only a message not shown before fades in: the list is rebuilt on every change, and replaying the animation on
+      // every message would make the whole conversation flicker (and read faint while it runs).
+      const fresh = !this.shownKeys.has(message.key);
+      const item = el('li', { class: `message message--${message.author}${fresh ? ' message--new' : ''}`, 'data-key': message.key }, [
         el('p', { class: 'message__meta' }, [el('span', { class: 'message__author' }, [author]), ' ', time]),
         el('p', { class: 'message__text' }, [message.text]),
       ]);
@@ -408,7 +416,12 @@ export class WidgetView {
       return item;
     });
     this.list.replaceChildren(...items);
+    messages.forEach((message) => this.shownKeys.add(message.key));
     if (nearBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private nearBottom(): boolean {
+    return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
   }
 
   private deliveryLine(message: ChatMessage): HTMLElement {
