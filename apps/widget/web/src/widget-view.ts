@@ -60,6 +60,8 @@ export class WidgetView {
   private readonly ratingFeedback: HTMLParagraphElement;
   private readonly transcriptFeedback: HTMLParagraphElement;
   private lastState: string | undefined;
+  /** The conversation is scrolled to its newest message (see keepNewestInView). */
+  private followNewest = true;
   /** Messages already on screen (see renderMessages). */
   private readonly shownKeys = new Set<string>();
   private readonly suggestions: KnowledgeSuggestions;
@@ -151,17 +153,15 @@ export class WidgetView {
     this.bind((t) => notices.setAttribute('aria-label', t.noticeToggle));
     this.noticeToggle.addEventListener('click', () => {
       const open = this.noticeToggle.getAttribute('aria-expanded') !== 'true';
-      // The unfolded notice takes room from the conversation: its newest messages stay in view, not the older ones.
-      const nearBottom = this.nearBottom();
       writeNoticesOpen(open);
       this.setNoticesOpen(open);
-      if (nearBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
     });
     this.list = el('ol', { class: 'messages' });
     this.typing = this.text(el('p', { class: 'typing', hidden: '' }), (t) => t.typing);
     // Focusable so that keyboard users can scroll back through the conversation.
     this.scroller = el('div', { class: 'scroll', role: 'region', tabindex: '0' }, [this.list, this.typing]);
     this.bind((t) => this.scroller.setAttribute('aria-label', t.conversation));
+    this.keepNewestInView();
 
     this.textarea = el('textarea', { id: 'bw-text', class: 'fr-input', rows: '2', 'aria-describedby': 'bw-hint bw-counter', autocomplete: 'off' });
     this.counter = el('span', { id: 'bw-counter', class: 'counter' });
@@ -396,7 +396,6 @@ export class WidgetView {
   }
 
   private renderMessages(messages: ChatMessage[]): void {
-    const nearBottom = this.nearBottom();
     const t = this.t;
     const locale = LOCALES[this.language];
     const items = messages.map((message) => {
@@ -417,11 +416,24 @@ export class WidgetView {
     });
     this.list.replaceChildren(...items);
     messages.forEach((message) => this.shownKeys.add(message.key));
-    if (nearBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
+    if (this.followNewest) this.scroller.scrollTop = this.scroller.scrollHeight;
   }
 
-  private nearBottom(): boolean {
-    return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+  /**
+   * A citizen reading the newest messages keeps seeing them when the conversation's box shrinks or grows (the notice
+   * unfolds, the status takes another line, the "leave a message" offer appears, a message arrives); one who scrolled
+   * back to read stays where they are.
+   */
+  private keepNewestInView(): void {
+    this.scroller.addEventListener('scroll', () => {
+      this.followNewest = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+    });
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (this.followNewest) this.scroller.scrollTop = this.scroller.scrollHeight;
+    });
+    observer.observe(this.scroller);
+    observer.observe(this.list);
   }
 
   private deliveryLine(message: ChatMessage): HTMLElement {
