@@ -130,9 +130,17 @@ describe('citizen widget: dark theme and language switch in Chromium', () => {
     return { gendarme, conversationId: conversation.id };
   }
 
-  it('follows a dark device on a 1366x768 desktop: the DSFR dark palette, readable and axe-core clean, folded and unfolded', async () => {
+  it('follows a dark device on a 1366x768 desktop: the DSFR dark palette, readable and axe-core clean, before and during a conversation, folded and unfolded', async () => {
     const page = await newPage({ ...DESKTOP, ...DARK });
     await openWidget(page);
+    // First read, nobody on duty: the notice unfolded and the "leave a message" offer, the composer still whole.
+    await widget(page).locator('.contact-entry').waitFor();
+    await widget(page).getByText('Ce service ne traite pas les urgences.').waitFor();
+    const panel = await widget(page).locator('section.panel').boundingBox();
+    const sendButton = await widget(page).getByRole('button', { name: TEXTS.fr.send }).boundingBox();
+    expect(sendButton!.y + sendButton!.height).toBeLessThanOrEqual(panel!.y + panel!.height);
+    await page.screenshot({ path: artifactPath('widget-dark-desktop-first.png') });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await converse(page);
     await page.mouse.move(10, 10);
     // The DSFR's dark tokens: grey 1000-50 background, white titles, the lighter State blue and red.
