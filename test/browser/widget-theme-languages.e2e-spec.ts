@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import type { DeskAssignmentEvent } from '@brigade/realtime';
 import { EMERGENCY_MESSAGE, TOPIC_MENU } from '@brigade/triage';
 import { TEXTS } from '../../apps/widget/web/src/i18n';
-import { artifactPath, ensureWidgetBuilt, launchBrowser } from '../support/browser';
+import { artifactPath, launchBrowser } from '../support/browser';
 import { DeskClient, connectDesk, login, newClientMessageId } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
@@ -22,7 +22,6 @@ describe('citizen widget: dark theme and language switch in Chromium', () => {
   const sockets: DeskClient[] = [];
 
   beforeAll(async () => {
-    ensureWidgetBuilt();
     platform = await startPlatform({ INTERFACE_STATE_BRAND: 'true' });
     browser = await launchBrowser();
   }, 120_000);

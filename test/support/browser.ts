@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 
@@ -29,25 +28,4 @@ export function artifactPath(fileName: string): string {
   const folder = join(__dirname, '..', '..', 'test-artifacts');
   mkdirSync(folder, { recursive: true });
   return join(folder, fileName);
-}
-
-/**
- * The citizen widget's bundle and design-system files, rebuilt when missing or older than the sources and the build
- * config (the API serves dist/web/widget).
- */
-export function ensureWidgetBuilt(): void {
-  const root = join(__dirname, '..', '..');
-  const widgetDist = join(root, 'dist', 'web', 'widget');
-  const sources = [join(root, 'apps', 'widget', 'web', 'src'), join(root, 'apps', 'widget', 'web', 'public')];
-  const newest = Math.max(
-    statSync(join(root, 'apps', 'widget', 'vite.config.mts')).mtimeMs,
-    ...sources.flatMap((folder) => readdirSync(folder).map((name) => statSync(join(folder, name)).mtimeMs)),
-  );
-  const outputs = [join(widgetDist, 'brigade-widget.js'), join(widgetDist, 'dsfr', 'widget.css')];
-  if (outputs.every((file) => existsSync(file) && statSync(file).mtimeMs >= newest)) return;
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'widget', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe' },
-  );
 }
