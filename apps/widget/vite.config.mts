@@ -18,11 +18,33 @@ const DSFR_PARTS = [
   'component/select/select.main.min.css',
   'component/link/link.main.min.css',
   'component/logo/logo.main.min.css',
+  // The dark palette's values (the DSFR's `:root[data-fr-theme=dark]`): see darkWhenAsked.
+  'scheme/scheme.min.css',
 ];
 /** Icons the widget's own styles draw (mask images), besides those the DSFR parts reference. */
 const WIDGET_ICONS = [
   'communication/chat-3-line.svg',
   'system/close-line.svg', 'system/logout-box-r-line.svg', 'business/send-plane-fill.svg', 'arrows/arrow-down-s-line.svg'];
+
+const DARK = '[data-fr-theme=dark]';
+
+/**
+ * The DSFR switches to its dark palette when its script sets `data-fr-theme="dark"` on the page's root. The widget
+ * runs no DSFR script and must not touch the host page: its dark rules apply instead when the citizen's device asks
+ * for a dark scheme (`prefers-color-scheme`), on the widget's shadow host. A rule listing dark and light selectors
+ * together (the logo's forced-colours rule) is split in two.
+ */
+export function darkWhenAsked(css: string): string {
+  return css.replace(/([^{}]*)\{([^{}]*)\}/g, (rule, selectorList: string, body: string) => {
+    if (!selectorList.includes(DARK)) return rule;
+    const selectors = selectorList.split(',');
+    const light = selectors.filter((selector) => !selector.includes(DARK));
+    const dark = selectors.map((selector) => selector.trim()).filter((selector) => selector.includes(DARK))
+      .map((selector) => selector.replace(`:root${DARK}`, ':host').replace(DARK, ':host'));
+    const darkRule = `@media (prefers-color-scheme:dark){${dark.join(',')}{${body}}}`;
+    return light.length > 0 ? `${light.join(',')}{${body}}${darkRule}` : darkRule;
+  });
+}
 
 /**
  * Emits dsfr/widget.css (the DSFR parts, for the widget's shadow root: `:root` becomes `:host`), dsfr/fonts.css
@@ -45,7 +67,10 @@ function dsfrAssets(): Plugin {
         });
       }).join('\n');
       const fontFaces = css.match(/@font-face\{[^}]*\}/g) ?? [];
-      const widgetCss = css.replace(/@font-face\{[^}]*\}/g, '').replace(/:root/g, ':host');
+      // The licence banner is kept once, at the top; other comments would read as selectors to darkWhenAsked.
+      const banner = /\/\*![\s\S]*?\*\//.exec(css)?.[0] ?? '';
+      const rules = css.replace(/\/\*[\s\S]*?\*\//g, '').replace(/@font-face\{[^}]*\}/g, '');
+      const widgetCss = `${banner}\n${darkWhenAsked(rules).replace(/:root/g, ':host')}`;
       WIDGET_ICONS.forEach((icon) => assets.add(`icons/${icon}`));
       this.emitFile({ type: 'asset', fileName: 'dsfr/widget.css', source: widgetCss });
       this.emitFile({ type: 'asset', fileName: 'dsfr/fonts.css', source: fontFaces.join('\n') });

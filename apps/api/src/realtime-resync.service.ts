@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig, createRedisClient } from '@brigade/config';
-import { ConversationsService } from '@brigade/conversations';
 import { DeskGateway } from './desk/desk.gateway';
-import { WebchatGateway } from './webchat/webchat.gateway';
+import { CitizenSocketData, WebchatGateway } from './webchat/webchat.gateway';
 import type { ResyncReason } from '@brigade/realtime';
 
 /**
@@ -20,7 +19,6 @@ export class RealtimeResyncService implements OnApplicationBootstrap, OnApplicat
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly desk: DeskGateway,
     private readonly webchat: WebchatGateway,
-    private readonly conversations: ConversationsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,10 +40,11 @@ export class RealtimeResyncService implements OnApplicationBootstrap, OnApplicat
     this.logger.warn({ reason }, 'asking connected browsers to resynchronise');
     this.desk.server.local.emit('resync', { reason });
     for (const socket of this.webchat.server.sockets.values()) {
-      const visitorId: unknown = socket.data?.visitorId;
-      if (typeof visitorId !== 'string') continue;
+      const data = socket.data as Partial<CitizenSocketData> | undefined;
+      if (typeof data?.visitorId !== 'string') continue;
       socket.emit('resync', { reason });
-      socket.emit('history', { messages: await this.conversations.citizenHistory('webchat', visitorId) });
+      // As on a reconnection: the widget's own messages carry their client ids, the automatic ones its language.
+      socket.emit('history', { messages: await this.webchat.historyOf({ visitorId: data.visitorId, language: data.language }) });
     }
   }
 

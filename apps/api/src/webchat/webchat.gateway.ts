@@ -12,10 +12,12 @@ import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import { WebchatSessions } from '@brigade/channels';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
-import { CITIZEN_LANGUAGES, CitizenSessionService, ConversationsService } from '@brigade/conversations';
+import { CITIZEN_LANGUAGES, CitizenLanguage, CitizenSessionService, ConversationsService, isCitizenLanguage } from '@brigade/conversations';
 import { EmptyMessageError, IntakeService } from '@brigade/intake';
 import { QueueStatusService } from '@brigade/routing';
+import { SystemWordingService } from '@brigade/triage';
 import {
+  CitizenMessageView,
   CitizenStatus,
   WEBCHAT_NAMESPACE,
   WebchatClientToServerEvents,
@@ -30,8 +32,10 @@ import { isOriginAllowed } from './origin-policy';
 import { RateLimiter } from './rate-limiter';
 import { CorrelationInterceptor } from '../correlation.interceptor';
 
-interface CitizenSocketData {
+export interface CitizenSocketData {
   visitorId: string;
+  /** The widget's language (handshake, then `session:language`): the platform's automatic messages are shown in it. */
+  language?: CitizenLanguage;
 }
 
 /**
@@ -71,6 +75,7 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly desk: DeskGateway,
     private readonly citizenSessions: CitizenSessionService,
     private readonly queueStatus: QueueStatusService,
+    private readonly wording: SystemWordingService,
   ) {
     this.sendRequest = z
       .object({
@@ -97,6 +102,8 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     const session = resumedVisitorId ? null : this.sessions.issue();
     const visitorId = resumedVisitorId ?? session!.visitorId;
     socket.data.visitorId = visitorId;
+    const language: unknown = socket.handshake.auth?.language;
+    if (isCitizenLanguage(language)) socket.data.language = language;
     await socket.join(citizenRoom(visitorId));
     if (session) {
       socket.emit('session', session);
@@ -104,7 +111,7 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
     }
     try {
       // What the citizen may have missed while away; the widget skips the ids it already shows.
-      socket.emit('history', { messages: await this.citizenSessions.history(visitorId) });
+      socket.emit('history', { messages: await this.historyOf(socket.data) });
       const current = await this.citizenSessions.status(visitorId);
       if (current) socket.emit('status', await this.withQueueFigures(current.conversationId, current.status));
     } catch (error) {
@@ -211,10 +218,24 @@ export class WebchatGateway implements OnGatewayInit, OnGatewayConnection {
   async changeLanguage(@ConnectedSocket() socket: CitizenSocket, @MessageBody() body: unknown) {
     const request = parsePayload(languageRequest, body);
     if (!request.ok) return request;
-    return acknowledge(async () => ({
-      language: request.value.language,
-      applied: await this.citizenSessions.setLanguage(socket.data.visitorId, request.value.language),
-    }));
+    return acknowledge(async () => {
+      const { language } = request.value;
+      const applied = await this.citizenSessions.setLanguage(socket.data.visitorId, language);
+      socket.data.language = language;
+      // What the platform said earlier is shown again in the new language (before the answer, so the widget has it).
+      const messages = await this.historyOf(socket.data);
+      if (messages.some((message) => message.author === 'system')) socket.emit('history', { messages });
+      return { language, applied };
+    });
+  }
+
+  /**
+   * The history this socket's citizen sees: the platform's automatic messages in the widget's language (they may have
+   * switched since they were said); the stored messages stay as they were said, for the desk.
+   */
+  async historyOf({ visitorId, language }: CitizenSocketData): Promise<CitizenMessageView[]> {
+    const messages = await this.citizenSessions.history(visitorId);
+    return language ? this.wording.inLanguage(messages, language) : messages;
   }
 
   @SubscribeMessage('session:rate')

@@ -69,10 +69,11 @@ export class ChatClient {
       // WebSocket first: a quick exit's last event then leaves in one frame, not an HTTP request the navigation cancels.
       transports: ['websocket', 'polling'],
       tryAllTransports: true,
-      // Read at each (re)connection, so a token issued meanwhile (first connection) is used to resume.
+      // Read at each (re)connection, so a token issued meanwhile (first connection) is used to resume; the language
+      // makes the platform's earlier automatic messages come back worded in it.
       auth: (send) => {
         const token = readStored().token;
-        send(token ? { token } : {});
+        send(token ? { token, language: this.language } : { language: this.language });
       },
       withCredentials: false,
     });
@@ -125,7 +126,10 @@ export class ChatClient {
     this.typingIdleTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
   }
 
-  /** The citizen chose another language: the platform answers in it from now on (their open conversation too). */
+  /**
+   * The citizen chose another language: the platform answers in it from now on (their open conversation too), and
+   * sends the history again with its earlier automatic messages (acknowledgement, menu, emergency advice) re-worded.
+   */
   setLanguage(language: string): void {
     if (language === this.language) return;
     this.language = language;

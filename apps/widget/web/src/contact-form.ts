@@ -336,20 +336,20 @@ export const CONTACT_STYLES = `
 .contact__title:focus-visible { outline: 3px solid var(--bw-focus); outline-offset: 2px; }
 .contact__body p { margin: 0 0 0.75rem; }
 .contact__notice { padding: 0.75rem; background: var(--bw-soft); border-left: 4px solid var(--bw-blue); }
-.contact__emergency { padding: 0.5rem 0.75rem; background: #ffe9e6; color: #6e0b0e; font-weight: 600; font-size: 0.9375rem; }
+.contact__emergency { padding: 0.5rem 0.75rem; background: var(--bw-alert-bg); color: var(--bw-alert-text); font-weight: 600; font-size: 0.9375rem; }
 .contact__required { font-size: 0.875rem; color: var(--bw-muted); }
 .contact__summary:empty { display: none; }
-.contact__summary { margin: 0 0 0.75rem; padding: 0.5rem 0.75rem; border-left: 4px solid var(--bw-red); color: #6e0b0e; font-weight: 600; }
+.contact__summary { margin: 0 0 0.75rem; padding: 0.5rem 0.75rem; border-left: 4px solid var(--bw-red); color: var(--bw-alert-text); font-weight: 600; }
 .contact__field { display: flex; flex-direction: column; gap: 0.25rem; margin-bottom: 1rem; }
 .contact__field label { font-weight: 600; }
 .contact__hint { margin: 0 !important; font-size: 0.875rem; color: var(--bw-muted); }
 .contact__field input, .contact__field select, .contact__field textarea {
-  width: 100%; min-height: 2.75rem; padding: 0.5rem; font: inherit; color: var(--bw-text); background: #ffffff;
+  width: 100%; min-height: 2.75rem; padding: 0.5rem; font: inherit; color: var(--bw-text); background: var(--bw-bg);
   border: 1px solid var(--bw-border); border-radius: 0.25rem;
 }
 .contact__field textarea { resize: vertical; }
 .contact__field [aria-invalid='true'] { border: 2px solid var(--bw-red); }
-.contact__error { margin: 0 !important; color: #b3141a; font-weight: 600; font-size: 0.9375rem; }
+.contact__error { margin: 0 !important; color: var(--bw-error); font-weight: 600; font-size: 0.9375rem; }
 .contact__error:empty { display: none; }
 .contact__actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-bottom: 0.75rem; }
 .contact .link-button { align-self: flex-start; }

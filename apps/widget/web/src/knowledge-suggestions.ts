@@ -71,12 +71,12 @@ const TEXTS: Record<Language, Record<'heading' | 'back' | 'sources' | 'solved' |
 };
 
 export const KNOWLEDGE_STYLES = `
-.kb { border-top: 1px solid #ddd; padding: 8px 12px; max-height: 45%; overflow-y: auto; }
+.kb { border-top: 1px solid var(--bw-border); padding: 8px 12px; max-height: 45%; overflow-y: auto; }
 .kb[hidden] { display: none; }
 .kb h3 { font-size: 0.95rem; margin: 0 0 6px; }
 .kb ul.kb__list { list-style: none; margin: 0; padding: 0; }
 .kb ul.kb__list li { margin: 0 0 4px; }
-.kb .kb__suggestion { background: none; border: 1px solid #000091; color: #000091; border-radius: 4px; padding: 6px 8px; text-align: left; width: 100%; cursor: pointer; font: inherit; }
+.kb .kb__suggestion { background: none; border: 1px solid var(--bw-link); color: var(--bw-link); border-radius: 4px; padding: 6px 8px; text-align: left; width: 100%; cursor: pointer; font: inherit; }
 .kb .kb__actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
 .kb .kb__note { font-size: 0.9rem; }
 `;

@@ -5,7 +5,7 @@
 import type { ChatClient, ChatMessage } from './chat-client';
 import { CONTACT_STYLES } from './contact-form';
 import { ContactEntry } from './contact-entry';
-import { LANGUAGE_NAMES, LANGUAGES, Language, TEXTS, Texts, isLanguage } from './i18n';
+import { LANGUAGE_NAMES, LANGUAGES, LOCALES, Language, TEXTS, Texts, isLanguage } from './i18n';
 import { KNOWLEDGE_STYLES, KnowledgeSuggestions } from './knowledge-suggestions';
 import { eraseStored, readNoticesOpen, readStored, STORAGE_KEY, writeNoticesOpen, writeStored } from './storage';
 import styles from './styles.css?inline';
@@ -60,6 +60,10 @@ export class WidgetView {
   private readonly ratingFeedback: HTMLParagraphElement;
   private readonly transcriptFeedback: HTMLParagraphElement;
   private lastState: string | undefined;
+  /** The conversation is scrolled to its newest message (see keepNewestInView). */
+  private followNewest = true;
+  /** Messages already on screen (see renderMessages). */
+  private readonly shownKeys = new Set<string>();
   private readonly suggestions: KnowledgeSuggestions;
   private readonly contact: ContactEntry;
 
@@ -157,6 +161,7 @@ export class WidgetView {
     // Focusable so that keyboard users can scroll back through the conversation.
     this.scroller = el('div', { class: 'scroll', role: 'region', tabindex: '0' }, [this.list, this.typing]);
     this.bind((t) => this.scroller.setAttribute('aria-label', t.conversation));
+    this.keepNewestInView();
 
     this.textarea = el('textarea', { id: 'bw-text', class: 'fr-input', rows: '2', 'aria-describedby': 'bw-hint bw-counter', autocomplete: 'off' });
     this.counter = el('span', { id: 'bw-counter', class: 'counter' });
@@ -391,16 +396,18 @@ export class WidgetView {
   }
 
   private renderMessages(messages: ChatMessage[]): void {
-    const nearBottom = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
     const t = this.t;
-    const locale = this.language === 'fr' ? 'fr-FR' : 'en-GB';
+    const locale = LOCALES[this.language];
     const items = messages.map((message) => {
       const author =
         message.author === 'citizen' ? t.you : message.author === 'agent' ? message.authorName || t.gendarme : t.system;
       const time = el('time', { datetime: message.at }, [
         new Date(message.at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }),
       ]);
-      const item = el('li', { class: `message message--${message.author}`, 'data-key': message.key }, [
+      // Only a message not shown before fades in: the list is rebuilt on every change, and replaying the animation on
+      // every message would make the whole conversation flicker (and read faint while it runs).
+      const fresh = !this.shownKeys.has(message.key);
+      const item = el('li', { class: `message message--${message.author}${fresh ? ' message--new' : ''}`, 'data-key': message.key }, [
         el('p', { class: 'message__meta' }, [el('span', { class: 'message__author' }, [author]), ' ', time]),
         el('p', { class: 'message__text' }, [message.text]),
       ]);
@@ -408,7 +415,25 @@ export class WidgetView {
       return item;
     });
     this.list.replaceChildren(...items);
-    if (nearBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
+    messages.forEach((message) => this.shownKeys.add(message.key));
+    if (this.followNewest) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  /**
+   * A citizen reading the newest messages keeps seeing them when the conversation's box shrinks or grows (the notice
+   * unfolds, the status takes another line, the "leave a message" offer appears, a message arrives); one who scrolled
+   * back to read stays where they are.
+   */
+  private keepNewestInView(): void {
+    this.scroller.addEventListener('scroll', () => {
+      this.followNewest = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 80;
+    });
+    if (typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (this.followNewest) this.scroller.scrollTop = this.scroller.scrollHeight;
+    });
+    observer.observe(this.scroller);
+    observer.observe(this.list);
   }
 
   private deliveryLine(message: ChatMessage): HTMLElement {
