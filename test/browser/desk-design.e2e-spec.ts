@@ -203,7 +203,7 @@ describe('desk, console and administration on the State design system, in Chromi
     const { page } = await openDesk();
     const brand = page.getByTestId('brand');
     expect(await brand.getAttribute('data-state-brand')).toBe('true');
-    expect((await brand.locator('.fr-logo').innerText()).replace(/\s+/g, ' ').trim()).toBe('République française');
+    expect((await brand.locator('.fr-logo').textContent())?.replace(/\s+/g, ' ').trim()).toBe('République française');
     expect(await brand.locator('.service').textContent()).toBe('Brigade numérique');
   }, 60_000);
 

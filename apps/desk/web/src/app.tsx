@@ -64,8 +64,9 @@ function BrandBlock() {
   const { stateBrand, deployerName } = useInterface();
   return stateBrand ? (
     <span className="brand-block" data-testid="brand" data-state-brand="true">
+      {/* The space keeps the two words apart for screen readers and copied text. */}
       <span className="fr-logo fr-logo--sm state">
-        République
+        {'République '}
         <br />
         française
       </span>
