@@ -130,6 +130,16 @@ describe('desk, console and administration on the State design system, in Chromi
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`follows the system's ${scheme} setting; desk, console and administration pass axe-core in it (screenshots)`, async () => {
+      // The first screen a gendarme meets.
+      const signInContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'fr-FR', bypassCSP: true, colorScheme: scheme });
+      contexts.push(signInContext);
+      const signInPage = await signInContext.newPage();
+      await signInPage.goto(`${platform.url}/desk/`);
+      await signInPage.getByLabel('Identifiant').waitFor();
+      expect(await theme(signInPage)).toBe(scheme);
+      await signInPage.screenshot({ path: artifactPath(`sign-in-${scheme}-1366x768.png`) });
+      expect(await seriousAxeViolations(signInPage)).toEqual([]);
+
       const { page } = await openDesk({ role: 'supervisor', capacity: 6, displayName: 'Adjudant Claire Morel' }, { colorScheme: scheme });
       expect(await theme(page)).toBe(scheme);
       expect(await page.getByLabel('Thème').inputValue()).toBe('system');

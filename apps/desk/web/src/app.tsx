@@ -10,7 +10,8 @@ import { closeDesk, connectDesk, type DeskSocket } from './socket';
 import { TimeZoneContext } from './time-zone';
 import { LoginScreen } from './sign-in';
 import { type ThemeChoice, useTheme } from './theme';
-import { InterfaceContext, useInterface, useInterfaceSettings } from './interface-settings';
+import { InterfaceContext, useInterfaceSettings } from './interface-settings';
+import { BrandBlock } from './brand-block';
 
 const LANGUAGE_KEY = 'brigade.desk.language';
 
@@ -53,29 +54,6 @@ export function App() {
         )}
       </InterfaceContext.Provider>
     </LanguageContext.Provider>
-  );
-}
-
-/**
- * The header's brand: the State block ("République française", reserved to State services) when the deployment says
- * so (INTERFACE_STATE_BRAND), otherwise a neutral name of whoever deploys the platform.
- */
-function BrandBlock() {
-  const { stateBrand, deployerName } = useInterface();
-  return stateBrand ? (
-    <span className="brand-block" data-testid="brand" data-state-brand="true">
-      {/* The space keeps the two words apart for screen readers and copied text. */}
-      <span className="fr-logo fr-logo--sm state">
-        {'République '}
-        <br />
-        française
-      </span>
-      <span className="service">{deployerName}</span>
-    </span>
-  ) : (
-    <strong className="brand" data-testid="brand">
-      {deployerName}
-    </strong>
   );
 }
 
