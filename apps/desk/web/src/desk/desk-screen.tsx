@@ -72,7 +72,10 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
   const t = useT();
   const language = useLanguage();
   const attention = useAttentionSwitch(me.id);
-  const desk = useDesk(socket, me.id, { enabled: attention.enabled, titles: { assigned: t.notifyAssigned, message: t.notifyMessage } });
+  const desk = useDesk(socket, me.id, {
+    enabled: attention.enabled,
+    titles: { assigned: t.notifyAssigned, message: t.notifyMessage, emergency: t.emergencyAlert, alert: t.unansweredAlert },
+  });
   const now = useNow();
   const supervising = me.role === 'supervisor' || me.role === 'admin';
   const [scope, setScope] = useState<DeskListScope>('mine');

@@ -59,10 +59,10 @@ function chime(urgent: boolean): void {
 /** What the desk does to get attention while its tab is hidden (the agent's switch, the notifications' titles). */
 export interface DeskAttention {
   enabled: boolean;
-  titles: { assigned: string; message: string };
+  titles: { assigned: string; message: string; emergency: string; alert: string };
 }
 
-export function useDesk(socket: DeskSocket, agentId: string, attention: DeskAttention = { enabled: true, titles: { assigned: '', message: '' } }) {
+export function useDesk(socket: DeskSocket, agentId: string, attention: DeskAttention = { enabled: true, titles: { assigned: '', message: '', emergency: '', alert: '' } }) {
   const attentionRef = useRef(attention);
   attentionRef.current = attention;
   /** Set once `select` exists: a notification's click opens its conversation. */
@@ -201,7 +201,8 @@ export function useDesk(socket: DeskSocket, agentId: string, attention: DeskAtte
       // An emergency always rings; routine arrivals follow the agent's switch.
       if (urgent || attentionRef.current.enabled) chime(urgent);
       if (urgent || attentionRef.current.enabled) {
-        notifyWhileHidden(attentionRef.current.titles.assigned, event.conversation.contact.name, event.conversation.id, selectRef.current);
+        const title = urgent ? attentionRef.current.titles.emergency : attentionRef.current.titles.assigned;
+        notifyWhileHidden(title, event.conversation.contact.name, event.conversation.id, selectRef.current);
       }
       notify({
         kind: urgent ? 'emergency' : 'assigned',
@@ -267,11 +268,13 @@ export function useDesk(socket: DeskSocket, agentId: string, attention: DeskAtte
         }),
       );
       chime(true);
+      notifyWhileHidden(attentionRef.current.titles.emergency, name, event.conversationId, selectRef.current);
       notify({ kind: 'emergency', conversationId: event.conversationId, text: name });
     };
     // Supervisors: a conversation unanswered with nobody else to take it (the server sends it to supervisor desks only).
     const onAlert = (event: { conversationId: string; agentName: string }) => {
       chime(true);
+      notifyWhileHidden(attentionRef.current.titles.alert, event.agentName, event.conversationId, selectRef.current);
       notify({ kind: 'alert', conversationId: event.conversationId, text: event.agentName });
     };
     // Quick exit ("Quitter et effacer"): flagged at once in the list and the conversation.
