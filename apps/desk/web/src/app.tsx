@@ -9,7 +9,9 @@ import { DICTIONARIES, Language, LanguageContext, useT } from './i18n';
 import { closeDesk, connectDesk, type DeskSocket } from './socket';
 import { TimeZoneContext } from './time-zone';
 import { LoginScreen } from './sign-in';
-import { InterfaceContext, useInterface, useInterfaceSettings } from './interface-settings';
+import { type ThemeChoice, useTheme } from './theme';
+import { InterfaceContext, useInterfaceSettings } from './interface-settings';
+import { BrandBlock } from './brand-block';
 
 const LANGUAGE_KEY = 'brigade.desk.language';
 
@@ -55,25 +57,19 @@ export function App() {
   );
 }
 
-/**
- * The header's brand: the State block ("République française", reserved to State services) when the deployment says
- * so (INTERFACE_STATE_BRAND), otherwise a neutral name of whoever deploys the platform.
- */
-function BrandBlock() {
-  const { stateBrand, deployerName } = useInterface();
-  return stateBrand ? (
-    <span className="brand-block" data-testid="brand" data-state-brand="true">
-      <span className="state">
-        République
-        <br />
-        française
-      </span>
-      <span className="service">{deployerName}</span>
+/** The header's theme switch: the system's setting by default, or light or dark, kept in this browser. */
+export function ThemeSwitch() {
+  const t = useT();
+  const [theme, setTheme] = useTheme();
+  return (
+    <span className="theme-switch">
+      <label htmlFor="theme">{t.theme}</label>
+      <select id="theme" data-testid="theme-switch" value={theme} onChange={(event) => setTheme(event.target.value as ThemeChoice)}>
+        <option value="system">{t.themeSystem}</option>
+        <option value="light">{t.themeLight}</option>
+        <option value="dark">{t.themeDark}</option>
+      </select>
     </span>
-  ) : (
-    <strong className="brand" data-testid="brand">
-      {deployerName}
-    </strong>
   );
 }
 
@@ -152,9 +148,11 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
         {t.skipToContent}
       </a>
       <header className="topbar">
-        <BrandBlock />
+        <div className="topbar-brand">
+          <BrandBlock />
+        </div>
         {canAdmin && (
-          <nav aria-label="Navigation">
+          <nav aria-label="Navigation" className="topbar-nav">
             <a href="#/" aria-current={screen === 'desk' ? 'page' : undefined}>
               {t.desk}
             </a>
@@ -168,32 +166,47 @@ function SignedInShell({ onToggleLanguage }: { onToggleLanguage: () => void }) {
             </a>
           </nav>
         )}
-        <span className="me" data-testid="me">
-          {me?.displayName}
-        </span>
-        <label htmlFor="presence">{t.presence}</label>
-        <select
-          id="presence"
-          value={me?.presence ?? 'offline'}
-          onChange={(event) => void changePresence(event.target.value as PresenceValue)}
-          disabled={!me}
-        >
-          <option value="available">{t.available}</option>
-          <option value="away">{t.away}</option>
-          <option value="offline">{t.offline}</option>
-        </select>
-        <span className={`duty ${me?.onDuty ? 'on' : 'off'}`} data-testid="duty" role="status">
-          {duty}
-        </span>
-        <span className={`connection ${connected ? 'up' : 'down'}`} role="status" data-testid="connection">
-          {connected ? t.connected : t.reconnecting}
-        </span>
-        <button type="button" className="link" onClick={onToggleLanguage}>
-          {t.language}
-        </button>
-        <button type="button" onClick={() => void api.logout()}>
-          {t.signOut}
-        </button>
+        <div className="topbar-tools">
+          <span className="me" data-testid="me">
+            {me?.displayName}
+          </span>
+          <span className="presence">
+            <label htmlFor="presence">{t.presence}</label>
+            <select
+              id="presence"
+              value={me?.presence ?? 'offline'}
+              onChange={(event) => void changePresence(event.target.value as PresenceValue)}
+              disabled={!me}
+            >
+              <option value="available">{t.available}</option>
+              <option value="away">{t.away}</option>
+              <option value="offline">{t.offline}</option>
+            </select>
+          </span>
+          <span
+            className={`duty ${me?.onDuty ? 'on' : 'off'} fr-badge fr-badge--sm fr-badge--no-icon ${
+              me?.onDuty ? 'fr-badge--success' : me?.onShift ? 'fr-badge--warning' : 'fr-badge--error'
+            }`}
+            data-testid="duty"
+            role="status"
+          >
+            {duty}
+          </span>
+          <span
+            className={`connection ${connected ? 'up' : 'down'} fr-badge fr-badge--sm ${connected ? 'fr-badge--success' : 'fr-badge--warning'}`}
+            role="status"
+            data-testid="connection"
+          >
+            {connected ? t.connected : t.reconnecting}
+          </span>
+          <ThemeSwitch />
+          <button type="button" className="link" onClick={onToggleLanguage}>
+            {t.language}
+          </button>
+          <button type="button" className="secondary" onClick={() => void api.logout()}>
+            {t.signOut}
+          </button>
+        </div>
       </header>
       {error && (
         <p role="alert" className="error banner">

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import * as api from './api';
 import { useT } from './i18n';
+import { BrandBlock } from './brand-block';
 
 type Stage =
   | { kind: 'password' }
@@ -92,6 +93,9 @@ export function LoginScreen({ onSignedIn, onToggleLanguage }: { onSignedIn: () =
 
   return (
     <main className="login" id="main">
+      <div className="login-brand">
+        <BrandBlock />
+      </div>
       <h1>{t.appTitle}</h1>
       {stage.kind === 'password' && (
         <>

@@ -12,6 +12,7 @@ import { ConversationPane } from './conversation-pane';
 import { PriorityBadge } from './priority-badge';
 import { ShortcutsHelp, useDeskShortcuts } from './shortcuts';
 import { useDesk } from './use-desk';
+import { useAttentionSwitch } from './attention';
 
 // Kept here too for the screens that already import it from the desk screen.
 export { PriorityBadge } from './priority-badge';
@@ -70,7 +71,11 @@ const matches = (conversation: DeskConversationView, filters: ListFilters) =>
 export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: MeView; connected: boolean }) {
   const t = useT();
   const language = useLanguage();
-  const desk = useDesk(socket, me.id);
+  const attention = useAttentionSwitch(me.id);
+  const desk = useDesk(socket, me.id, {
+    enabled: attention.enabled,
+    titles: { assigned: t.notifyAssigned, message: t.notifyMessage, emergency: t.emergencyAlert, alert: t.unansweredAlert },
+  });
   const now = useNow();
   const supervising = me.role === 'supervisor' || me.role === 'admin';
   const [scope, setScope] = useState<DeskListScope>('mine');
@@ -265,9 +270,25 @@ export function DeskScreen({ socket, me, connected }: { socket: DeskSocket; me: 
             </div>
           </>
         )}
-        <button type="button" className="link shortcuts-hint" onClick={() => setHelp(true)}>
-          {t.shortcutsHint}
-        </button>
+        <div className="list-footer">
+          <div className="fr-toggle fr-toggle--label-left attention-switch">
+            <input
+              type="checkbox"
+              className="fr-toggle__input"
+              id="attention-switch"
+              data-testid="attention-switch"
+              checked={attention.enabled}
+              onChange={(event) => attention.setEnabled(event.target.checked)}
+            />
+            <label className="fr-toggle__label" htmlFor="attention-switch">
+              {t.attention}
+            </label>
+          </div>
+          {attention.blocked && <p className="help">{t.attentionBlocked}</p>}
+          <button type="button" className="fr-btn fr-btn--tertiary-no-outline fr-btn--sm shortcuts-hint" onClick={() => setHelp(true)}>
+            {t.shortcutsHint}
+          </button>
+        </div>
       </nav>
       <section className="conversation-pane" aria-label={selected ? selected.contact.name : t.history}>
         {selected ? (

@@ -1,6 +1,7 @@
 // The desk's live state: my conversations and their messages from REST, kept current by socket events, re-fetched
 // on every (re)connection (the database is the truth), with an outbox so that a reply typed offline is not lost.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { notifyWhileHidden } from './attention';
 import * as api from '../api';
 import type { DeskAssignmentEvent, DeskConversationView, DeskMessageView } from '../contract';
 import { newClientMessageId } from '../format';
@@ -55,7 +56,17 @@ function chime(urgent: boolean): void {
   }
 }
 
-export function useDesk(socket: DeskSocket, agentId: string) {
+/** What the desk does to get attention while its tab is hidden (the agent's switch, the notifications' titles). */
+export interface DeskAttention {
+  enabled: boolean;
+  titles: { assigned: string; message: string; emergency: string; alert: string };
+}
+
+export function useDesk(socket: DeskSocket, agentId: string, attention: DeskAttention = { enabled: true, titles: { assigned: '', message: '', emergency: '', alert: '' } }) {
+  const attentionRef = useRef(attention);
+  attentionRef.current = attention;
+  /** Set once `select` exists: a notification's click opens its conversation. */
+  const selectRef = useRef<(conversationId: string) => void>(() => undefined);
   const [conversations, setConversations] = useState<DeskConversationView[]>([]);
   const [messages, setMessages] = useState<Record<string, DeskMessageView[]>>({});
   const [unread, setUnread] = useState<Record<string, number>>(() => load(storageKey(agentId, 'unread'), {}));
@@ -77,6 +88,8 @@ export function useDesk(socket: DeskSocket, agentId: string) {
   const noticeId = useRef(0);
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
+  const conversationsRef = useRef(conversations);
+  conversationsRef.current = conversations;
 
   useEffect(() => {
     localStorage.setItem(storageKey(agentId, 'unread'), JSON.stringify(unread));
@@ -185,7 +198,12 @@ export function useDesk(socket: DeskSocket, agentId: string) {
         setUnread((current) => ({ ...current, [event.conversation.id]: Math.max(inbound, 1) }));
       }
       const urgent = event.conversation.priority === 0;
-      chime(urgent);
+      // An emergency always rings; routine arrivals follow the agent's switch.
+      if (urgent || attentionRef.current.enabled) chime(urgent);
+      if (urgent || attentionRef.current.enabled) {
+        const title = urgent ? attentionRef.current.titles.emergency : attentionRef.current.titles.assigned;
+        notifyWhileHidden(title, event.conversation.contact.name, event.conversation.id, selectRef.current);
+      }
       notify({
         kind: urgent ? 'emergency' : 'assigned',
         conversationId: event.conversation.id,
@@ -215,6 +233,11 @@ export function useDesk(socket: DeskSocket, agentId: string) {
       setConversations((current) => current.map((c) => (c.id === message.conversationId ? withArrivedMessage(c, message) : c)));
       if (message.direction === 'inbound' && (selectedRef.current !== message.conversationId || document.hidden)) {
         setUnread((current) => ({ ...current, [message.conversationId]: (current[message.conversationId] ?? 0) + 1 }));
+        const conversation = conversationsRef.current.find((c) => c.id === message.conversationId);
+        if (message.author === 'citizen' && document.hidden && conversation && attentionRef.current.enabled) {
+          chime(false);
+          notifyWhileHidden(attentionRef.current.titles.message, conversation.contact.name, conversation.id, selectRef.current);
+        }
       } else if (message.direction === 'inbound') {
         // Arrived in the conversation I am looking at: read as it arrives.
         markRead(message.conversationId);
@@ -245,11 +268,13 @@ export function useDesk(socket: DeskSocket, agentId: string) {
         }),
       );
       chime(true);
+      notifyWhileHidden(attentionRef.current.titles.emergency, name, event.conversationId, selectRef.current);
       notify({ kind: 'emergency', conversationId: event.conversationId, text: name });
     };
     // Supervisors: a conversation unanswered with nobody else to take it (the server sends it to supervisor desks only).
     const onAlert = (event: { conversationId: string; agentName: string }) => {
       chime(true);
+      notifyWhileHidden(attentionRef.current.titles.alert, event.agentName, event.conversationId, selectRef.current);
       notify({ kind: 'alert', conversationId: event.conversationId, text: event.agentName });
     };
     // Quick exit ("Quitter et effacer"): flagged at once in the list and the conversation.
@@ -294,6 +319,7 @@ export function useDesk(socket: DeskSocket, agentId: string) {
     },
     [loadConversation, markRead],
   );
+  selectRef.current = select;
 
   /**
    * Opens a conversation from the other tabs or from a search result, scrolled to `messageId` when given. One of
