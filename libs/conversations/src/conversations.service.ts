@@ -113,6 +113,14 @@ export class ConversationsService {
     return this.assignmentEvent(conversation, 'read');
   }
 
+  /**
+   * Throws unless the agent may read the conversation (its assignee; supervisors and admins; agents of the queue it
+   * waits in), recording the read in the access audit as `readForDesk` does: what opening one of its files needs.
+   */
+  async authorizeReadById(principal: AgentPrincipal, conversationId: string): Promise<void> {
+    await this.authorizeRead(principal, await this.findOrFail(conversationId));
+  }
+
   async assignmentEvent(conversationOrId: Conversation | string, reason: string): Promise<DeskAssignmentEvent> {
     const conversationId = typeof conversationOrId === 'string' ? conversationOrId : conversationOrId.id;
     // One round trip: each assignment pushes this view to a desk.
