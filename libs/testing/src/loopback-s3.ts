@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,11 +44,13 @@ export class LoopbackS3 {
     };
   }
 
-  /** Keys of the objects in the bucket (s3rver keeps each object as a folder of the same name). */
+  /** Keys of the objects in the bucket (s3rver keeps each object as "<key>._S3rver_object" beside its metadata). */
   async objectKeys(): Promise<string[]> {
-    const { readdir } = await import('node:fs/promises');
     try {
-      return (await readdir(join(this.directory, this.bucket))).filter((name) => /^[0-9a-f-]{36}$/.test(name));
+      return (await readdir(join(this.directory, this.bucket)))
+        .filter((name) => name.endsWith('._S3rver_object'))
+        .map((name) => name.slice(0, -'._S3rver_object'.length))
+        .sort();
     } catch {
       return [];
     }
