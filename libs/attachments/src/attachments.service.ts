@@ -37,6 +37,8 @@ export interface AttachmentContent {
 
 /** Provider link types whose file is worth downloading: the others (location, fallback, sticker...) stay links. */
 const DOWNLOADABLE_TYPES = new Set(['image', 'file', 'photo', 'document']);
+/** Channels whose attachments are provider links that expire (Bot Framework's need the connector's token: not yet). */
+const DOWNLOADING_CHANNELS = new Set(['facebook', 'x']);
 
 /**
  * The files citizens send: checked from their bytes, made safe (see inspectAttachment), stored behind the
@@ -117,7 +119,7 @@ export class AttachmentsService implements OnModuleDestroy {
       );
       return attachments;
     }
-    if (!attachments.some(isDownloadable)) return attachments;
+    if (!DOWNLOADING_CHANNELS.has(message.channel) || !attachments.some(isDownloadable)) return attachments;
     const updated = await this.downloadProviderFiles(message, attachments);
     await this.dataSource.query(`UPDATE messages SET attachments = $2::jsonb WHERE id = $1`, [message.id, JSON.stringify(updated)]);
     return updated;

@@ -80,7 +80,7 @@ export class RetentionService {
             action: 'retention.purge',
             subjectType: 'conversation',
             subjectId: null,
-            details: { conversations: ids, inboxEntries, quarantinedMessages, attachments: storageKeys.length },
+            details: { conversations: ids, inboxEntries, quarantinedMessages, ...(storageKeys.length > 0 ? { attachments: storageKeys.length } : {}) },
           },
           manager,
         );
