@@ -1,4 +1,17 @@
-import { Controller, ForbiddenException, Headers, HttpCode, Inject, Post, Req, UnauthorizedException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Controller,
+  ForbiddenException,
+  Headers,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Ip,
+  Post,
+  Req,
+  UnauthorizedException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { AttachmentsService } from '@brigade/attachments';
@@ -10,6 +23,14 @@ import { IntakeService } from '@brigade/intake';
 import { Public } from '../auth/auth.decorators';
 import { readMultipartFiles } from './multipart-files';
 import { isOriginAllowed } from './origin-policy';
+import { RateLimiter } from './rate-limiter';
+
+/**
+ * Uploads per client address and minute, per API process: decoding and re-encoding images costs CPU, and a script could
+ * open as many citizen sessions as it likes, so the address is the key (generous: citizens behind one carrier NAT).
+ */
+const UPLOADS_PER_MINUTE = 30;
+const REMEMBERED_ADDRESSES = 10_000;
 
 /** What the web chat answers an accepted message with files: its id, as `message:send` does, and the files kept. */
 export interface WebchatAttachmentsAnswer {
@@ -25,6 +46,7 @@ export interface WebchatAttachmentsAnswer {
 @Controller('api/webchat')
 export class WebchatAttachmentsController {
   private readonly fieldsSchema;
+  private readonly limits = new Map<string, RateLimiter>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,10 +69,14 @@ export class WebchatAttachmentsController {
     @Headers('x-webchat-token') token?: string,
     @Headers('origin') origin?: string,
     @Headers('host') host?: string,
+    @Ip() address?: string,
   ): Promise<WebchatAttachmentsAnswer> {
     if (!isOriginAllowed(origin, host, this.config.webchat.allowedOrigins)) throw new ForbiddenException('origin not allowed');
     const visitorId = this.sessions.verify(token);
     if (!visitorId) throw new UnauthorizedException('Session de discussion expirée : rechargez la page');
+    if (!this.limiterOf(address ?? '').take()) {
+      throw new HttpException('Trop d’envois à la suite : patientez une minute.', HttpStatus.TOO_MANY_REQUESTS);
+    }
     const upload = await readMultipartFiles(request, {
       maxBytes: this.config.attachments.maxBytes,
       maxFiles: this.config.attachments.maxPerMessage,
@@ -75,5 +101,15 @@ export class WebchatAttachmentsController {
       throw new UnprocessableEntityException("Ce message n'a pas pu être enregistré : reformulez-le sans caractères spéciaux");
     }
     return { id: channelMessageId, attachments };
+  }
+
+  private limiterOf(address: string): RateLimiter {
+    let limiter = this.limits.get(address);
+    if (!limiter) {
+      if (this.limits.size >= REMEMBERED_ADDRESSES) this.limits.clear();
+      limiter = new RateLimiter(UPLOADS_PER_MINUTE, 60_000);
+      this.limits.set(address, limiter);
+    }
+    return limiter;
   }
 }
