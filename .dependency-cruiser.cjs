@@ -15,7 +15,7 @@ const BASE = ['config', 'errors', 'persistence'];
  */
 const INFRASTRUCTURE = ['queue', 'realtime', 'metrics', 'mail'];
 /** The business: entities, services and use cases, free of transport and queue libraries. */
-const DOMAIN = ['agents', 'audit', 'contacts', 'conversations', 'routing', 'intake', 'channels', 'triage', 'administration', 'privacy', 'reporting', 'knowledge-base', 'unit-reports'];
+const DOMAIN = ['agents', 'audit', 'contacts', 'conversations', 'routing', 'intake', 'channels', 'triage', 'administration', 'privacy', 'reporting', 'knowledge-base', 'unit-reports', 'attachments'];
 /** Composition: the DataSource of every lib's entities, and what every process boots with. Above the domain. */
 const COMPOSITION = ['database', 'core'];
 /** Loopback fakes of the clouds, for tests only. */

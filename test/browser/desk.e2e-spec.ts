@@ -290,9 +290,10 @@ describe('agent desk and supervisor console in Chromium', () => {
     const [stored]: { id: string; attachments: unknown[] }[] = await platform.dataSource.query(
       `SELECT id, attachments FROM messages WHERE channel_message_id = 'mid.attachments'`,
     );
+    // (Messenger files are downloaded at ingestion; these addresses do not answer here, so the links are kept.)
     expect(stored.attachments).toEqual([
-      { type: 'image', url: 'https://cdn.example/photo-vol.jpg' },
-      { type: 'file', url: 'http://files.example/constat.pdf' },
+      { type: 'image', url: 'https://cdn.example/photo-vol.jpg', unavailable: 'Téléchargement impossible' },
+      { type: 'file', url: 'http://files.example/constat.pdf', unavailable: 'Téléchargement impossible' },
     ]);
     // ...and the desk does not rely on it: a javascript: address already stored (an older intake, another channel)
     // is named, never made a link.

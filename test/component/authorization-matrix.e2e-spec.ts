@@ -33,6 +33,8 @@ const EXPECTED_PUBLIC_ROUTES = [
   'POST /api/contact/messages',
   'POST /api/knowledge/articles/:key/solved',
   'POST /api/webchat/exit',
+  'POST /api/webchat/attachments',
+  'GET /api/attachments/:id',
   'POST /webhooks/botframework',
   'POST /webhooks/facebook',
   'POST /webhooks/twitter',

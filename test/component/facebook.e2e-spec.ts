@@ -187,7 +187,8 @@ describe('Facebook Messenger channel: signed webhook -> desk -> reply through th
         {
           channel_message_id: 'mid.photo',
           text: '',
-          attachments: [{ type: 'image', url: 'https://cdn.example/photo.jpg' }],
+          // The platform downloads Messenger files at ingestion; this CDN does not exist, so the link is kept, saying why.
+          attachments: [{ type: 'image', url: 'https://cdn.example/photo.jpg', unavailable: 'Téléchargement impossible' }],
           channel_account: PAGE_A,
           external_id: 'psid-camille',
         },

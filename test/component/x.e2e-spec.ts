@@ -167,7 +167,8 @@ describe('X direct messages: signed webhook (both API shapes) -> desk -> reply t
       {
         channel_message_id: '1803',
         text: 'Voici la photo',
-        attachments: [{ type: 'image', url: 'https://ton.x.com/dm/1803/photo.jpg' }],
+        // Downloaded at ingestion; this address does not answer here, so the link is kept, saying why.
+        attachments: [{ type: 'image', url: 'https://ton.x.com/dm/1803/photo.jpg', unavailable: 'Téléchargement impossible' }],
         channel_account: ACCOUNT_A,
         external_id: '43',
         display_name: 'Paul Durand',

@@ -5,7 +5,7 @@ import { Agent, AgentRole, AuthService, Presence, Shift } from '@brigade/agents'
 export const TEST_PASSWORD = 'correct horse battery staple';
 let cachedHash: Promise<string> | null = null;
 
-const RESET_TABLES = `audit_events, assignments, messages, conversations, channel_identities, contacts, inbox_entries,
+const RESET_TABLES = `attachments, audit_events, assignments, messages, conversations, channel_identities, contacts, inbox_entries,
                       quarantined_messages, shifts, agents`;
 
 /**

@@ -36,6 +36,9 @@ import { ReportsController } from './reporting/reports.controller';
 import { SupervisorController } from './reporting/supervisor.controller';
 import { RealtimeResyncService } from './realtime-resync.service';
 import { WebchatExitController } from './webchat/webchat-exit.controller';
+import { WebchatAttachmentsController } from './webchat/webchat-attachments.controller';
+import { AttachmentsController } from './desk/attachments.controller';
+import { AttachmentsModule } from '@brigade/attachments';
 import { WebchatGateway } from './webchat/webchat.gateway';
 import { FacebookWebhookController } from './webhooks/facebook-webhook.controller';
 import { XWebhookController } from './webhooks/x-webhook.controller';
@@ -44,8 +47,8 @@ import { EmailApiModule } from './email/email-api.module';
 
 /** The API process's features: REST, Socket.io gateways, and the relay of worker events to browsers. */
 @Module({
-  imports: [AdministrationApiModule, EmailApiModule, KnowledgeApiModule, UnitReportsApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
-  controllers: [AuthController, SessionController, SsoController, MfaController, BotFrameworkController, ConversationsController, DeskSearchController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController, InterfaceSettingsController],
+  imports: [AttachmentsModule, AdministrationApiModule, EmailApiModule, KnowledgeApiModule, UnitReportsApiModule, SupervisorModule, TerminusModule, AgentsModule, ConversationsModule, IntakeModule, ChannelsModule, ReportingModule, MetricsApiModule, PrivacyModule, TriageModule, RoutingModule, RealtimeModule],
+  controllers: [AuthController, SessionController, SsoController, MfaController, BotFrameworkController, ConversationsController, DeskSearchController, HealthController, SupervisorController, ReportsController, DeskDirectoryController, FacebookWebhookController, XWebhookController, PrivacyController, SurgeController, WebchatExitController, WebchatAttachmentsController, AttachmentsController, InterfaceSettingsController],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_INTERCEPTOR, useClass: CorrelationInterceptor },

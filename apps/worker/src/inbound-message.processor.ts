@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnModuleInit } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { AttachmentsService } from '@brigade/attachments';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 import { toDeskMessage } from '@brigade/conversations';
 import { IngestMessageUseCase } from '@brigade/intake';
@@ -22,6 +23,7 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
     private readonly notifier: AssignmentNotifier,
     private readonly realtime: RealtimePublisher,
     private readonly triage: TriageService,
+    private readonly attachments: AttachmentsService,
   ) {
     super();
   }
@@ -38,6 +40,11 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
     const outcome = await timeStage('intake', () => this.ingest.execute(inboxEntryId));
     if (!outcome) return;
     const { conversation, message } = outcome;
+    // Files: the web chat's uploads are linked to the message, Messenger's and X's links downloaded and stored (a
+    // redelivered job does it again: linking and storing are idempotent).
+    if (message.attachments.length > 0) {
+      message.attachments = await timeStage('attachments', () => this.attachments.afterIngest(message));
+    }
     if (outcome.stored) {
       platformMetrics.messages.inc({ channel: message.channel, direction: 'inbound' });
       // Ids only: citizen text never goes to the logs.

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '@brigade/agents';
+import { AttachmentsModule } from '@brigade/attachments';
 import { ChannelsModule } from '@brigade/channels';
 import { IntakeModule } from '@brigade/intake';
 import { PrivacyModule } from '@brigade/privacy';
@@ -19,7 +20,7 @@ import { SenderActionProcessor } from './sender-action.processor';
 
 /** The worker's features: queue processors and timers, no HTTP server. */
 @Module({
-  imports: [AgentsModule, IntakeModule, RoutingModule, ChannelsModule, RealtimeModule, PrivacyModule, TriageModule, UnitReportsModule],
+  imports: [AgentsModule, AttachmentsModule, IntakeModule, RoutingModule, ChannelsModule, RealtimeModule, PrivacyModule, TriageModule, UnitReportsModule],
   providers: [InboundMessageProcessor, OutboundMessageProcessor, RoutingProcessor, SenderActionProcessor, ReportDeliveryProcessor, ReportDeliveryRelay, BackgroundTimersService, RetentionScheduler, InFlightWorkDrain],
 })
 export class WorkerModule {}

@@ -3,6 +3,11 @@ import { ChannelsConfig, channelsConfigFromEnv, channelsEnvironmentShape } from 
 import { RedisSettings, parseSentinelNodes } from './redis-connection';
 import { MfaConfig, SsoConfig, identityConfigFromEnv, identityEnvironmentShape } from './identity-config';
 import { MailConfig, ReportsConfig, mailConfigFromEnv, mailEnvironmentShape } from './mail-config';
+import {
+  AttachmentsConfig,
+  attachmentsConfigFromEnv,
+  attachmentsEnvironmentShape,
+} from './attachments-config';
 
 /**
  * Every setting of the platform, read once from the environment and validated at boot.
@@ -179,6 +184,7 @@ const environmentSchema = z.object({
   ...channelsEnvironmentShape,
   ...identityEnvironmentShape,
   ...mailEnvironmentShape,
+  ...attachmentsEnvironmentShape,
   BOTFRAMEWORK_ENABLED: booleanFromEnv.default(false),
   BOTFRAMEWORK_APP_ID: z.string().default(''),
   BOTFRAMEWORK_APP_PASSWORD: z.string().default(''),
@@ -281,6 +287,8 @@ export type AppConfig = {
   /** Outgoing mail and reports to territorial units (libs/config/src/mail-config.ts). */
   mail: MailConfig;
   reports: ReportsConfig;
+  /** Files citizens send (libs/config/src/attachments-config.ts). */
+  attachments: AttachmentsConfig;
   botframework: {
     enabled: boolean;
     /** Empty: inbound tokens are not checked (refused in production). */
@@ -323,6 +331,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (identity.problems.length > 0) throw new ConfigValidationError(identity.problems);
   const mail = mailConfigFromEnv(e);
   if (mail.problems.length > 0) throw new ConfigValidationError(mail.problems);
+  const attachments = attachmentsConfigFromEnv(e, e.JWT_SECRET);
+  if (attachments.problems.length > 0) throw new ConfigValidationError(attachments.problems);
   const config: AppConfig = {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY.split(',').map((item) => item.trim()) },
@@ -406,6 +416,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mfa: identity.mfa,
     mail: mail.mail,
     reports: mail.reports,
+    attachments: attachments.attachments,
     botframework: {
       enabled: e.BOTFRAMEWORK_ENABLED,
       appId: e.BOTFRAMEWORK_APP_ID,

@@ -4,3 +4,4 @@ export * from './redis-connection';
 export * from './channels-config';
 export * from './identity-config';
 export * from './mail-config';
+export * from './attachments-config';

@@ -120,6 +120,14 @@ export class ConversationsService {
     return this.assignmentEvent(conversation, 'read', DESK_HISTORY_LIMIT);
   }
 
+  /**
+   * Throws unless the agent may read the conversation (its assignee; supervisors and admins; agents of the queue it
+   * waits in), recording the read in the access audit as `readForDesk` does: what opening one of its files needs.
+   */
+  async authorizeReadById(principal: AgentPrincipal, conversationId: string): Promise<void> {
+    await this.authorizeRead(principal, await this.findOrFail(conversationId));
+  }
+
   async assignmentEvent(
     conversationOrId: Conversation | string,
     reason: string,

@@ -62,5 +62,6 @@ export function toCitizenMessage(message: Message, authorName?: string): Citizen
     text: message.text,
     at: message.createdAt.toISOString(),
     ...(message.direction === 'inbound' && message.deliveryStatus === 'read' ? { read: true as const } : {}),
+    ...(message.attachments?.length ? { fileNames: message.attachments.map((attachment) => attachment.name ?? attachment.type) } : {}),
   };
 }

@@ -6,10 +6,19 @@ export type MessageDirection = 'inbound' | 'outbound' | 'internal';
 export type MessageAuthor = 'citizen' | 'agent' | 'system';
 export type DeliveryStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 
+/**
+ * A file or link of a message. Files the platform stored (web chat uploads, Messenger and X attachments downloaded
+ * at ingestion) carry `attachmentId` (a row of `attachments`) and an empty `url`; a provider link that could not be
+ * downloaded keeps its `url` and says why in `unavailable`.
+ */
 export interface MessageAttachment {
   type: string;
   url: string;
   name?: string;
+  attachmentId?: string;
+  contentType?: string;
+  size?: number;
+  unavailable?: string;
 }
 
 /** The expression of `messages.search_vector`: French and English lexemes of the text, accents folded. */

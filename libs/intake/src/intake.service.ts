@@ -77,7 +77,9 @@ export class IntakeService {
     // while earlier ones are written (see InboxWriter). Danger wording always goes through the worker and triage.
     let outcome: Awaited<ReturnType<InboxWriter['write']>>;
     try {
-      outcome = await this.inbox.write(message, triageIgnoresOnceAssigned(message.text));
+      // A message with attachments always goes through the worker, which links or downloads and stores its files.
+      const mayStoreAtOnce = message.attachments.length === 0 && triageIgnoresOnceAssigned(message.text);
+      outcome = await this.inbox.write(message, mayStoreAtOnce);
     } catch (error) {
       // Transient (PostgreSQL away, a deadlock): the caller answers 5xx and the provider retries. Refused for good: kept
       // in the quarantine, so that one odd message never makes a provider retry (and block) a channel for hours.

@@ -94,6 +94,8 @@ export type PlatformMetrics = typeof platformMetrics;
  */
 export const MESSAGE_STAGES = [
   'intake',
+  // Linking or downloading and storing the files of a message (only messages that have some).
+  'attachments',
   'acknowledgement',
   'triage',
   'routing_lock_wait',

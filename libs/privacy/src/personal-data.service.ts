@@ -3,6 +3,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '@brigade/errors';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AgentPrincipal } from '@brigade/agents';
+import { AttachmentsService } from '@brigade/attachments';
 import { AuditService } from '@brigade/audit';
 import { SocketStreamEmitter } from '@brigade/realtime';
 
@@ -10,9 +11,25 @@ export interface ContactExport {
   exportedAt: string;
   contact: Record<string, unknown>;
   identities: Record<string, unknown>[];
-  conversations: (Record<string, unknown> & { messages: Record<string, unknown>[]; reports: Record<string, unknown>[] })[];
+  conversations: (Record<string, unknown> & {
+    messages: Record<string, unknown>[];
+    reports: Record<string, unknown>[];
+    /** The files the citizen sent, as stored (images re-encoded), their bytes in base64. */
+    files: ExportedFile[];
+  })[];
   /** Sensitive conversations left out of this export (victim safety). */
   withheldSensitiveConversations: number;
+}
+
+export interface ExportedFile {
+  id: string;
+  messageId: string | null;
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  createdAt: string;
+  contentBase64: string;
 }
 
 /** A citizen's rights over their data (access, erasure), legal holds, and the victim-safety flag. */
@@ -22,6 +39,7 @@ export class PersonalDataService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly stream: SocketStreamEmitter,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /**
@@ -72,7 +90,17 @@ export class PersonalDataService {
            FROM unit_reports r JOIN local_units u ON u.id = r.unit_id WHERE r.conversation_id = $1 ORDER BY r.created_at`,
         [conversation.id],
       );
-      withMessages.push({ ...conversation, messages, reports });
+      const files = (await this.attachments.filesOfConversations([conversation.id])).map((file) => ({
+        id: file.id,
+        messageId: file.messageId,
+        name: file.originalName,
+        contentType: file.contentType,
+        sizeBytes: file.sizeBytes,
+        sha256: file.sha256,
+        createdAt: file.createdAt.toISOString(),
+        contentBase64: file.bytes.toString('base64'),
+      }));
+      withMessages.push({ ...conversation, messages, reports, files });
     }
     await this.audit.record({
       actorType: 'agent',
@@ -93,7 +121,7 @@ export class PersonalDataService {
 
   /** Erasure on request: the contact and everything attached to it, unless a legal hold forbids it. */
   async eraseContact(principal: AgentPrincipal, contactId: string, reason: string): Promise<{ conversations: number }> {
-    const { conversations, mentions } = await this.dataSource.transaction(async (manager) => {
+    const { conversations, mentions, storageKeys } = await this.dataSource.transaction(async (manager) => {
       const [contact] = await manager.query(`SELECT id, legal_hold FROM contacts WHERE id = $1 FOR UPDATE`, [contactId]);
       if (!contact) throw new NotFoundError('Contact introuvable');
       const held = await manager.query(
@@ -109,6 +137,10 @@ export class PersonalDataService {
       );
       if (open.length > 0) throw new ConflictError('Une conversation est encore ouverte : clôturez-la d’abord');
       const mentions = await this.eraseCopies(manager, contactId);
+      const conversationIds: string[] = (await manager.query(`SELECT id FROM conversations WHERE contact_id = $1`, [contactId])).map(
+        (row: { id: string }) => row.id,
+      );
+      const storageKeys = await this.attachments.storageKeysOfConversations(manager, conversationIds);
       const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM conversations WHERE contact_id = $1`, [contactId]);
       await manager.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
       await this.audit.record(
@@ -122,9 +154,11 @@ export class PersonalDataService {
         },
         manager,
       );
-      return { conversations: n, mentions };
+      return { conversations: n, mentions, storageKeys };
     });
-    // After the commit, so that a retry finds nothing left to erase in the database; the stream's entries go too.
+    // After the commit, so that a retry finds nothing left to erase in the database; the stream's entries and the
+    // stored files (whose rows went with the conversations) go too.
+    await this.attachments.deleteStoredObjects(storageKeys);
     await this.stream.eraseEntriesMentioning(mentions);
     return { conversations };
   }

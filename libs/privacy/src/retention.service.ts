@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AttachmentsService } from '@brigade/attachments';
 import { AuditService } from '@brigade/audit';
 import { APP_CONFIG, AppConfig } from '@brigade/config';
 
@@ -9,7 +10,12 @@ export interface PurgeReport {
   inboxEntries: number;
   quarantinedMessages: number;
   agentStateChanges: number;
+  /** Stored files deleted with the purged conversations' messages, and uploads whose message never came. */
+  attachments: number;
 }
+
+/** An upload whose message never arrived (the citizen closed the tab in between) is kept this long. */
+const UNLINKED_UPLOAD_MS = 24 * 3600_000;
 
 /**
  * Applies the retention policy: a closed or abandoned conversation past its queue's retention loses its messages and
@@ -24,6 +30,7 @@ export class RetentionService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /**
@@ -42,7 +49,7 @@ export class RetentionService {
     const overrides = Object.entries(this.config.retention.daysByQueue);
     const queues = overrides.map(([queue]) => queue);
     const days = overrides.map(([, value]) => value);
-    return this.dataSource.transaction(async (manager) => {
+    const report = await this.dataSource.transaction(async (manager) => {
       const expired: { id: string }[] = await manager.query(
         `SELECT c.id FROM conversations c
            JOIN contacts k ON k.id = c.contact_id
@@ -56,6 +63,7 @@ export class RetentionService {
         [now, queues, days, this.config.retention.defaultDays],
       );
       const ids = expired.map((row) => row.id);
+      const storageKeys = await this.attachments.storageKeysOfConversations(manager, ids);
       if (ids.length > 0) await this.anonymise(manager, ids, now);
       const [, inboxEntries] = (await manager.query(
         `DELETE FROM inbox_entries WHERE processed_at IS NOT NULL
@@ -81,13 +89,23 @@ export class RetentionService {
             action: 'retention.purge',
             subjectType: 'conversation',
             subjectId: null,
-            details: { conversations: ids, inboxEntries, quarantinedMessages, agentStateChanges },
+            details: { conversations: ids, inboxEntries, quarantinedMessages, agentStateChanges, ...(storageKeys.length > 0 ? { attachments: storageKeys.length } : {}) },
           },
           manager,
         );
       }
-      return { conversations: ids, inboxEntries, quarantinedMessages, agentStateChanges };
+      return { conversations: ids, inboxEntries, quarantinedMessages, agentStateChanges, storageKeys };
     });
+    // The files go once their rows are gone for good (committed): a rolled-back purge keeps both.
+    await this.attachments.deleteStoredObjects(report.storageKeys);
+    const unlinked = await this.attachments.sweepUnlinked(UNLINKED_UPLOAD_MS);
+    return {
+      conversations: report.conversations,
+      inboxEntries: report.inboxEntries,
+      quarantinedMessages: report.quarantinedMessages,
+      agentStateChanges: report.agentStateChanges,
+      attachments: report.storageKeys.length + unlinked,
+    };
   }
 
   /** Removes the content and the identifiers of conversations; the contact goes when nothing else refers to it. */

@@ -14,10 +14,24 @@ export interface DeskMessageView {
   author: 'citizen' | 'agent' | 'system';
   authorAgentId: string | null;
   text: string;
-  attachments: { type: string; url: string; name?: string }[];
+  attachments: MessageAttachmentView[];
   deliveryStatus: DeliveryStatusValue;
   deliveryError: string | null;
   createdAt: string;
+}
+
+/**
+ * A file or link of a message. A file the platform stored has an `attachmentId` (the desk asks for a short-lived
+ * signed link to open it); a provider link it could not download says why in `unavailable` and keeps its `url`.
+ */
+export interface MessageAttachmentView {
+  type: string;
+  url: string;
+  name?: string;
+  attachmentId?: string;
+  contentType?: string;
+  size?: number;
+  unavailable?: string;
 }
 
 export interface DeskConversationView {
@@ -286,6 +300,8 @@ export interface CitizenMessageView {
   clientMessageId?: string;
   /** The citizen's own messages: set once the assigned gendarme has opened the conversation after it arrived. */
   read?: true;
+  /** Names of the files the message carried (the files themselves are never sent back to the widget). */
+  fileNames?: string[];
 }
 
 export interface WebchatServerToClientEvents {

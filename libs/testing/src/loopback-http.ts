@@ -30,6 +30,8 @@ export abstract class LoopbackFake {
   private readonly planned: { answer: PlannedAnswer; when: (request: RecordedRequest) => boolean }[] = [];
   private waiters: (() => void)[] = [];
   private server: Server | null = null;
+  /** Files the provider hosts (Messenger's and X's attachment URLs), answered to GET with their bytes. */
+  private readonly hostedFiles = new Map<string, { bytes: Buffer; contentType: string }>();
 
   protected async listen(): Promise<void> {
     const server = createServer((request, response) => void this.dispatch(request, response));
@@ -64,6 +66,12 @@ export abstract class LoopbackFake {
         });
       });
     }
+  }
+
+  /** Serves these bytes at `path` (GET), as a provider's CDN serves a citizen's attachment; answers the full URL. */
+  hostFile(path: string, bytes: Buffer, contentType: string): string {
+    this.hostedFiles.set(path, { bytes, contentType });
+    return `${this.baseUrl}${path}`;
   }
 
   reset(): void {
@@ -103,10 +111,21 @@ export abstract class LoopbackFake {
       at: Date.now(),
     };
     this.requests.push(recorded);
+    const hosted = recorded.method === 'GET' ? this.hostedFiles.get(recorded.path) : undefined;
+    if (hosted) {
+      response.writeHead(200, { 'content-type': hosted.contentType, 'content-length': String(hosted.bytes.length) });
+      response.end(hosted.bytes);
+      this.wakeWaiters();
+      return;
+    }
     const index = this.planned.findIndex((plan) => plan.when(recorded));
     const answer = index >= 0 ? this.planned.splice(index, 1)[0].answer : this.answer(recorded);
     response.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
     response.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+    this.wakeWaiters();
+  }
+
+  private wakeWaiters(): void {
     const waiters = this.waiters;
     this.waiters = [];
     waiters.forEach((wake) => wake());

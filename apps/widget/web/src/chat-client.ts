@@ -11,6 +11,7 @@ import {
   type WebchatServerToClientEvents,
 } from '../../../../libs/realtime/src/events';
 import { readStored, writeStored } from './storage';
+import { isFileRefusal, type FileRefusal } from './attachment-texts';
 
 type CitizenSocket = Socket<WebchatServerToClientEvents, WebchatClientToServerEvents>;
 type AckResult<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
@@ -30,6 +31,8 @@ export interface ChatMessage {
   at: string;
   delivery?: Delivery;
   failure?: SendFailure;
+  /** Names of the files the message carried. */
+  fileNames?: string[];
 }
 
 export interface ChatState {
@@ -105,6 +108,49 @@ export class ChatClient {
     this.state.messages.push(message);
     this.setTyping(false);
     this.transmit(message);
+  }
+
+  /**
+   * A message with files: one multipart request to the platform, with the session token and the client id (a retry
+   * with the same id stores nothing twice). Answers null once the platform has accepted it (the message is then
+   * shown), or why it refused: the composer keeps the text and the files so that the citizen can change them.
+   */
+  async sendFiles(text: string, files: File[], clientMessageId: string): Promise<FileRefusal | null> {
+    const token = readStored().token;
+    if (!token) return 'failed';
+    const form = new FormData();
+    form.append('clientMessageId', clientMessageId);
+    form.append('text', text.trim());
+    form.append('language', this.language);
+    for (const file of files) form.append('files', file, file.name);
+    let response: Response;
+    try {
+      response = await fetch(`${this.server}/api/webchat/attachments`, { method: 'POST', headers: { 'x-webchat-token': token }, body: form });
+    } catch {
+      return 'failed';
+    }
+    if (!response.ok) {
+      const body = (await response.json().catch(() => null)) as { refusal?: unknown } | null;
+      if (response.status === 413) return 'too-large';
+      return isFileRefusal(body?.refusal) ? body.refusal : 'failed';
+    }
+    const answer = (await response.json()) as { id: string };
+    const key = `c:${clientMessageId}`;
+    if (!this.state.messages.some((message) => message.key === key)) {
+      this.state.messages.push({
+        key,
+        ids: [answer.id],
+        clientMessageId,
+        author: 'citizen',
+        text: text.trim(),
+        at: new Date().toISOString(),
+        delivery: 'accepted',
+        fileNames: files.map((file) => file.name),
+      });
+    }
+    this.setTyping(false);
+    this.changed();
+    return null;
   }
 
   retry(key: string): void {
@@ -323,8 +369,11 @@ function toChatMessage(view: CitizenMessageView): ChatMessage {
     text: view.text,
     at: view.at,
     delivery: view.author === 'citizen' ? (view.read ? 'read' : 'accepted') : undefined,
+    ...(view.fileNames ? { fileNames: view.fileNames } : {}),
   };
 }
+
+export { newClientMessageId };
 
 function failureOf(status: number): SendFailure {
   if (status === 429) return 'rate-limited';

@@ -2,7 +2,9 @@
  * The widget's screen, in a shadow root: launcher button (floating mode), chat panel, end screen. Every text from the
  * conversation is set with textContent, never parsed as HTML.
  */
-import type { ChatClient, ChatMessage } from './chat-client';
+import { newClientMessageId, type ChatClient, type ChatMessage } from './chat-client';
+import { ATTACHMENT_TEXTS } from './attachment-texts';
+import { COMPOSER_FILES_STYLES, ComposerFiles } from './composer-files';
 import { CONTACT_STYLES } from './contact-form';
 import { ContactEntry } from './contact-entry';
 import { LANGUAGE_NAMES, LANGUAGES, LOCALES, Language, TEXTS, Texts, isLanguage } from './i18n';
@@ -20,6 +22,8 @@ export interface WidgetOptions {
   server?: string;
   /** Where the widget's script was served from: the DSFR styles, Marianne fonts and icons are under dsfr/. */
   assetBase?: string;
+  /** What the platform accepts per message (it checks again): ATTACHMENTS_MAX_BYTES and ATTACHMENTS_MAX_PER_MESSAGE. */
+  fileLimits?: { maxBytes: number; maxFiles: number };
 }
 
 type Setter = (texts: Texts) => void;
@@ -66,6 +70,8 @@ export class WidgetView {
   private readonly shownKeys = new Set<string>();
   private readonly suggestions: KnowledgeSuggestions;
   private readonly contact: ContactEntry;
+  private readonly files: ComposerFiles;
+  private readonly sendButton: HTMLButtonElement;
 
   constructor(
     private readonly host: HTMLElement,
@@ -77,7 +83,7 @@ export class WidgetView {
     const assetBase = options.assetBase ?? `${options.server ?? ''}/widget/`;
     loadDesignSystem(this.root, assetBase);
     // The widget's own rules come after the design system's, so they win where they differ.
-    this.root.append(el('style', {}, [styles + KNOWLEDGE_STYLES + CONTACT_STYLES]));
+    this.root.append(el('style', {}, [styles + KNOWLEDGE_STYLES + CONTACT_STYLES + COMPOSER_FILES_STYLES]));
     const floating = options.mode === 'floating';
 
     this.launcher = floating
@@ -174,10 +180,22 @@ export class WidgetView {
     ]);
     // The hint, then "Laisser un message" under it (added below): no extra line taken from the conversation.
     const helpColumn = el('div', { class: 'composer__help' }, [hint]);
+    this.sendButton = sendButton;
+    this.files = new ComposerFiles(
+      this.language,
+      options.fileLimits ?? { maxBytes: 10 * 1024 * 1024, maxFiles: 5 },
+      newClientMessageId,
+      (message) => {
+        this.error.textContent = message;
+      },
+    );
     const composer = el('form', { class: 'composer', novalidate: '' }, [
       el('div', { class: 'composer__labels' }, [label, this.counter]),
+      this.files.previews,
       this.textarea,
-      el('div', { class: 'composer__row' }, [helpColumn, sendButton]),
+      el('div', { class: 'composer__row' }, [helpColumn, this.files.button, sendButton]),
+      this.files.hint,
+      this.files.input,
       this.error,
     ]);
     const suggestions = new KnowledgeSuggestions(options.server ?? '', () => this.language, () => this.showEnd(true), () => this.textarea.focus());
@@ -296,6 +314,7 @@ export class WidgetView {
     if (persist) writeStored({ language });
     this.client.setLanguage(language);
     this.contact.setLanguage(language);
+    this.files.setLanguage(language);
     const texts = TEXTS[language];
     this.setters.forEach((set) => set(texts));
     this.render();
@@ -318,6 +337,10 @@ export class WidgetView {
 
   private submit(): void {
     const text = this.textarea.value.trim();
+    if (this.files.chosen.length > 0) {
+      void this.submitWithFiles(text);
+      return;
+    }
     if (!text) {
       this.error.textContent = this.t.empty;
       return;
@@ -332,6 +355,31 @@ export class WidgetView {
     this.textarea.value = '';
     this.renderCounter();
     this.textarea.focus();
+  }
+
+  /** A message with files: sent over HTTP; a refusal is shown in the citizen's language and the composer kept. */
+  private async submitWithFiles(text: string): Promise<void> {
+    if (text.length > this.client.maxMessageLength) {
+      this.error.textContent = this.t.tooLong(this.client.maxMessageLength);
+      return;
+    }
+    if (this.sendButton.disabled) return;
+    this.error.textContent = '';
+    this.sendButton.disabled = true;
+    try {
+      const refusal = await this.client.sendFiles(text, this.files.chosen, this.files.messageId());
+      if (refusal) {
+        this.error.textContent = this.files.refusalText(refusal);
+        return;
+      }
+      this.files.clear();
+      this.suggestions.sent(text);
+      this.textarea.value = '';
+      this.renderCounter();
+      this.textarea.focus();
+    } finally {
+      this.sendButton.disabled = false;
+    }
   }
 
   /**
@@ -411,6 +459,11 @@ export class WidgetView {
         el('p', { class: 'message__meta' }, [el('span', { class: 'message__author' }, [author]), ' ', time]),
         el('p', { class: 'message__text' }, [message.text]),
       ]);
+      if (message.fileNames?.length) {
+        const files = el('ul', { class: 'message__files' }, message.fileNames.map((name) => el('li', {}, [name])));
+        files.setAttribute('aria-label', ATTACHMENT_TEXTS[this.language].sentFiles);
+        item.append(files);
+      }
       if (message.author === 'citizen' && message.delivery) item.append(this.deliveryLine(message));
       return item;
     });
