@@ -93,6 +93,14 @@ describe('a photo from the widget, shown on the desk as a thumbnail and opened (
     const error = widget.locator('#brigade-widget .composer .error');
     await waitForText(error, (text) => text.includes('n’est pas accepté'));
     expect(await widget.locator('#brigade-widget li.message--citizen').count()).toBe(0);
+    // The same refusal in the citizen's language once they switch to English, then back to French.
+    await widget.getByRole('combobox', { name: 'Langue' }).selectOption('en');
+    await widget.getByRole('button', { name: 'Attach a photo or a PDF' }).waitFor();
+    await widget.getByLabel('Your message').press('Enter');
+    await waitForText(error, (text) => text.includes('This type of file is not accepted'));
+    await widget.screenshot({ path: artifactPath('attachments-widget-refused-en.png') });
+    await widget.getByRole('combobox', { name: 'Language' }).selectOption('fr');
+    expect(await widget.locator('#brigade-widget li.message--citizen').count()).toBe(0);
 
     // The right photo instead: previewed before sending, then sent with the text.
     await widget.getByRole('button', { name: 'Retirer photo.jpg' }).click();

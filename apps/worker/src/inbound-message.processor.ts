@@ -43,7 +43,10 @@ export class InboundMessageProcessor extends WorkerHost implements OnModuleInit 
     // Files: the web chat's uploads are linked to the message, Messenger's and X's links downloaded and stored (a
     // redelivered job does it again: linking and storing are idempotent).
     if (message.attachments.length > 0) {
-      message.attachments = await timeStage('attachments', () => this.attachments.afterIngest(message));
+      const files = await timeStage('attachments', () => this.attachments.afterIngest(message));
+      message.attachments = files.attachments;
+      // Assigned meanwhile by the routing timer: the desk replaces the message it shows (same id) with this one.
+      if (files.changed && files.assigneeId) await this.realtime.toAgent(files.assigneeId, 'message:new', toDeskMessage(message));
     }
     if (outcome.stored) {
       platformMetrics.messages.inc({ channel: message.channel, direction: 'inbound' });

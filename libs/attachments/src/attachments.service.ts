@@ -35,6 +35,15 @@ export interface AttachmentContent {
   name: string;
 }
 
+/** A message's attachments once ingested, and the gendarme to send it again when they changed. */
+export interface AttachmentsAfterIngest {
+  attachments: MessageAttachment[];
+  /** Provider files were downloaded (or marked unavailable): the message row was updated. */
+  changed: boolean;
+  /** When changed: the assignee of the conversation at that moment, if any. */
+  assigneeId: string | null;
+}
+
 /** Provider link types whose file is worth downloading: the others (location, fallback, sticker...) stay links. */
 const DOWNLOADABLE_TYPES = new Set(['image', 'file', 'photo', 'document']);
 /** Channels whose attachments are provider links that expire (Bot Framework's need the connector's token: not yet). */
@@ -108,21 +117,29 @@ export class AttachmentsService implements OnModuleDestroy {
    * keeps the link and says why, so that the message is never lost. Answers the message's attachments as they now
    * are (the message row is updated when they changed).
    */
-  async afterIngest(message: Message): Promise<MessageAttachment[]> {
+  async afterIngest(message: Message): Promise<AttachmentsAfterIngest> {
     const attachments = message.attachments ?? [];
-    if (attachments.length === 0 || !message.channelMessageId) return attachments;
+    if (attachments.length === 0 || !message.channelMessageId) return { attachments, changed: false, assigneeId: null };
     if (attachments.some((attachment) => attachment.attachmentId)) {
       await this.dataSource.query(
         `UPDATE attachments SET message_id = $3, conversation_id = $4
           WHERE channel = $1 AND channel_message_id = $2 AND message_id IS NULL`,
         [message.channel, message.channelMessageId, message.id, message.conversationId],
       );
-      return attachments;
+      return { attachments, changed: false, assigneeId: null };
     }
-    if (!DOWNLOADING_CHANNELS.has(message.channel) || !attachments.some(isDownloadable)) return attachments;
+    if (!DOWNLOADING_CHANNELS.has(message.channel) || !attachments.some(isDownloadable)) {
+      return { attachments, changed: false, assigneeId: null };
+    }
     const updated = await this.downloadProviderFiles(message, attachments);
-    await this.dataSource.query(`UPDATE messages SET attachments = $2::jsonb WHERE id = $1`, [message.id, JSON.stringify(updated)]);
-    return updated;
+    // The conversation may have been assigned while the files were downloading (the routing timer does not wait for
+    // them): its gendarme then already shows the message with its links and must be sent it again, files included.
+    const [row]: { assignee_id: string | null }[] = await this.dataSource.query(
+      `WITH updated AS (UPDATE messages SET attachments = $2::jsonb WHERE id = $1)
+       SELECT assignee_id FROM conversations WHERE id = $3 AND status = 'assigned'`,
+      [message.id, JSON.stringify(updated), message.conversationId],
+    );
+    return { attachments: updated, changed: true, assigneeId: row?.assignee_id ?? null };
   }
 
   /** A signed link to the file, for an agent allowed to read its conversation; the access goes to the audit. */
