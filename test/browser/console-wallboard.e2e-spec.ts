@@ -249,6 +249,13 @@ describe('supervisor console wallboard, charts and timeline (Chromium)', () => {
     await shoot(page, 'wallboard-1920x1080.png');
     await page.getByRole('link', { name: 'Quitter le mur d’écran' }).click();
     await page.getByTestId('queue-history').getByTestId('arrivals-chart').waitFor();
+    // Back in the console, its figures are still pushed: the wallboard leaving did not stop them.
+    await waitForText(page.getByTestId('waiting-count'), (text) => text === '3');
+    const another = await connectCitizen(platform.url);
+    sockets.push(another.socket);
+    await another.log.waitFor('session');
+    await another.socket.emitWithAck('message:send', { clientMessageId: newClientMessageId(), text: 'Bonjour, je voudrais un renseignement' });
+    await waitForText(page.getByTestId('waiting-count'), (text) => text === '4');
     await page.getByTestId('agent-timeline').locator(`[data-agent="${martin.id}"]`).waitFor();
     await page.getByTestId('queue-history').scrollIntoViewIfNeeded();
     await shoot(page, 'console-charts-1920x1080.png');

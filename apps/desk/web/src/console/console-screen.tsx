@@ -27,6 +27,7 @@ import { SurgePanel } from './surge-panel';
 import { QueueHistoryCharts } from './history-charts';
 import { AgentTimeline } from './agent-timeline';
 import { Wallboard, WallboardLink, useWallboardRoute } from './wallboard';
+import { holdQueueWatch } from './queue-watch';
 
 /** The roster is a schedule, not a live figure: read again now and then. */
 const ROSTER_REFRESH_MS = 5 * 60_000;
@@ -73,12 +74,9 @@ function useQueueStatus(socket: DeskSocket) {
     );
   }, []);
   useEffect(() => {
-    const watch = () => {
-      socket.emit('queue:watch', { watch: true }, (ack) => {
-        if (!ack.ok) setError(ack.error);
-      });
-      reload();
-    };
+    // The watch itself is shared with the wallboard (queue-watch.ts): asked again on every connection.
+    const watch = () => reload();
+    const release = holdQueueWatch(socket, setError);
     const onStatus = (status: QueueStatusEvent) => {
       setQueue(status.queue);
       setAgents(status.agents);
@@ -93,7 +91,7 @@ function useQueueStatus(socket: DeskSocket) {
       socket.off('connect', watch);
       socket.off('resync', reload);
       socket.off('queue:status', onStatus);
-      if (socket.connected) socket.emit('queue:watch', { watch: false }, () => undefined);
+      release();
     };
   }, [socket, reload]);
   return { queue, agents, error, reload };

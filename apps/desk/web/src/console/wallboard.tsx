@@ -11,6 +11,7 @@ import { useQueueNames } from '../queue-names';
 import type { DeskSocket } from '../socket';
 import { useHistoryT } from './history-i18n';
 import { useQueueHistory } from './history-data';
+import { holdQueueWatch } from './queue-watch';
 import './wallboard.css';
 
 export const WALLBOARD_HASHES = ['#/supervision/wallboard', '#/console/wallboard'];
@@ -56,11 +57,12 @@ function useLive(socket: DeskSocket) {
     );
   }, []);
   useEffect(() => {
+    // The watch is shared with the console (queue-watch.ts), asked again on every connection.
     const watch = () => {
       setConnected(true);
-      socket.emit('queue:watch', { watch: true }, () => undefined);
       reload();
     };
+    const release = holdQueueWatch(socket);
     const lost = () => setConnected(false);
     const onStatus = (status: { queue: QueueLoadView; agents: AgentLoadView[] }) => {
       setQueue(status.queue);
@@ -79,7 +81,7 @@ function useLive(socket: DeskSocket) {
       socket.off('resync', reload);
       socket.off('queue:status', onStatus);
       socket.off('surge:status', setSurge);
-      if (socket.connected) socket.emit('queue:watch', { watch: false }, () => undefined);
+      release();
     };
   }, [socket, reload]);
   return { queue, agents, surge, connected };
