@@ -12,7 +12,7 @@ import {
   login,
   newClientMessageId,
 } from '../support/clients';
-import { Conversation, Message } from '@brigade/conversations';
+import { Conversation, ConversationsService, Message } from '@brigade/conversations';
 import { AgentSpec, TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
@@ -317,6 +317,23 @@ describe('agent desk API', () => {
     expect(await closed.json()).toMatchObject({ status: 'closed' });
     expect(await (await api(gendarme.token, 'GET', '/api/desk/conversations')).json()).toEqual([]);
     expect((await api(gendarme.token, 'POST', `/api/conversations/${conversationId}/escalate`, { reason: 'trop tard' })).status).toBe(400);
+  });
+
+  it('opens a long conversation whole, oldest first; an assignment pushed live carries its newest 200 messages', async () => {
+    const { gendarme, conversationId } = await assignedConversation('Premier message');
+    await platform.dataSource.query(
+      `INSERT INTO messages (conversation_id, channel, direction, author_type, text, delivery_status, created_at)
+       SELECT $1, 'webchat', 'inbound', 'citizen', 'Suite ' || i, 'received', now() + i * interval '1 second'
+         FROM generate_series(1, 300) i`,
+      [conversationId],
+    );
+    const read = (await (await api(gendarme.token, 'GET', `/api/conversations/${conversationId}`)).json()) as DeskAssignmentEvent;
+    const citizenTexts = read.messages.filter((m) => m.author === 'citizen').map((m) => m.text);
+    expect(citizenTexts).toEqual(['Premier message', ...Array.from({ length: 300 }, (_, index) => `Suite ${index + 1}`)]);
+    const pushed = await platform.app.get(ConversationsService).assignmentEvent(conversationId, 'test');
+    expect(pushed.messages).toHaveLength(200);
+    expect(pushed.messages.at(-1)?.text).toBe('Suite 300');
+    expect(pushed.messages[0].text).toBe('Suite 101');
   });
 
   it('lets a supervisor read any conversation, recording the read in the access audit; an agent cannot', async () => {
