@@ -1,6 +1,6 @@
 // Builds every browser app (apps/<name>/vite.config.mts) into dist/web/<name>, served by the API process.
 const { execFileSync } = require('node:child_process');
-const { existsSync, readdirSync } = require('node:fs');
+const { existsSync, readdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -13,3 +13,5 @@ for (const app of readdirSync(join(root, 'apps'))) {
     stdio: 'inherit',
   });
 }
+// The integration tests rebuild only when a source is newer than this mark.
+writeFileSync(join(root, 'dist', 'web', '.built'), `${new Date().toISOString()}\n`);

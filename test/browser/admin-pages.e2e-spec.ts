@@ -1,8 +1,6 @@
 // The administration pages in Chromium: knowledge-base articles (create, publish, edit, restore, import dry run),
 // the unit directory (coverage by commune lookup, find a unit), field-level errors, the roster week grid; screenshots
 // at 1366x768 and 1920x1080, axe-core clean.
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { KnowledgeBaseService, readSeedArticles } from '@brigade/knowledge-base';
 import { artifactPath, launchBrowser } from '../support/browser';
@@ -10,15 +8,6 @@ import { login } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -62,7 +51,6 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
     browser = await launchBrowser();
   }, 90_000);
@@ -135,7 +123,8 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     await editor.getByRole('button', { name: 'Créer l’article' }).click();
     await waitForText(page.getByTestId('error-question'), (text) => text.includes('au moins 5'));
     expect(await editor.getByLabel('Question', { exact: true }).getAttribute('aria-invalid')).toBe('true');
-    await waitForText(page.getByTestId('admin-feedback'), (text) => text.includes('champs sont à corriger'));
+    // The banner sums the reasons up too (an error summary), the field's own among them.
+    await waitForText(page.getByTestId('admin-feedback'), (text) => text.includes('champs sont à corriger') && text.includes('au moins 5'));
 
     // The domain's checks (HTML in the answer, a published article without source) land under their fields too.
     await editor.getByLabel('Question', { exact: true }).fill('J’ai perdu un objet dans une gare, que faire ?');
@@ -381,4 +370,53 @@ describe('administration pages in Chromium: knowledge base, units, roster grid',
     await waitForText(page.getByTestId('admin-feedback'), (text) => text.length > 0 && text !== 'Service ajouté.');
     expect(await platform.dataSource.query(`SELECT count(*)::int AS n FROM shifts WHERE agent_id = $1`, [admin.id])).toEqual([{ n: 1 }]);
   }, 240_000);
+
+  it('lists the queues in one sortable table, edits a queue in one form with the server\'s reasons, and creates one', async () => {
+    const admin = await createAgent(platform.dataSource, { role: 'admin', displayName: 'Capitaine Admin' });
+    const [before] = await platform.dataSource.query(`SELECT name_fr, required_skill, surge_wait_seconds FROM queues WHERE key = 'offence'`);
+    try {
+      const page = await signIn(admin.login, 'Files');
+      const table = page.getByTestId('queues-table');
+      await waitForText(table, (text) => text.includes(before.name_fr) && text.includes('offence'));
+      // One table, no form per queue (they were named by the queue's code).
+      expect(await page.getByRole('form', { name: 'offence', exact: true }).count()).toBe(0);
+      await page.getByRole('button', { name: `Modifier la file ${before.name_fr}` }).click();
+      const editor = page.getByRole('form', { name: `File « ${before.name_fr} »` });
+      // A skill name the server refuses: its reason under the field and in the banner's summary.
+      await editor.getByLabel('Compétence requise').fill('Pas Une Compétence');
+      await editor.getByRole('button', { name: 'Enregistrer' }).click();
+      await waitForText(page.getByTestId('error-requiredSkill'), (text) => text.length > 0);
+      const reason = await page.getByTestId('error-requiredSkill').textContent();
+      await waitForText(page.getByTestId('admin-feedback'), (text) => text.includes('champs sont à corriger') && text.includes(reason ?? '?'));
+      expect(await editor.getByLabel('Compétence requise').getAttribute('aria-invalid')).toBe('true');
+      await screenshots(page, 'admin-queues-field-errors');
+
+      await editor.getByLabel('Compétence requise').fill('');
+      await editor.getByLabel('Seuil d’afflux (s, vide : non surveillée)').fill('900');
+      await editor.getByRole('button', { name: 'Enregistrer' }).click();
+      await waitForText(page.getByTestId('admin-feedback'), (text) => text === 'Enregistré.');
+      await waitForText(table.locator('tr').filter({ hasText: 'offence' }), (text) => text.includes('900'));
+      expect(await platform.dataSource.query(`SELECT surge_wait_seconds FROM queues WHERE key = 'offence'`)).toEqual([{ surge_wait_seconds: 900 }]);
+
+      // A new queue from the same editor.
+      await page.getByRole('button', { name: 'Nouvelle file' }).click();
+      const creator = page.getByRole('form', { name: 'Nouvelle file' });
+      await creator.getByLabel('Clé').fill('test-stupefiants');
+      await creator.getByLabel('Nom (français)').fill('Stupéfiants (essai)');
+      await creator.getByLabel('Nom (anglais)').fill('Drugs (test)');
+      await creator.getByLabel('Priorité').selectOption('1');
+      await creator.getByRole('button', { name: 'Créer la file' }).click();
+      await waitForText(page.getByTestId('admin-feedback'), (text) => text === 'File créée.');
+      await waitForText(table, (text) => text.includes('Stupéfiants (essai)'));
+      // Sorted by name on a click of its heading.
+      await table.getByRole('button', { name: 'Nom' }).click();
+      const names = await table.locator('tbody tr td:first-child').allTextContents();
+      expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'fr')));
+      expect(await seriousAxeViolations(page)).toEqual([]);
+    } finally {
+      // The queues outlive resetDatabase: put them back for the other files of this worker.
+      await platform.dataSource.query(`DELETE FROM queues WHERE key = 'test-stupefiants'`);
+      await platform.dataSource.query(`UPDATE queues SET required_skill = $1, surge_wait_seconds = $2 WHERE key = 'offence'`, [before.required_skill, before.surge_wait_seconds]);
+    }
+  });
 });

@@ -1,22 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../support/browser';
 import { connectCitizen, newClientMessageId } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
-
-/** The desk (with its admin pages) is served from dist/web/desk; built here so the test never runs a stale bundle. */
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -49,7 +37,6 @@ describe('administration pages in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
     browser = await launchBrowser();
   }, 60_000);

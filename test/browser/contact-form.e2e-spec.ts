@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { EmailTokens } from '@brigade/channels';
 import { LoopbackSmtpServer } from '@brigade/testing';
@@ -8,25 +5,11 @@ import { artifactPath, launchBrowser } from '../support/browser';
 import { resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-const bundle = join(root, 'dist', 'web', 'widget', 'brigade-widget.js');
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1366, height: 768 } };
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 /** The contact page's and the widget's shadow roots: the element that has the keyboard focus (page code). */
 const CONTACT_FOCUS = `document.querySelector('#brigade-contact')?.shadowRoot?.activeElement`;
-
-/** Rebuilds the widget bundle when it is missing or older than its sources (as the widget's own test does). */
-function ensureWidgetBuilt(): void {
-  const sources = join(root, 'apps', 'widget', 'web', 'src');
-  const newestSource = Math.max(...readdirSync(sources).map((name) => statSync(join(sources, name)).mtimeMs));
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource) return;
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'widget', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe' },
-  );
-}
 
 describe('"Laisser un message" in Chromium: the contact page and the widget form', () => {
   let platform: TestPlatform;
@@ -35,7 +18,6 @@ describe('"Laisser un message" in Chromium: the contact page and the widget form
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ensureWidgetBuilt();
     outbox = await LoopbackSmtpServer.start();
     platform = await startPlatform({
       SMTP_HOST: '127.0.0.1',

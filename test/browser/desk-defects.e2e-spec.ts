@@ -1,6 +1,4 @@
 // What a new gendarme met on the desk, console and administration (issue 18), each proven in Chromium.
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { FakeGraphApi, metaWebhookSignature } from '@brigade/testing';
 import { artifactPath, launchBrowser } from '../support/browser';
@@ -8,19 +6,10 @@ import { connectCitizen, login, newClientMessageId } from '../support/clients';
 import { AgentSpec, TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
 
 const FACEBOOK_APP_SECRET = 'facebook-app-secret-of-the-desk-defects-test';
 const FACEBOOK_PAGE = '700800901';
-
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -53,7 +42,6 @@ describe('desk, console and administration defects met by a new user, in Chromiu
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     graph = await FakeGraphApi.start();
     platform = await startPlatform({
       AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000',

@@ -1,22 +1,11 @@
 // The desk's search ("/"), its results opening a conversation at the message found, the list's tabs and filters, in
 // Chromium.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../support/browser';
 import { AgentSpec, TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -36,7 +25,6 @@ describe('desk search, tabs and filters, in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '200' });
     browser = await launchBrowser();
   }, 60_000);

@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import type { CitizenMessageView, DeskQueueView } from '@brigade/realtime';
 import type { QueueLoadView } from '@brigade/reporting';
@@ -11,21 +9,10 @@ import { TestPlatform, startPlatform } from '../support/test-platform';
 import { DeskGateway } from '../../apps/api/src/desk/desk.gateway';
 import { QUEUE_WATCH_ROOM, agentRoom } from '@brigade/realtime';
 
-const root = join(__dirname, '..', '..');
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
 
 const FACEBOOK_APP_SECRET = 'facebook-app-secret-of-the-desk-browser-test';
 const FACEBOOK_PAGE = '700800900';
-
-/** The desk is served from dist/web/desk; it is built here (about a second) so the test never runs a stale bundle. */
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    // Jest sets NODE_ENV=test, which would give a development build of React.
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 /** Polls a locator's text until it satisfies the predicate (the page updates live; no fixed sleeps). */
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
@@ -71,7 +58,6 @@ describe('agent desk and supervisor console in Chromium', () => {
   const restoreQueues: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     graph = await FakeGraphApi.start();
     platform = await startPlatform({
       // Every test signs several people in from the same address: the per-address sign-in limit is raised.

@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KnowledgeBaseService, readSeedArticles } from '@brigade/knowledge-base';
 import { launchBrowser } from '../support/browser';
@@ -7,16 +5,6 @@ import { connectCitizen, newClientMessageId } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-
-function buildDesk(): void {
-  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')], {
-    cwd: root,
-    stdio: 'pipe',
-    // Jest sets NODE_ENV=test, which would give a development build of React.
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-}
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -34,7 +22,6 @@ describe('knowledge-base panel beside a conversation in the desk (Chromium)', ()
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
     await resetDatabase(platform.dataSource);
     await platform.dataSource.query(`TRUNCATE knowledge_articles, knowledge_events CASCADE`);

@@ -1,25 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { KnowledgeBaseService, readSeedArticles } from '@brigade/knowledge-base';
 import { launchBrowser } from '../support/browser';
 import { resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-const bundle = join(root, 'dist', 'web', 'widget', 'brigade-widget.js');
-
-/** The widget bundle, rebuilt when missing or older than its sources, so the test never runs a stale one. */
-function ensureWidgetBuilt(): void {
-  const sources = join(root, 'apps', 'widget', 'web', 'src');
-  const newestSource = Math.max(...readdirSync(sources).map((name) => statSync(join(sources, name)).mtimeMs));
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource) return;
-  execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'widget', 'vite.config.mts')], {
-    cwd: root,
-    stdio: 'pipe',
-  });
-}
 
 describe('knowledge-base suggestions in the citizen widget (Chromium)', () => {
   let platform: TestPlatform;
@@ -27,7 +11,6 @@ describe('knowledge-base suggestions in the citizen widget (Chromium)', () => {
   let context: BrowserContext;
 
   beforeAll(async () => {
-    ensureWidgetBuilt();
     platform = await startPlatform();
     await resetDatabase(platform.dataSource);
     await platform.dataSource.query(`TRUNCATE knowledge_articles, knowledge_events CASCADE`);

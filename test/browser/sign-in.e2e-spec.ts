@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { generateSync } from 'otplib';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../support/browser';
@@ -8,21 +6,11 @@ import { OidcTestProvider } from '../support/oidc-provider';
 import { freePort } from '../support/processes';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
 const CLIENT_ID = 'brigade-desk';
 const CLIENT_SECRET = 'client-secret-of-the-sign-in-browser-test';
 
 // Two servers, Chromium and argon2 on a busy machine.
 jest.setTimeout(180_000);
-
-/** The desk is served from dist/web/desk; built here so the test never runs a stale bundle. */
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -55,7 +43,6 @@ describe('desk sign-in screens in Chromium: single sign-on and the second factor
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     const port = await freePort();
     platformUrl = `http://127.0.0.1:${port}`;
     provider = await OidcTestProvider.start({

@@ -1,21 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../support/browser';
 import { connectCitizen, newClientMessageId } from '../support/clients';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-
-/** The desk is served from dist/web/desk; it is built here so the test never runs a stale bundle. */
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -47,7 +35,6 @@ describe('surge mode in the supervisor console (Chromium)', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     platform = await startPlatform({ SURGE_CHECK_INTERVAL_MS: '300', AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '200' });
     browser = await launchBrowser();
   }, 90_000);
@@ -55,7 +42,7 @@ describe('surge mode in the supervisor console (Chromium)', () => {
     sockets.splice(0).forEach((socket) => socket.disconnect());
     await context?.close();
     await browser?.close();
-    await platform.dataSource.query(`DELETE FROM platform_settings WHERE key = 'surge'`);
+    await platform.dataSource.query(`DELETE FROM platform_settings WHERE key IN ('surge', 'surge-published')`);
     await platform.dataSource.query(`UPDATE queues SET surge_wait_seconds = NULL`);
     await platform?.close();
   });
@@ -63,7 +50,7 @@ describe('surge mode in the supervisor console (Chromium)', () => {
   it('shows the proposal live, applies it with the ticked reinforcement in one click, and undoes it', async () => {
     const db = platform.dataSource;
     await resetDatabase(db);
-    await db.query(`DELETE FROM platform_settings WHERE key = 'surge'`);
+    await db.query(`DELETE FROM platform_settings WHERE key IN ('surge', 'surge-published')`);
     await db.query(`UPDATE queues SET surge_wait_seconds = CASE key WHEN 'general' THEN 30 ELSE NULL END`);
     const reserve = await createAgent(db, { onShift: false, displayName: 'Adjudant Durand' });
     await db.query(`UPDATE agents SET reserve = true, email = 'durand@brigade.test' WHERE id = $1`, [reserve.id]);

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchBrowser } from '../support/browser';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
 /** UTC+14: its day and clock are never Paris's, where the browser of this test is. */
 const ZONE = 'Pacific/Kiritimati';
 
@@ -30,12 +27,6 @@ describe('the desk in an overseas deployment, opened from a browser in Paris', (
   let context: BrowserContext | null = null;
 
   beforeAll(async () => {
-    // The desk is served from dist/web/desk: built here so that the test never runs a stale bundle.
-    execFileSync(
-      process.execPath,
-      [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-      { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-    );
     platform = await startPlatform({ ROSTER_TIME_ZONE: ZONE });
     browser = await launchBrowser();
   });

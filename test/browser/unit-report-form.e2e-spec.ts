@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { LoopbackSmtpServer } from '@brigade/testing';
 import { artifactPath, launchBrowser } from '../support/browser';
@@ -8,15 +6,6 @@ import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories'
 import { pdfText } from '../support/pdf-text';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
@@ -48,7 +37,6 @@ describe('report form beside the conversation, in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     smtp = await LoopbackSmtpServer.start();
     platform = await startPlatform({
       AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000',

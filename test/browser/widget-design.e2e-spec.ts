@@ -1,10 +1,7 @@
 // The widget's look on the French State design system: roomy desktop panel, full screen on phones, 320 px reflow,
 // folded notices, the quick exit always in view, reduced motion, axe-core, and the State brand block as a setting.
-import { execFileSync } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { DeskAssignmentEvent } from '@brigade/realtime';
 import { artifactPath, launchBrowser } from '../support/browser';
@@ -12,8 +9,6 @@ import { DeskClient, connectDesk, login, newClientMessageId } from '../support/c
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-const widgetDist = join(root, 'dist', 'web', 'widget');
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1366, height: 768 } };
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const NARROW: BrowserContextOptions = { viewport: { width: 320, height: 640 } };
@@ -21,22 +16,6 @@ const NARROW: BrowserContextOptions = { viewport: { width: 320, height: 640 } };
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
 type Box = { x: number; y: number; width: number; height: number };
-
-/** Rebuilt when the bundle or the design system's files are missing or older than the sources and the build config. */
-function ensureWidgetBuilt(): void {
-  const sources = join(root, 'apps', 'widget', 'web', 'src');
-  const newest = Math.max(
-    statSync(join(root, 'apps', 'widget', 'vite.config.mts')).mtimeMs,
-    ...readdirSync(sources).map((name) => statSync(join(sources, name)).mtimeMs),
-  );
-  const outputs = [join(widgetDist, 'brigade-widget.js'), join(widgetDist, 'dsfr', 'widget.css')];
-  if (outputs.every((file) => existsSync(file) && statSync(file).mtimeMs >= newest)) return;
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'widget', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe' },
-  );
-}
 
 describe('citizen web chat widget design (DSFR) in Chromium', () => {
   let platform: TestPlatform;
@@ -49,7 +28,6 @@ describe('citizen web chat widget design (DSFR) in Chromium', () => {
   const sockets: DeskClient[] = [];
 
   beforeAll(async () => {
-    ensureWidgetBuilt();
     embeddingServer = createServer((_request, response) => {
       response.setHeader('content-type', 'text/html; charset=utf-8');
       response.end(`<!doctype html><html lang="fr"><title>Mairie</title><h1>Mairie d’Exemple</h1>

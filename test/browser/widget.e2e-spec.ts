@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { DeskAssignmentEvent } from '@brigade/realtime';
 import { artifactPath, launchBrowser } from '../support/browser';
@@ -8,8 +6,6 @@ import { DeskClient, connectDesk, login, newClientMessageId } from '../support/c
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-const bundle = join(root, 'dist', 'web', 'widget', 'brigade-widget.js');
 const NEUTRAL_URL = 'https://www.google.fr/';
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 const PHONE: BrowserContextOptions = {
@@ -24,21 +20,6 @@ const WIDGET_FOCUS = `document.querySelector('#brigade-widget')?.shadowRoot?.act
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
 
-/**
- * The widget is served from dist/web/widget (built by `npm run build:web`, part of `npm ci` through `prepare`).
- * It is rebuilt here when missing or older than its sources, so the test never runs a stale bundle.
- */
-function ensureWidgetBuilt(): void {
-  const sources = join(root, 'apps', 'widget', 'web', 'src');
-  const newestSource = Math.max(...readdirSync(sources).map((name) => statSync(join(sources, name)).mtimeMs));
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource) return;
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'widget', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe' },
-  );
-}
-
 describe('citizen web chat widget in Chromium', () => {
   let platform: TestPlatform;
   let browser: Browser;
@@ -46,7 +27,6 @@ describe('citizen web chat widget in Chromium', () => {
   const sockets: DeskClient[] = [];
 
   beforeAll(async () => {
-    ensureWidgetBuilt();
     platform = await startPlatform();
     browser = await launchBrowser();
   }, 60_000);

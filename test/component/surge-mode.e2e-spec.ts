@@ -18,7 +18,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000):
 /** What every test of the file does with its own platform: the surge row cleared, no queue watched. */
 async function resetSurge(platform: TestPlatform): Promise<void> {
   await resetDatabase(platform.dataSource);
-  await platform.dataSource.query(`DELETE FROM platform_settings WHERE key = 'surge'`);
+  await platform.dataSource.query(`DELETE FROM platform_settings WHERE key IN ('surge', 'surge-published')`);
   await platform.dataSource.query(`UPDATE queues SET surge_wait_seconds = NULL`);
 }
 
@@ -238,5 +238,41 @@ describe('surge mode applied automatically by configuration', () => {
     expect(view.active).toBe(false);
     expect(view.proposal?.triggers[0]).toMatchObject({ queue: 'general', measure: 'nobody-on-duty' });
     expect((await db().query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'surge.auto-apply'`))[0].n).toBe(1);
+  });
+});
+
+describe('surge mode watched by several workers', () => {
+  const platforms: TestPlatform[] = [];
+  const sockets: { disconnect(): unknown }[] = [];
+  const { db, call, signIn, citizenWrites } = helpers(() => platforms[0], sockets);
+
+  beforeAll(async () => {
+    // One API and two workers sharing the database and the queue prefix, as a deployment runs them.
+    const shared = { QUEUE_PREFIX: `test-surge-${Date.now()}`, SURGE_CHECK_INTERVAL_MS: '200', AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '200' };
+    platforms.push(await startPlatform(shared, 'api'), await startPlatform(shared, 'worker'), await startPlatform(shared, 'worker'));
+  }, 120_000);
+  afterAll(async () => {
+    sockets.splice(0).forEach((socket) => socket.disconnect());
+    if (platforms[0]) await resetSurge(platforms[0]);
+    await Promise.all(platforms.map((platform) => platform.close()));
+  });
+
+  it('pushes each change of the proposal to a supervisor once, not once per worker', async () => {
+    await resetSurge(platforms[0]);
+    const admin = await signIn('admin');
+    const supervisor = await signIn('supervisor');
+    const console = await connectDesk(platforms[0].url, supervisor.token);
+    sockets.push(console.socket);
+    expect((await call(admin.token, 'PATCH', '/api/admin/queues/general', { surgeWaitSeconds: 600 })).status).toBe(200);
+    // Nobody on duty and a citizen waiting: both workers' watches reach the same proposal.
+    await citizenWrites('Bonjour, une question');
+    await console.log.waitFor<SurgeView>('surge:status', (view) => view.proposal !== null, 30_000);
+    // Both watches have run many rounds since (every 200 ms): still one push of that proposal.
+    await waitUntil(
+      async () => (await db().query(`SELECT updated_at < now() - interval '2 seconds' AS settled FROM platform_settings WHERE key = 'surge-published'`))[0]?.settled === true,
+      30_000,
+    );
+    const proposals = console.log.all<SurgeView>('surge:status').filter((view) => view.proposal !== null);
+    expect(proposals).toHaveLength(1);
   });
 });

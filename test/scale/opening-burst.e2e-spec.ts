@@ -56,7 +56,7 @@ describe('opening burst: 500 citizens at once against 2 API + 2 worker processes
     graph = await FakeGraphApi.start();
     dataSource = await new DataSource(dataSourceOptions(TEST_DATABASE_URL, 4)).initialize();
     await resetDatabase(dataSource);
-    await dataSource.query(`DELETE FROM platform_settings WHERE key = 'surge'`);
+    await dataSource.query(`DELETE FROM platform_settings WHERE key IN ('surge', 'surge-published')`);
     cluster = new PlatformCluster({
       NODE_ENV: 'test',
       DATABASE_URL: TEST_DATABASE_URL,

@@ -298,11 +298,16 @@ export class SurgeService {
   private async publishNow(): Promise<SurgeView> {
     const view = await this.view();
     this.lastPublished = null;
-    await this.publishIfChanged(view);
+    await this.publishIfChanged(view, true);
     return view;
   }
 
-  private async publishIfChanged(view: SurgeView): Promise<void> {
+  /**
+   * Pushes the view to supervisors when what they act on changed. Every worker runs the watch: the last pushed
+   * state is kept in PostgreSQL, and only the process whose write changed it pushes, so a supervisor gets each
+   * change once whatever the number of workers. After an apply or undo the acting process pushes in any case.
+   */
+  private async publishIfChanged(view: SurgeView, force = false): Promise<void> {
     // Seconds move every round: only what a supervisor acts on decides whether to push.
     const key = JSON.stringify({
       active: view.active,
@@ -311,8 +316,16 @@ export class SurgeService {
       calm: view.calm,
       reserve: view.reserve.map((r) => `${r.agentId}:${r.onDuty}`),
     });
-    if (key === this.lastPublished) return;
+    if (key === this.lastPublished && !force) return;
     this.lastPublished = key;
+    const changed: unknown[] = await this.dataSource.query(
+      `INSERT INTO platform_settings (key, value, updated_at) VALUES ('surge-published', $1::jsonb, now())
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()
+        WHERE platform_settings.value IS DISTINCT FROM EXCLUDED.value
+       RETURNING key`,
+      [JSON.stringify({ key })],
+    );
+    if (changed.length === 0 && !force) return;
     await this.realtime.toSupervisors('surge:status', view);
   }
 

@@ -18,7 +18,7 @@ export function fieldErrorsOf(caught: unknown): FieldErrors {
 
 export function useFeedback() {
   const l = useAdminLabels();
-  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string; reasons?: string[] } | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   /** Runs an action and shows its outcome; a reload (quiet) keeps the message of the action before it. */
   async function run<T>(action: () => Promise<T>, okText?: string, quiet = false): Promise<T | undefined> {
@@ -33,16 +33,25 @@ export function useFeedback() {
     } catch (caught) {
       const fields = fieldErrorsOf(caught);
       setFieldErrors(fields);
-      // With field errors the fields say what is wrong; the banner only points to them.
-      const text = Object.keys(fields).length > 0 ? l.fixFields : caught instanceof Error ? caught.message : String(caught);
-      setMessage({ kind: 'error', text });
+      // With field errors the banner is an error summary: every reason once, whether or not a field of the form
+      // shows it underneath (a form without that field would otherwise leave the person with no reason at all).
+      const reasons = [...new Set(Object.values(fields))];
+      if (reasons.length > 0) setMessage({ kind: 'error', text: l.fixFields, reasons });
+      else setMessage({ kind: 'error', text: caught instanceof Error ? caught.message : String(caught) });
       return undefined;
     }
   }
   const view = message ? (
-    <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'help'} data-testid="admin-feedback">
+    <div role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'error' : 'help'} data-testid="admin-feedback">
       {message.text}
-    </p>
+      {message.reasons && (
+        <ul className="error-summary">
+          {message.reasons.map((reason) => (
+            <li key={reason}>{reason}</li>
+          ))}
+        </ul>
+      )}
+    </div>
   ) : null;
   /** Shows an outcome decided elsewhere (a form that closed on success). */
   const notify = (text: string) => setMessage({ kind: 'ok', text });

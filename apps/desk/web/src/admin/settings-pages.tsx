@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import * as api from '../api';
 import { useLanguage } from '../i18n';
 import { useAdminLabels } from './admin-labels';
-import { DataTable, Field, TableColumn, formatInstant, splitList, useFeedback } from './admin-kit';
+import { DataTable, Field, FieldErrors, TableColumn, formatInstant, splitList, useFeedback } from './admin-kit';
 
 interface Queue {
   key: string;
@@ -13,72 +13,179 @@ interface Queue {
   requiredSkill: string | null;
   retentionDays: number | null;
   slaWaitSeconds: number;
+  emailSlaHours: number;
+  noReplyRerouteMinutes: number | null;
   /** Surge watch threshold in seconds; null: the queue is not watched. */
   surgeWaitSeconds: number | null;
   triageKeywords: string[];
+  sensitive: boolean;
   active: boolean;
 }
 
+/** An optional whole number from a form field: empty means "not set" (null). */
+const optionalNumber = (value: FormDataEntryValue | null): number | null => {
+  const text = String(value ?? '').trim();
+  return text === '' ? null : Number(text);
+};
+
+/**
+ * The topic queues as one sortable table; a queue's settings open in an editor under it (one form at a time, the
+ * server's reasons under each field), and a new queue is created from the same editor.
+ */
 export function QueuesPage() {
   const l = useAdminLabels();
-  const { run, view } = useFeedback();
+  const q = l.queuesPage;
+  const language = useLanguage();
+  const { run, view, fieldErrors, setFieldErrors } = useFeedback();
   const [queues, setQueues] = useState<Queue[]>([]);
+  /** The queue being edited, 'new' for a new one, null when the editor is closed. */
+  const [editing, setEditing] = useState<string | null>(null);
   const load = useCallback(() => void run(async () => setQueues(await api.get<Queue[]>('/api/admin/queues')), undefined, true), []);
   useEffect(load, [load]);
+  const nameOf = (queue: Queue) => (language === 'en' ? queue.nameEn : queue.nameFr);
+  const current = editing && editing !== 'new' ? queues.find((queue) => queue.key === editing) ?? null : null;
 
-  async function save(event: React.FormEvent<HTMLFormElement>, key: string) {
+  function open(key: string) {
+    setFieldErrors({});
+    setEditing(key);
+  }
+
+  async function save(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const skill = String(form.get('requiredSkill') ?? '').trim();
-    const retention = String(form.get('retentionDays') ?? '').trim();
-    const surge = String(form.get('surgeWaitSeconds') ?? '').trim();
-    await run(
-      () =>
-        api.request('PATCH', `/api/admin/queues/${key}`, {
-          priority: Number(form.get('priority')),
-          requiredSkill: skill || null,
-          retentionDays: retention ? Number(retention) : null,
-          surgeWaitSeconds: surge ? Number(surge) : null,
-          triageKeywords: splitList(String(form.get('triageKeywords') ?? '')),
-        }),
-      l.done,
-    );
+    const changes = {
+      nameFr: String(form.get('nameFr') ?? '').trim(),
+      nameEn: String(form.get('nameEn') ?? '').trim(),
+      priority: Number(form.get('priority')),
+      requiredSkill: String(form.get('requiredSkill') ?? '').trim() || null,
+      slaWaitSeconds: Number(form.get('slaWaitSeconds')),
+      emailSlaHours: Number(form.get('emailSlaHours')),
+      noReplyRerouteMinutes: optionalNumber(form.get('noReplyRerouteMinutes')),
+      surgeWaitSeconds: optionalNumber(form.get('surgeWaitSeconds')),
+      retentionDays: optionalNumber(form.get('retentionDays')),
+      triageKeywords: splitList(String(form.get('triageKeywords') ?? '')),
+      sensitive: form.get('sensitive') === 'on',
+      active: form.get('active') === 'on',
+    };
+    const saved =
+      editing === 'new'
+        ? await run(() => api.request('POST', '/api/admin/queues', { key: String(form.get('key') ?? '').trim(), ...changes }), q.created)
+        : await run(() => api.request('PATCH', `/api/admin/queues/${current?.key ?? ''}`, changes), l.done);
+    if (saved === undefined) return;
+    setEditing(null);
     load();
   }
+
+  const columns: TableColumn<Queue>[] = [
+    { key: 'name', label: l.name, sortValue: nameOf, render: (queue) => <strong>{nameOf(queue)}</strong> },
+    { key: 'key', label: l.key, sortValue: (queue) => queue.key, render: (queue) => <code>{queue.key}</code> },
+    { key: 'priority', label: l.priority, sortValue: (queue) => queue.priority, render: (queue) => q.priorities[queue.priority] ?? queue.priority },
+    { key: 'skill', label: l.requiredSkill, sortValue: (queue) => queue.requiredSkill, render: (queue) => queue.requiredSkill ?? q.anyone },
+    { key: 'sla', label: q.slaWaitSeconds, sortValue: (queue) => queue.slaWaitSeconds, render: (queue) => queue.slaWaitSeconds },
+    { key: 'surge', label: l.surgeWaitSeconds, sortValue: (queue) => queue.surgeWaitSeconds, render: (queue) => queue.surgeWaitSeconds ?? q.notWatched },
+    { key: 'retention', label: l.retentionDays, sortValue: (queue) => queue.retentionDays, render: (queue) => queue.retentionDays ?? q.forever },
+    { key: 'active', label: l.active, sortValue: (queue) => queue.active, render: (queue) => (queue.active ? q.yes : q.no) },
+    {
+      key: 'actions',
+      label: l.actions,
+      render: (queue) => (
+        <button type="button" className="link" aria-label={q.edit(nameOf(queue))} onClick={() => open(queue.key)}>
+          {q.editButton}
+        </button>
+      ),
+    },
+  ];
 
   return (
     <section aria-labelledby="queues-title">
       <h2 id="queues-title">{l.tabs.queues}</h2>
+      <p className="help">{q.help}</p>
       {view}
-      {queues.map((queue) => (
-        <form key={queue.key} className="admin-form" onSubmit={(event) => void save(event, queue.key)} aria-label={queue.key}>
-          <strong>
-            {queue.key} — {queue.nameFr}
-          </strong>
-          <label>
-            {l.priority}
-            <input name="priority" type="number" min={0} max={3} defaultValue={queue.priority} />
-          </label>
-          <label>
-            {l.requiredSkill}
-            <input name="requiredSkill" defaultValue={queue.requiredSkill ?? ''} />
-          </label>
-          <label>
-            {l.retentionDays}
-            <input name="retentionDays" type="number" min={1} defaultValue={queue.retentionDays ?? ''} />
-          </label>
-          <label>
-            {l.surgeWaitSeconds}
-            <input name="surgeWaitSeconds" type="number" min={10} max={86400} defaultValue={queue.surgeWaitSeconds ?? ''} />
-          </label>
-          <label>
-            Triage
-            <input name="triageKeywords" defaultValue={queue.triageKeywords.join(', ')} />
-          </label>
-          <button type="submit">{l.save}</button>
-        </form>
-      ))}
+      <DataTable rows={queues} columns={columns} rowKey={(queue) => queue.key} testId="queues-table" caption={l.tabs.queues} initialSort={{ key: 'priority', direction: 'ascending' }} />
+      <p>
+        <button type="button" onClick={() => open('new')}>
+          {q.newQueue}
+        </button>
+      </p>
+      {editing && (editing === 'new' || current) && (
+        <QueueEditor key={editing} queue={current} onSubmit={(event) => void save(event)} onClose={() => setEditing(null)} errors={fieldErrors} title={current ? q.editTitle(nameOf(current)) : q.newQueue} />
+      )}
     </section>
+  );
+}
+
+function QueueEditor({
+  queue,
+  title,
+  errors,
+  onSubmit,
+  onClose,
+}: {
+  queue: Queue | null;
+  title: string;
+  errors: FieldErrors;
+  onSubmit: (event: React.FormEvent<HTMLFormElement>) => void;
+  onClose: () => void;
+}) {
+  const l = useAdminLabels();
+  const q = l.queuesPage;
+  return (
+    <form className="admin-form queue-editor" aria-label={title} onSubmit={onSubmit}>
+      <h3>{title}</h3>
+      {!queue && (
+        <Field label={l.key} names={['key']} errors={errors} hint={q.keyHint}>
+          <input name="key" required />
+        </Field>
+      )}
+      <Field label={q.nameFr} names={['nameFr']} errors={errors}>
+        <input name="nameFr" required defaultValue={queue?.nameFr ?? ''} />
+      </Field>
+      <Field label={q.nameEn} names={['nameEn']} errors={errors}>
+        <input name="nameEn" required defaultValue={queue?.nameEn ?? ''} />
+      </Field>
+      <Field label={l.priority} names={['priority']} errors={errors}>
+        <select name="priority" defaultValue={queue?.priority ?? 2}>
+          {q.priorities.map((label, value) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={l.requiredSkill} names={['requiredSkill']} errors={errors}>
+        <input name="requiredSkill" defaultValue={queue?.requiredSkill ?? ''} />
+      </Field>
+      <Field label={q.slaWaitSeconds} names={['slaWaitSeconds']} errors={errors}>
+        <input name="slaWaitSeconds" type="number" min={10} max={86400} required defaultValue={queue?.slaWaitSeconds ?? 120} />
+      </Field>
+      <Field label={q.emailSlaHours} names={['emailSlaHours']} errors={errors}>
+        <input name="emailSlaHours" type="number" min={1} max={720} required defaultValue={queue?.emailSlaHours ?? 24} />
+      </Field>
+      <Field label={q.noReplyRerouteMinutes} names={['noReplyRerouteMinutes']} errors={errors}>
+        <input name="noReplyRerouteMinutes" type="number" min={1} max={1440} defaultValue={queue?.noReplyRerouteMinutes ?? ''} />
+      </Field>
+      <Field label={l.surgeWaitSeconds} names={['surgeWaitSeconds']} errors={errors}>
+        <input name="surgeWaitSeconds" type="number" min={10} max={86400} defaultValue={queue?.surgeWaitSeconds ?? ''} />
+      </Field>
+      <Field label={l.retentionDays} names={['retentionDays']} errors={errors}>
+        <input name="retentionDays" type="number" min={1} max={3650} defaultValue={queue?.retentionDays ?? ''} />
+      </Field>
+      <Field label={q.triageKeywords} names={['triageKeywords']} errors={errors} className="wide">
+        <input name="triageKeywords" defaultValue={queue?.triageKeywords.join(', ') ?? ''} />
+      </Field>
+      <label className="checkbox">
+        <input name="sensitive" type="checkbox" defaultChecked={queue?.sensitive ?? false} /> {q.sensitive}
+      </label>
+      <label className="checkbox">
+        <input name="active" type="checkbox" defaultChecked={queue?.active ?? true} /> {l.active}
+      </label>
+      <div className="actions">
+        <button type="submit">{queue ? l.save : q.create}</button>
+        <button type="button" className="link" onClick={onClose}>
+          {q.cancel}
+        </button>
+      </div>
+    </form>
   );
 }
 
