@@ -1,25 +1,14 @@
 // The desk, console and administration on the State design system: both themes (system setting by default, a switch
 // kept per browser), the State brand block of a State deployment, screenshots and axe-core in each theme, and the
 // browser notifications of a hidden tab, in Chromium.
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../support/browser';
 import { connectCitizen, newClientMessageId } from '../support/clients';
 import { AgentSpec, TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
 type Ack<T> = { ok: true; data: T } | { ok: false; error: string; status: number };
 const DEADLINE_MS = 30_000;
-
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = DEADLINE_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -72,7 +61,6 @@ describe('desk, console and administration on the State design system, in Chromi
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildDesk();
     platform = await startPlatform({
       AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '1000',
       INTERFACE_STATE_BRAND: 'true',
