@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,19 +7,6 @@ import { artifactPath, launchBrowser } from '../support/browser';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
-
-/** Both web apps are built here (a few seconds), so the test never runs a stale bundle. */
-function buildWebApps(): void {
-  for (const config of ['apps/widget/vite.config.mts', 'apps/desk/vite.config.mts']) {
-    execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, config)], {
-      cwd: root,
-      stdio: 'pipe',
-      // Jest sets NODE_ENV=test, which would give a development build of React.
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
-  }
-}
 
 /** Polls a locator's text until it satisfies the predicate (the page updates live; no fixed sleeps). */
 async function waitForText(locator: Locator, predicate: (text: string) => boolean, timeoutMs = 30_000): Promise<string> {
@@ -42,7 +28,6 @@ describe('a photo from the widget, shown on the desk as a thumbnail and opened (
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    buildWebApps();
     directory = await mkdtemp(join(tmpdir(), 'brigade-attachments-browser-'));
     platform = await startPlatform({ ATTACHMENTS_DIR: directory });
     browser = await launchBrowser();

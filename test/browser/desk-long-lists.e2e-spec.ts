@@ -2,29 +2,18 @@
 // the rows in sight in the page, scrolls to its start and back, follows a new reply, opens at a searched message deep
 // in its history; 300 conversations wait in the list. Also measures (logs, never asserts) the time to open it and the
 // long frames while scrolling: figures in BENCHMARKS.md ("Desk: long conversations and lists").
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { artifactPath, launchBrowser } from '../support/browser';
 import { TEST_PASSWORD, createAgent, resetDatabase } from '../support/factories';
 import { TestPlatform, startPlatform } from '../support/test-platform';
 
-const root = join(__dirname, '..', '..');
 const MESSAGES = 2000;
 const WAITING = 300;
 /** Far more than a screen holds, far fewer than the history: the list keeps only the rows in sight (and a margin). */
 const MAX_ROWS_IN_PAGE = 150;
 /** The searched message: about a sixth into the history, far above the end. */
 const DEEP = 300;
-
-function buildDesk(): void {
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'apps', 'desk', 'vite.config.mts')],
-    { cwd: root, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
-  );
-}
 
 async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -110,7 +99,6 @@ describe('desk with a 2,000-message conversation and 300 waiting, in Chromium', 
   let browser: Browser;
 
   beforeAll(async () => {
-    buildDesk();
     platform = await startPlatform({ AUTH_LOGIN_ATTEMPTS_PER_MINUTE: '200' });
     browser = await launchBrowser();
   }, 120_000);

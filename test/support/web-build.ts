@@ -27,5 +27,6 @@ function newestModification(path: string): number {
 export function ensureWebAppsBuilt(): void {
   const builtAt = existsSync(WEB_BUILD_STAMP) ? statSync(WEB_BUILD_STAMP).mtimeMs : 0;
   if (builtAt > 0 && Math.max(...SOURCE_ROOTS.map(newestModification)) <= builtAt) return;
-  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.js')], { cwd: ROOT, stdio: 'inherit' });
+  // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.js')], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }

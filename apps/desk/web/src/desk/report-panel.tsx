@@ -286,8 +286,6 @@ export function ReportPanel({ conversationId, messages }: { conversationId: stri
           <input
             id={`${id}-commune`}
             name="commune"
-            role="combobox"
-            aria-expanded={communes.length > 0}
             aria-controls={`${id}-communes`}
             aria-describedby={`${id}-commune-hint`}
             autoComplete="off"
@@ -299,9 +297,11 @@ export function ReportPanel({ conversationId, messages }: { conversationId: stri
           />
           <small id={`${id}-commune-hint`}> {t.communeHint}</small>
           {communes.length > 0 && (
-            <ul id={`${id}-communes`} role="listbox" aria-label={t.commune} className="commune-options">
+            // A list of buttons, not a listbox: an option may not hold a button (axe: nested-interactive), and each
+            // commune is one Tab away and chosen with Enter.
+            <ul id={`${id}-communes`} aria-label={t.commune} className="commune-options">
               {communes.map((commune) => (
-                <li key={commune.code} role="option" aria-selected={false}>
+                <li key={commune.code}>
                   <button type="button" onClick={() => void chooseCommune(commune)} data-commune={commune.code}>
                     {commune.name} ({commune.department}) {commune.postcodes.slice(0, 3).join(', ')}
                   </button>
