@@ -45,6 +45,7 @@ describe('correlation id: webhook -> worker -> outbound send, in the JSON logs',
     throw new Error(`no matching ${kind} log line:\n${platform.output.join('').slice(-4000)}`);
   }
 
+  // Two processes to start (from the sources when dist/ is older): room for a machine busy with other work.
   beforeAll(async () => {
     graph = await FakeGraphApi.start();
     const databaseUrl = await freshDatabase('correlation');
@@ -67,7 +68,7 @@ describe('correlation id: webhook -> worker -> outbound send, in the JSON logs',
     await platform.start('worker');
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await db?.end();

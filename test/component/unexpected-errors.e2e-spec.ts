@@ -62,6 +62,7 @@ describe('unexpected errors: answered plainly, logged once with their correlatio
     throw new Error(`${what} never came:\n${platform.output.join('').slice(-4000)}`);
   }
 
+  // Two processes to start (from the sources when dist/ is older): room for a machine busy with other work.
   beforeAll(async () => {
     graph = await FakeGraphApi.start();
     const databaseUrl = await freshDatabase('unexpected_errors');
@@ -89,7 +90,7 @@ describe('unexpected errors: answered plainly, logged once with their correlatio
        VALUES ('gendarme-panne', 'Gendarme Panne', 'agent', 4, $1, '{general}', 'offline', 'on')`,
       [await AuthService.hashPassword(TEST_PASSWORD)],
     );
-  });
+  }, 240_000);
 
   afterAll(async () => {
     await db?.end();

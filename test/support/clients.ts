@@ -26,7 +26,7 @@ export class EventLog {
     return this.events.filter((e) => e.event === event).map((e) => e.payload as T);
   }
 
-  async waitFor<T>(event: string, predicate: (payload: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+  async waitFor<T>(event: string, predicate: (payload: T) => boolean = () => true, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.all<T>(event).find(predicate);

@@ -7,7 +7,9 @@ import type { Language } from './i18n';
 export type FileRefusal = 'too-large' | 'too-many' | 'empty' | 'unsupported-type' | 'image-too-large' | 'damaged' | 'failed';
 
 export interface AttachmentTexts {
+  /** The button's name for screen readers; `attachShort` is what it shows (a word of that name: WCAG 2.5.3). */
   attach: string;
+  attachShort: string;
   /** What may be attached: read by screen readers with the button. */
   attachHint: (maxMegabytes: number, maxFiles: number) => string;
   chosenFiles: string;
@@ -19,6 +21,7 @@ export interface AttachmentTexts {
 
 const fr: AttachmentTexts = {
   attach: 'Joindre une photo ou un PDF',
+  attachShort: 'Joindre',
   attachHint: (mb, n) => `Photos JPEG ou PNG et documents PDF, ${n} fichiers de ${mb} Mo au plus.`,
   chosenFiles: 'Fichiers à envoyer',
   remove: (name) => `Retirer ${name}`,
@@ -36,6 +39,7 @@ const fr: AttachmentTexts = {
 
 const en: AttachmentTexts = {
   attach: 'Attach a photo or a PDF',
+  attachShort: 'Attach',
   attachHint: (mb, n) => `JPEG or PNG photos and PDF documents, up to ${n} files of ${mb} MB each.`,
   chosenFiles: 'Files to send',
   remove: (name) => `Remove ${name}`,
@@ -53,6 +57,7 @@ const en: AttachmentTexts = {
 
 const de: AttachmentTexts = {
   attach: 'Foto oder PDF anhängen',
+  attachShort: 'Anhängen',
   attachHint: (mb, n) => `JPEG- oder PNG-Fotos und PDF-Dokumente, bis zu ${n} Dateien mit je höchstens ${mb} MB.`,
   chosenFiles: 'Zu sendende Dateien',
   remove: (name) => `${name} entfernen`,
@@ -70,6 +75,7 @@ const de: AttachmentTexts = {
 
 const it: AttachmentTexts = {
   attach: 'Allega una foto o un PDF',
+  attachShort: 'Allega',
   attachHint: (mb, n) => `Foto JPEG o PNG e documenti PDF, al massimo ${n} file da ${mb} MB.`,
   chosenFiles: 'File da inviare',
   remove: (name) => `Rimuovi ${name}`,
@@ -87,6 +93,7 @@ const it: AttachmentTexts = {
 
 const es: AttachmentTexts = {
   attach: 'Adjuntar una foto o un PDF',
+  attachShort: 'Adjuntar',
   attachHint: (mb, n) => `Fotos JPEG o PNG y documentos PDF, hasta ${n} archivos de ${mb} MB como máximo.`,
   chosenFiles: 'Archivos para enviar',
   remove: (name) => `Quitar ${name}`,

@@ -65,7 +65,9 @@ export class ComposerFiles {
 
   setLanguage(language: Language): void {
     this.texts = ATTACHMENT_TEXTS[language];
-    this.button.textContent = this.texts.attach;
+    // A short word beside "Envoyer" keeps the composer on one row, so the conversation keeps its room.
+    this.button.textContent = this.texts.attachShort;
+    this.button.setAttribute('aria-label', this.texts.attach);
     this.hint.textContent = this.texts.attachHint(Math.floor(this.limits.maxBytes / (1024 * 1024)), this.limits.maxFiles);
     this.previews.setAttribute('aria-label', this.texts.chosenFiles);
     this.render();
