@@ -286,7 +286,8 @@ export function ReportPanel({ conversationId, messages }: { conversationId: stri
           <input
             id={`${id}-commune`}
             name="commune"
-            aria-controls={`${id}-communes`}
+            // Only while the suggestions are shown: a reference to a missing element is invalid (axe: aria-valid-attr-value).
+            aria-controls={communes.length > 0 ? `${id}-communes` : undefined}
             aria-describedby={`${id}-commune-hint`}
             autoComplete="off"
             value={query}
