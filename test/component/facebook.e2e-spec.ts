@@ -412,6 +412,11 @@ describe('Facebook Messenger channel: signed webhook -> desk -> reply through th
     const attempts = `SELECT count(*)::int AS n FROM delivery_attempts a JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = '${conversationId}'`;
     const sendsToCitizen = () => graph.messageSends().filter((request) => request.body.recipient.id === 'psid-desk').length;
     await senderActionsSettled();
+    // The conversation's own automatic messages may still be on their way to Meta: counted once they have arrived.
+    await waitUntil(async () => {
+      const messages = await count(outbound);
+      return (await count(attempts)) >= messages && sendsToCitizen() >= messages;
+    }, 30_000);
     const before = { sends: sendsToCitizen(), outbound: await count(outbound), attempts: await count(attempts) };
 
     // Three "typing" notices in a row (several desk tabs, repeated keystrokes): Meta hears one typing_on.
